@@ -1,0 +1,7 @@
+"""`python -m nnzoo` is the `nnzoo` command."""
+
+import sys
+
+from nnzoo.cli import main
+
+sys.exit(main())

@@ -1,0 +1,48 @@
+"""The errors nnzoo raises on purpose, and the exit status the CLI gives each kind.
+
+A user's mistake or a missing/corrupt data file ends with one line and exit status 2;
+a run whose loss stops being finite ends with exit status 3. Anything else is a bug
+and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class NnzooError(Exception):
+    """Base of the errors that the CLI reports as one line instead of a traceback."""
+
+    exit_status = 1
+
+
+class UserError(NnzooError):
+    """The user asked for something that cannot be done as asked (name, option, value, folder)."""
+
+    exit_status = 2
+
+
+class DataError(NnzooError):
+    """Data that an experiment needs is missing, unreadable or fails its checksum."""
+
+    exit_status = 2
+
+
+class Diverged(NnzooError):
+    """The loss became NaN or infinite; the run stopped and kept its last good checkpoint."""
+
+    exit_status = 3
+
+    def __init__(self, step: int, last_finite: float | None, hint: str):
+        self.step, self.last_finite, self.hint = step, last_finite, hint
+        last = "none" if last_finite is None else f"{last_finite:.6g}"
+        super().__init__(
+            f"the loss became non-finite at step {step} (last finite loss {last}); {hint}"
+        )
+
+
+def nearest(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """' (did you mean a, b?)' for the closest of `choices`, or '' when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)
+    return f" (did you mean {', '.join(close)}?)" if close else ""

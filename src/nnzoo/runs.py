@@ -1,0 +1,304 @@
+"""Runs: the run folder, metrics log, figures, atomic checkpoints, resume, progress and seeds.
+
+    runs/<experiment>/<YYYYmmdd-HHMMSS>-s<seed>/
+        config.json      experiment, seed, device, smoke flag and every config value
+        metrics.jsonl    one JSON object per logged step, appended and flushed line by line
+        summary.json     final metrics, claim, PASS/FAIL, wall time, versions, device
+        figures/*.png
+        checkpoints/last.pt   written to a temp file, then renamed into place
+        log.txt          a copy of what the run printed
+
+A checkpoint holds the experiment's state, every random generator's state and the
+number of metrics lines written so far, so a resumed run truncates the lines logged
+after the checkpoint and ends with the same numbers as one that was never stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import platform
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nnzoo import __version__
+from nnzoo.errors import Diverged, UserError
+from nnzoo.registry import Experiment, get
+
+CHECKPOINT = "last.pt"
+
+
+@dataclass
+class Result:
+    """What a run function returns: whether its claim held, and the numbers that decide it."""
+
+    passed: bool
+    headline: str  # one line with the measured key number, e.g. "10/10 runs solved XOR"
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- seeds and devices
+def seed_everything(seed: int) -> None:
+    """The one place where seeds are set: Python, NumPy and PyTorch (CPU and CUDA)."""
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def rng_state() -> dict[str, Any]:
+    """Every global generator's state, in types that `torch.load(weights_only=True)` reads."""
+    import numpy as np
+    import torch
+
+    name, keys, pos, has_gauss, gauss = np.random.get_state()
+    state = {
+        "python": random.getstate(),
+        "numpy": (name, keys.tolist(), pos, has_gauss, gauss),
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    import numpy as np
+    import torch
+
+    random.setstate(state["python"])
+    name, keys, pos, has_gauss, gauss = state["numpy"]
+    np.random.set_state((name, np.array(keys, dtype=np.uint32), pos, has_gauss, gauss))
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def resolve_device(name: str):
+    """torch.device for --device auto|cpu|cuda|mps; a UserError when it is not there."""
+    import torch
+
+    mps = getattr(torch.backends, "mps", None)
+    has_mps = bool(mps and mps.is_available())
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "mps" if has_mps else "cpu"
+    elif name == "cuda" and not torch.cuda.is_available():
+        raise UserError("--device cuda was asked for but PyTorch sees no CUDA GPU; "
+                        "use --device cpu (or auto)")
+    elif name == "mps" and not has_mps:
+        raise UserError("--device mps was asked for but PyTorch sees no Apple GPU; "
+                        "use --device cpu (or auto)")
+    return torch.device(name)
+
+
+# --------------------------------------------------------------------------- files
+def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:
+    """Write through `write(file)` into a temp file beside `path`, then rename into place."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    with open(tmp, mode) as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def jsonable(x: Any) -> Any:
+    """Plain JSON values from numpy scalars, tensors, tuples and dataclasses."""
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        x = dataclasses.asdict(x)
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if hasattr(x, "tolist"):  # numpy arrays and scalars, torch tensors
+        return jsonable(x.tolist())
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    return x
+
+
+def write_json(path: Path, obj: Any) -> None:
+    atomic_write(path, lambda f: json.dump(jsonable(obj), f, indent=2))
+
+
+# --------------------------------------------------------------------------- the run
+class Run:
+    """One run of one experiment: its folder, its logs and its checkpoints."""
+
+    def __init__(self, experiment: Experiment, cfg: Any, directory: Path, *, seed: int,
+                 device: str = "auto", smoke: bool = False, quiet: bool = False,
+                 echo: Callable[[str], None] | None = None):
+        self.experiment, self.cfg, self.dir = experiment, cfg, Path(directory)
+        self.seed, self.device_name, self.smoke, self.quiet = seed, device, smoke, quiet
+        self._echo = echo or (lambda msg: None)
+        self._device = None
+        self._metrics_lines = 0
+        self.elapsed_before = 0.0  # wall seconds spent before the last resume
+        self.resumed = False  # restored from a checkpoint
+        self.reopened = False  # opened from an existing folder with --resume
+        for sub in ("figures", "checkpoints"):
+            (self.dir / sub).mkdir(parents=True, exist_ok=True)
+
+    # ---- creating and reopening
+    @classmethod
+    def create(cls, experiment: Experiment, cfg: Any, out: str | Path = "runs", *, seed: int = 0,
+               device: str = "auto", smoke: bool = False, **kw: Any) -> Run:
+        base = Path(out) / experiment.name
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for i in range(1000):
+            directory = base / (f"{stamp}-s{seed}" + (f"-{i + 1}" if i else ""))
+            try:
+                directory.mkdir(parents=True)
+                break
+            except FileExistsError:
+                continue
+        run = cls(experiment, cfg, directory, seed=seed, device=device, smoke=smoke, **kw)
+        write_json(run.dir / "config.json", {
+            "experiment": experiment.name, "seed": seed, "device": device, "smoke": smoke,
+            "config": dataclasses.asdict(cfg)})
+        return run
+
+    @classmethod
+    def reopen(cls, directory: str | Path, **kw: Any) -> Run:
+        """The run saved in `directory`, with its saved config, ready to resume."""
+        directory = Path(directory)
+        fix = "give the folder of a run, e.g. runs/perceptron/20261126-101500-s0"
+        try:
+            saved = json.loads((directory / "config.json").read_text())
+            name, values = saved["experiment"], saved["config"]
+        except FileNotFoundError:
+            raise UserError(f"cannot resume {directory}: it has no config.json; {fix}") from None
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise UserError(f"cannot resume {directory}: config.json is unreadable ({e}); "
+                            f"{fix}") from None
+        experiment = get(name)
+        cfg = experiment.make_config(values)
+        device = kw.pop("device", None) or saved.get("device", "auto")
+        run = cls(experiment, cfg, directory, seed=int(saved["seed"]), device=device,
+                  smoke=bool(saved.get("smoke")), **kw)
+        run.reopened = True
+        return run
+
+    # ---- what the experiment uses
+    @property
+    def device(self):
+        if self._device is None:
+            self._device = resolve_device(self.device_name)
+        return self._device
+
+    def log(self, message: str) -> None:
+        """Tell the user something; it is also kept in log.txt."""
+        with open(self.dir / "log.txt", "a") as f:
+            f.write(message + "\n")
+        self._echo(message)
+
+    def progress(self, iterable: Iterable | None = None, total: int | None = None,
+                 desc: str | None = None, initial: int = 0):
+        """A tqdm bar, silent with --quiet or when stderr is not a terminal."""
+        from tqdm.auto import tqdm
+
+        return tqdm(iterable, total=total, desc=desc or self.experiment.name, initial=initial,
+                    disable=self.quiet or not sys.stderr.isatty(), leave=False,
+                    dynamic_ncols=True, file=sys.stderr)
+
+    def log_metrics(self, step: int, **values: Any) -> None:
+        """Append one line {"step": step, ...} to metrics.jsonl, flushed at once."""
+        with open(self.dir / "metrics.jsonl", "a") as f:
+            f.write(json.dumps(jsonable({"step": step, **values})) + "\n")
+        self._metrics_lines += 1
+
+    def save_figure(self, fig, name: str) -> Path:
+        """Save a matplotlib Figure as figures/<name>.png."""
+        path = self.dir / "figures" / f"{name}.png"
+        fig.savefig(path, dpi=110, bbox_inches="tight")
+        return path
+
+    def check_loss(self, loss: float, step: int,
+                   hint: str = "lower the learning rate (--lr) or the initial weight scale") -> float:
+        """The divergence guard: stop the run at a NaN/inf loss, keeping the last checkpoint."""
+        if not math.isfinite(loss):
+            kept = self.dir / "checkpoints" / CHECKPOINT
+            where = f"; the last good checkpoint is {kept}" if kept.exists() else ""
+            raise Diverged(step, getattr(self, "_last_finite", None), hint + where)
+        self._last_finite = loss
+        return loss
+
+    # ---- checkpoints
+    def checkpoint(self, state: dict[str, Any]) -> None:
+        """Save `state` with the generators' states, atomically (temp file, then rename)."""
+        import torch
+
+        payload = {"state": state, "rng": rng_state(), "metrics_lines": self._metrics_lines,
+                   "elapsed": self.elapsed_before + (time.time() - self._started)}
+        atomic_write(self.dir / "checkpoints" / CHECKPOINT,
+                     lambda f: torch.save(payload, f), mode="wb")
+
+    def restore(self) -> dict[str, Any] | None:
+        """The state of the last checkpoint (generators restored), or None for a fresh start."""
+        import torch
+
+        path = self.dir / "checkpoints" / CHECKPOINT
+        if not path.exists():
+            return None
+        try:
+            payload = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as e:  # a corrupt file must not run code nor crash with a traceback
+            raise UserError(f"cannot resume from {path}: the checkpoint is unreadable ({e}); "
+                            "delete it to restart this run from the beginning") from None
+        set_rng_state(payload["rng"])
+        self._truncate_metrics(payload["metrics_lines"])
+        self.elapsed_before = payload.get("elapsed", 0.0)
+        self.resumed = True
+        return payload["state"]
+
+    def _truncate_metrics(self, n: int) -> None:
+        path = self.dir / "metrics.jsonl"
+        lines = path.read_text().splitlines(keepends=True) if path.exists() else []
+        atomic_write(path, lambda f: f.writelines(lines[:n]))
+        self._metrics_lines = n
+
+    # ---- running
+    def execute(self) -> dict[str, Any]:
+        """Seed, run the experiment (resuming if a checkpoint exists), write summary.json."""
+        self._started = time.time()
+        seed_everything(self.seed)
+        status, result = "FAIL", None
+        try:
+            result = self.experiment.fn(self.cfg, self)
+            status = "PASS" if result.passed else "FAIL"
+        except Diverged as e:
+            status, result = "DIVERGED", Result(False, str(e), {})
+            self._summary(status, result)
+            raise
+        return self._summary(status, result)
+
+    def _summary(self, status: str, result: Result) -> dict[str, Any]:
+        import numpy as np
+        import torch
+
+        exp = self.experiment
+        summary = {
+            "experiment": exp.name, "family": exp.family, "kind": exp.kind,
+            "claim": exp.claim, "expects": exp.expects,
+            "status": status, "passed": bool(result.passed), "headline": result.headline,
+            "metrics": result.metrics, "smoke": self.smoke, "seed": self.seed,
+            "device": str(self.device) if self._device is not None else "cpu",
+            "wall_time_s": round(self.elapsed_before + time.time() - self._started, 3),
+            "resumed": self.resumed,
+            "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "versions": {"nnzoo": __version__, "python": platform.python_version(),
+                         "torch": torch.__version__, "numpy": np.__version__,
+                         "platform": platform.platform()},
+            "figures": sorted(p.name for p in (self.dir / "figures").glob("*.png")),
+        }
+        write_json(self.dir / "summary.json", summary)
+        return summary
