@@ -106,8 +106,8 @@ def write_report(runs_dir: str | Path = "runs") -> Path:
 <style>{CSS}</style></head><body>
 <h1>nnzoo — the neural-network zoo, runnable</h1>
 <p class="meta">{len(latest)} experiments, {statuses.count('PASS')} PASS;
-made {time.strftime('%Y-%m-%d %H:%M')} by nnzoo {__version__} from <code>{html.escape(str(root))}</code>
-(latest run of each experiment).</p>
+made {time.strftime('%Y-%m-%d %H:%M')} by nnzoo {__version__}
+from <code>{html.escape(str(root))}</code> (latest run of each experiment).</p>
 {body}
 </body></html>
 """

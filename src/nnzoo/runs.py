@@ -33,6 +33,7 @@ from nnzoo.errors import Diverged, UserError
 from nnzoo.registry import Experiment, get
 
 CHECKPOINT = "last.pt"
+DIVERGED_HINT = "lower the learning rate (--lr) or the initial weight scale"
 
 
 @dataclass
@@ -222,8 +223,7 @@ class Run:
         fig.savefig(path, dpi=110, bbox_inches="tight")
         return path
 
-    def check_loss(self, loss: float, step: int,
-                   hint: str = "lower the learning rate (--lr) or the initial weight scale") -> float:
+    def check_loss(self, loss: float, step: int, hint: str = DIVERGED_HINT) -> float:
         """The divergence guard: stop the run at a NaN/inf loss, keeping the last checkpoint."""
         if not math.isfinite(loss):
             kept = self.dir / "checkpoints" / CHECKPOINT

@@ -1,0 +1,30 @@
+import torch
+
+from nnzoo.models.mlp import MLP
+
+
+def test_forward_is_the_layer_equations():
+    torch.manual_seed(0)
+    net = MLP([2, 3, 1], activation="tanh", output="sigmoid").double()
+    x = torch.randn(5, 2, dtype=torch.float64)
+    W1, b1 = net.layers[0].weight, net.layers[0].bias
+    W2, b2 = net.layers[1].weight, net.layers[1].bias
+    h = torch.tanh(x @ W1.T + b1)  # h = g(W x + b)
+    z = torch.sigmoid(h @ W2.T + b2)
+    torch.testing.assert_close(net(x), z)
+    torch.testing.assert_close(net.hidden(x)[0], h)
+
+
+def test_linear_output_and_shapes():
+    net = MLP([4, 8, 8, 3], activation="sigmoid", output="linear")
+    out = net(torch.randn(6, 4))
+    assert out.shape == (6, 3) and [h.shape for h in net.hidden(torch.randn(6, 4))] == [
+        (6, 8), (6, 8)]
+
+
+def test_gradients_reach_every_parameter_float64():
+    net = MLP([2, 2, 1]).double()
+    x = torch.randn(4, 2, dtype=torch.float64)
+    assert torch.autograd.gradcheck(lambda x: net(x), (x.requires_grad_(),))
+    net(x).sum().backward()
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in net.parameters())

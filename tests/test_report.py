@@ -1,0 +1,34 @@
+import json
+
+from nnzoo import registry
+from nnzoo.cli import main
+
+
+def test_tour_smoke_writes_a_report_with_every_run(runs_dir, capsys):
+    assert main(["tour", "--smoke", "--quiet", "--out", str(runs_dir)]) in (0, 1)
+    out = capsys.readouterr().out
+    names = list(registry.load_all())
+    for name in names:
+        assert name in out
+    assert "experiments PASS" in out and "report:" in out
+    page = (runs_dir / "index.html").read_text()
+    for name in names:
+        (run_dir,) = (runs_dir / name).iterdir()
+        summary = json.loads((run_dir / "summary.json").read_text())
+        assert f'id="{name}"' in page
+        for fig in summary["figures"]:
+            assert f"{name}/{run_dir.name}/figures/{fig}" in page
+    assert "http" not in page  # offline: no CDN, no remote resource
+
+
+def test_report_shows_the_latest_run_of_each_experiment(runs_dir, capsys):
+    main(["run", "perceptron", "--task", "and", "--quiet"])
+    main(["run", "perceptron", "--task", "xor", "--quiet", "--seed", "1"])
+    assert main(["report", str(runs_dir)]) == 0
+    page = (runs_dir / "index.html").read_text()
+    assert page.count('id="perceptron"') == 1 and "not linearly separable" in page
+
+
+def test_report_of_a_missing_folder_is_a_user_error(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "nothing")]) == 2
+    assert "no runs folder" in capsys.readouterr().err

@@ -1,0 +1,126 @@
+import json
+
+import pytest
+
+from nnzoo import registry
+from nnzoo.cli import main
+from nnzoo.errors import Diverged
+from nnzoo.runs import Run
+
+XOR_SMALL = {"runs": 4, "epochs": 400}
+
+
+def xor_run(runs_dir, **kw):
+    exp = registry.get("xor-backprop")
+    return Run.create(exp, exp.make_config(XOR_SMALL), runs_dir, seed=7, device="cpu", **kw)
+
+
+def test_run_folder_layout(runs_dir):
+    run = xor_run(runs_dir)
+    summary = run.execute()
+    names = {p.name for p in run.dir.iterdir()}
+    assert {"config.json", "metrics.jsonl", "summary.json", "figures", "checkpoints",
+            "log.txt"} <= names
+    assert summary["figures"] == ["decision.png", "hinton.png", "loss.png"]
+    for key in ("claim", "expects", "status", "metrics", "wall_time_s", "versions", "device"):
+        assert key in summary
+    assert summary["versions"]["torch"].startswith("2.13")
+    lines = (run.dir / "metrics.jsonl").read_text().splitlines()
+    assert all("step" in json.loads(line) and "loss" in json.loads(line) for line in lines)
+    assert not list((run.dir / "checkpoints").glob(".*tmp*"))  # no temp file left behind
+
+
+def test_resume_after_interruption_equals_uninterrupted_run(runs_dir, monkeypatch):
+    whole = xor_run(runs_dir / "a").execute()
+
+    calls = {"n": 0}
+    real_checkpoint = Run.checkpoint
+
+    def checkpoint_then_die(self, state):
+        real_checkpoint(self, state)
+        calls["n"] += 1
+        if calls["n"] == 2:
+            self.log_metrics(999, loss=123.0)  # logged after the checkpoint: must vanish
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Run, "checkpoint", checkpoint_then_die)
+    run = xor_run(runs_dir / "b")
+    with pytest.raises(KeyboardInterrupt):
+        run.execute()
+    monkeypatch.setattr(Run, "checkpoint", real_checkpoint)
+    assert not (run.dir / "summary.json").exists()
+
+    resumed = Run.reopen(run.dir).execute()
+    assert resumed["resumed"] and resumed["metrics"] == whole["metrics"]
+    assert resumed["headline"] == whole["headline"]
+    a = (runs_dir / "a").glob("xor-backprop/*/metrics.jsonl")
+    assert (run.dir / "metrics.jsonl").read_text() == next(a).read_text()
+
+
+def test_cli_resume_of_an_interrupted_run(runs_dir, monkeypatch, capsys):
+    real_checkpoint = Run.checkpoint
+
+    def die(self, state):
+        real_checkpoint(self, state)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Run, "checkpoint", die)
+    assert main(["run", "xor-backprop", "--runs", "3", "--epochs", "200", "--quiet"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted; continue with: nnzoo run --resume" in err
+    run_dir = err.strip().split("--resume ")[1]
+    monkeypatch.setattr(Run, "checkpoint", real_checkpoint)
+    assert main(["run", "--resume", run_dir, "--quiet"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert out.startswith("resuming xor-backprop") and "runs reached" in out
+
+
+def test_divergence_guard_stops_and_keeps_last_good_checkpoint(runs_dir, monkeypatch, capsys):
+    from nnzoo.nn import LOSSES
+
+    real = LOSSES["cross-entropy"]
+    real_checkpoint = Run.checkpoint
+    broken = {"on": False}
+
+    def checkpoint(self, state):
+        real_checkpoint(self, state)
+        broken["on"] = True  # after the first run is saved, the loss goes bad
+
+    monkeypatch.setattr(Run, "checkpoint", checkpoint)
+    monkeypatch.setitem(LOSSES, "cross-entropy",
+                        lambda z, t: real(z, t) * (float("nan") if broken["on"] else 1.0))
+    assert main(["run", "xor-backprop", "--runs", "3", "--epochs", "200", "--quiet"]) == 3
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "the loss became non-finite at step 0 (last finite loss" in err
+    assert "lower the learning rate" in err and "last good checkpoint is" in err
+    run_dir = next(runs_dir.glob("xor-backprop/*"))
+    assert json.loads((run_dir / "summary.json").read_text())["status"] == "DIVERGED"
+    kept = Run.reopen(run_dir).restore()
+    assert len(kept["runs"]) == 1
+
+
+def test_guard_reports_step_and_last_finite_loss(runs_dir):
+    run = xor_run(runs_dir)
+    run.check_loss(1.0, 0)
+    run.check_loss(0.5, 1)
+    with pytest.raises(Diverged) as e:
+        run.check_loss(float("inf"), 2)
+    assert e.value.step == 2 and e.value.last_finite == 0.5
+
+
+def test_seeds_make_runs_repeatable(runs_dir):
+    a, b = xor_run(runs_dir / "a").execute(), xor_run(runs_dir / "b").execute()
+    assert a["metrics"] == b["metrics"]
+
+
+def test_unknown_device_is_a_user_error(runs_dir):
+    import torch
+
+    from nnzoo.errors import UserError
+    from nnzoo.runs import resolve_device
+
+    assert resolve_device("cpu") == torch.device("cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(UserError, match="no CUDA GPU"):
+            resolve_device("cuda")
