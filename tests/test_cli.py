@@ -15,7 +15,8 @@ def nnzoo(*args, cwd=None):
 
 def test_list_show_and_help_do_not_import_torch():
     code = ("import sys; from nnzoo.cli import main; main(['list']);"
-            " main(['show', 'xor-backprop']); main(['run', 'perceptron', '--help']); main(['list', '--markdown']);"
+            " main(['show', 'xor-backprop']); main(['run', 'perceptron', '--help']);"
+            " main(['list', '--markdown']);"
             " heavy = {'torch', 'numpy', 'matplotlib'} & set(sys.modules);"
             " assert not heavy, heavy")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
