@@ -24,7 +24,9 @@ def test_run_folder_layout(runs_dir):
     assert summary["figures"] == ["decision.png", "hinton.png", "loss.png"]
     for key in ("claim", "expects", "status", "metrics", "wall_time_s", "versions", "device"):
         assert key in summary
-    assert summary["versions"]["torch"].startswith("2.13")
+    import torch
+
+    assert summary["versions"]["torch"] == torch.__version__
     lines = (run.dir / "metrics.jsonl").read_text().splitlines()
     assert all("step" in json.loads(line) and "loss" in json.loads(line) for line in lines)
     assert not list((run.dir / "checkpoints").glob(".*tmp*"))  # no temp file left behind

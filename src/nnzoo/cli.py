@@ -267,7 +267,9 @@ def _execute(run) -> int:
     except KeyboardInterrupt:
         print(f"\ninterrupted; continue with: nnzoo run --resume {run.dir}", file=sys.stderr)
         return 130
-    print(verdict_text(summary, run.dir))
+    verdict = verdict_text(summary, run.dir)
+    print(verdict)
+    run.log(verdict, echo=False)
     return 0 if summary["passed"] or run.smoke else 1
 
 

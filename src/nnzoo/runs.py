@@ -153,6 +153,7 @@ class Run:
     @classmethod
     def create(cls, experiment: Experiment, cfg: Any, out: str | Path = "runs", *, seed: int = 0,
                device: str = "auto", smoke: bool = False, **kw: Any) -> Run:
+        resolve_device(device)  # a device that is not there fails before any folder is made
         base = Path(out) / experiment.name
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for i in range(1000):
@@ -196,11 +197,12 @@ class Run:
             self._device = resolve_device(self.device_name)
         return self._device
 
-    def log(self, message: str) -> None:
-        """Tell the user something; it is also kept in log.txt."""
+    def log(self, message: str, echo: bool = True) -> None:
+        """Tell the user something (unless echo=False); it is also kept in log.txt."""
         with open(self.dir / "log.txt", "a") as f:
             f.write(message + "\n")
-        self._echo(message)
+        if echo:
+            self._echo(message)
 
     def progress(self, iterable: Iterable | None = None, total: int | None = None,
                  desc: str | None = None, initial: int = 0):
