@@ -29,3 +29,13 @@ def test_registry_uses_builtins_equal_to_equations():
     s = torch.randn(50, dtype=torch.float64)
     torch.testing.assert_close(ACTIVATIONS["sigmoid"](s), sigmoid(s))
     torch.testing.assert_close(ACTIVATIONS["tanh"](s), tanh(s))
+
+
+def test_relu_and_selu_equal_torch():
+    from nnzoo.nn import relu, selu
+
+    s = torch.linspace(-6, 6, 241, dtype=torch.float64)
+    torch.testing.assert_close(relu(s), torch.relu(s))
+    torch.testing.assert_close(selu(s), torch.selu(s))
+    x = torch.randn(9, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(selu, (x,))

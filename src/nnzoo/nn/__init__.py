@@ -1,6 +1,16 @@
 """The course's equations as functions and modules, each tested against PyTorch."""
 
-from nnzoo.nn.activations import ACTIVATIONS, sigmoid, step, tanh
-from nnzoo.nn.losses import LOSSES, cross_entropy, sse
+from nnzoo.nn.activations import ACTIVATIONS, relu, selu, sigmoid, step, tanh
+from nnzoo.nn.layers import BatchNorm, Dropout
+from nnzoo.nn.losses import (
+    LOSSES,
+    cross_entropy,
+    log_softmax,
+    nll,
+    softmax,
+    sse,
+    weight_decay,
+)
 
-__all__ = ["ACTIVATIONS", "LOSSES", "cross_entropy", "sigmoid", "sse", "step", "tanh"]
+__all__ = ["ACTIVATIONS", "LOSSES", "BatchNorm", "Dropout", "cross_entropy", "log_softmax",
+           "nll", "relu", "selu", "sigmoid", "softmax", "sse", "step", "tanh", "weight_decay"]

@@ -1,8 +1,11 @@
-"""Error functions E of the course, summed over the patterns of a batch.
+"""Error functions E of the course.
 
     sum of squares:  E = 1/2 sum (z - t)^2
     cross entropy:   E = sum -t log(z) - (1 - t) log(1 - z)
                      and for a sigmoid output z = 1/(1 + e^-s):  dE/ds = z - t
+    softmax:         Prob(i) = exp(z_i) / sum_j exp(z_j)
+                     log Prob(i) = z_i - log sum_j exp(z_j)
+    cost:            -log Prob(i) for the correct class i
 """
 
 from __future__ import annotations
@@ -28,6 +31,29 @@ def _log(x: Tensor) -> Tensor:
 
 
 TINY = 1e-30  # a normal float32; log(TINY) = -69
+
+
+def log_softmax(z: Tensor, dim: int = -1) -> Tensor:
+    # log Prob(i) = z_i - log sum_j exp(z_j); the largest z is taken out first so that
+    # exp never overflows: log sum_j exp(z_j) = m + log sum_j exp(z_j - m)
+    m = z.max(dim=dim, keepdim=True).values.detach()
+    return (z - m) - torch.log(torch.exp(z - m).sum(dim=dim, keepdim=True))
+
+
+def softmax(z: Tensor, dim: int = -1) -> Tensor:
+    # Prob(i) = exp(z_i) / sum_j exp(z_j)
+    return torch.exp(log_softmax(z, dim))
+
+
+def nll(z: Tensor, target: Tensor) -> Tensor:
+    """The cost -log Prob(i) of the correct class i, averaged over the batch.
+    z: (B, K) network outputs before the softmax; target: (B,) class indices."""
+    return -log_softmax(z).gather(1, target[:, None]).mean()  # (B, K) -> (B, 1) -> ()
+
+
+def weight_decay(params, lam: float) -> Tensor:
+    """The penalty lambda/2 sum_j w_j^2, added to E (gradient: lambda w)."""
+    return 0.5 * lam * sum((w**2).sum() for w in params)
 
 
 LOSSES = {"sse": sse, "cross-entropy": cross_entropy}
