@@ -28,3 +28,28 @@ def test_gradients_reach_every_parameter_float64():
     assert torch.autograd.gradcheck(lambda x: net(x), (x.requires_grad_(),))
     net(x).sum().backward()
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in net.parameters())
+
+
+def test_shortcut_layers_read_input_and_all_earlier_layers():
+    torch.manual_seed(0)
+    net = MLP([2, 3, 4, 1], activation="tanh", output="sigmoid", shortcut=True).double()
+    assert [layer.in_features for layer in net.layers] == [2, 5, 9]
+    x = torch.randn(6, 2, dtype=torch.float64)
+    L = net.layers
+    h1 = torch.tanh(L[0](x))
+    h2 = torch.tanh(L[1](torch.cat([x, h1], 1)))  # h_2 = g(W_2 [x, h_1] + b_2)
+    z = torch.sigmoid(L[2](torch.cat([x, h1, h2], 1)))
+    torch.testing.assert_close(net(x), z)
+    torch.testing.assert_close(net.hidden(x)[1], h2)
+
+
+def test_polar_net_reads_radius_and_angle():
+    from nnzoo.models.mlp import PolarNet, to_polar
+
+    x = torch.tensor([[3.0, 4.0], [0.0, -2.0]], dtype=torch.float64)
+    torch.testing.assert_close(to_polar(x), torch.tensor([[5.0, 0.9272952180016122],
+                                                          [2.0, -torch.pi / 2]],
+                                                         dtype=torch.float64))
+    net = PolarNet(hidden=7).double()
+    torch.testing.assert_close(net(x), net.net(to_polar(x)))
+    assert net.hidden(x)[0].shape == (2, 7)

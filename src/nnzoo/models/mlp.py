@@ -5,8 +5,14 @@ A layer computes h = g(W x + b); a network of layers with sizes (D, H, ..., O) i
     h_1 = g(W_1 x + b_1),  h_2 = g(W_2 h_1 + b_2),  ...,  z = g_out(W_L h_{L-1} + b_L)
 
 and is trained by gradient descent on an error function E: w <- w - eta dE/dw.
-The 2-2-1 network with tanh hidden units and a sigmoid output is the course's
-network for XOR.
+With shortcut connections "between non-consecutive layers" every layer reads the
+input and all earlier hidden layers: h_l = g(W_l [x, h_1, ..., h_{l-1}] + b_l).
+
+The course's networks for the twin spirals:
+    PolarNet   (x, y) -> (r, theta) -> one hidden layer -> output
+    RawNet     two hidden layers:              MLP([2, H, H, 1])
+    ShortNet   two hidden layers + shortcuts:  MLP([2, H, H, 1], shortcut=True)
+and the 2-2-1 network for XOR is MLP([2, 2, 1]).
 """
 
 from __future__ import annotations
@@ -19,34 +25,67 @@ from nnzoo.nn.activations import ACTIVATIONS
 
 class MLP(nn.Module):
     """Fully connected layers of sizes `sizes`, transfer function `activation` between
-    them and `output` on the last layer ("linear" for none)."""
+    them and `output` on the last layer ("linear" for none); with `shortcut`, every layer
+    also reads the input and every earlier hidden layer."""
 
     def __init__(self, sizes: list[int] | tuple[int, ...], activation: str = "tanh",
-                 output: str = "sigmoid"):
+                 output: str = "sigmoid", shortcut: bool = False):
         super().__init__()
         if len(sizes) < 2:
             raise ValueError(f"expected at least an input and an output size, got {sizes}")
         self.sizes, self.activation, self.output = tuple(sizes), activation, output
-        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
+        self.shortcut = shortcut
+        fan_in = [sum(sizes[: i + 1]) if shortcut else sizes[i] for i in range(len(sizes) - 1)]
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(fan_in, sizes[1:]))
         self.g = ACTIVATIONS[activation]
         self.g_out = (lambda s: s) if output == "linear" else ACTIVATIONS[output]
 
+    def _inputs(self, feats: list[Tensor]) -> Tensor:
+        # [x, h_1, ..., h_{l-1}] with shortcuts, else h_{l-1}   (B, fan-in)
+        return torch.cat(feats, dim=1) if self.shortcut else feats[-1]
+
     def hidden(self, x: Tensor) -> list[Tensor]:
         """The activations of every hidden layer, [(B, H_1), (B, H_2), ...]."""
-        hs = []
+        feats = [x]
         for layer in self.layers[:-1]:
-            x = self.g(layer(x))  # h = g(W x + b)   (B, H)
-            hs.append(x)
-        return hs
+            feats.append(self.g(layer(self._inputs(feats))))  # h = g(W x + b)   (B, H)
+        return feats[1:]
 
     def forward(self, x: Tensor) -> Tensor:
-        hs = self.hidden(x)
-        h = hs[-1] if hs else x
-        return self.g_out(self.layers[-1](h))  # z = g_out(W h + b)   (B, O)
+        feats = [x, *self.hidden(x)]
+        return self.g_out(self.layers[-1](self._inputs(feats)))  # z = g_out(W h + b)  (B, O)
 
     @torch.no_grad()
     def init_normal_(self, scale: float, generator: torch.Generator | None = None) -> MLP:
         """Draw every weight and bias from N(0, scale^2)."""
         for p in self.parameters():
             p.copy_(torch.randn(p.shape, generator=generator) * scale)
+        return self
+
+
+def to_polar(x: Tensor) -> Tensor:
+    # r = sqrt(x^2 + y^2), theta = atan2(y, x)   (B, 2) -> (B, 2)
+    r = torch.sqrt(x[:, 0] ** 2 + x[:, 1] ** 2)
+    theta = torch.atan2(x[:, 1], x[:, 0])
+    return torch.stack([r, theta], dim=1)
+
+
+class PolarNet(nn.Module):
+    """The input (x, y) converted to polar co-ordinates (r, theta), then one hidden layer
+    of tanh units and a sigmoid output."""
+
+    def __init__(self, hidden: int = 10):
+        super().__init__()
+        self.net = MLP([2, hidden, 1], activation="tanh", output="sigmoid")
+        self.layers = self.net.layers
+
+    def hidden(self, x: Tensor) -> list[Tensor]:
+        return self.net.hidden(to_polar(x))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.net(to_polar(x))
+
+    @torch.no_grad()
+    def init_normal_(self, scale: float, generator: torch.Generator | None = None) -> PolarNet:
+        self.net.init_normal_(scale, generator)
         return self

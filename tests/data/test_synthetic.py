@@ -1,0 +1,14 @@
+import numpy as np
+
+from nnzoo.data.synthetic import twin_spirals
+
+
+def test_classic_twin_spirals():
+    X, y = twin_spirals()
+    assert X.shape == (194, 2) and y.tolist() == [1] * 97 + [0] * 97
+    # point i: angle i pi/16, radius 6.5 (104 - i)/104; the second spiral is the first negated
+    i = 16
+    r, a = 6.5 * (104 - i) / 104, i * np.pi / 16
+    np.testing.assert_allclose(X[i], [r * np.sin(a), r * np.cos(a)], atol=1e-6)
+    np.testing.assert_allclose(X[97:], -X[:97])
+    assert np.hypot(*X[96]) == np.float32(0.5) and np.hypot(*X[0]) == np.float32(6.5)

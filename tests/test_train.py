@@ -1,0 +1,84 @@
+import pytest
+import torch
+
+from nnzoo import registry
+from nnzoo.nn import nll
+from nnzoo.runs import Run
+from nnzoo.train import accuracy, fit
+
+
+def blobs(n=120, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    y = torch.arange(n) % 3
+    X = torch.randn(n, 2, generator=g) * 0.4 + torch.tensor([[0, 2.0], [2.0, 0], [-2.0, 0]])[y]
+    return X, y
+
+
+def test_accuracy_for_class_scores_and_sigmoid_outputs():
+    assert accuracy(torch.tensor([[0.1, 0.9], [0.8, 0.2]]), torch.tensor([1, 1])) == 0.5
+    assert accuracy(torch.tensor([[0.7], [0.2], [0.5]]), torch.tensor([1.0, 0.0, 0.0])) == \
+        pytest.approx(2 / 3)
+
+
+def test_full_batch_equals_hand_written_loop():
+    X, y = blobs()
+    torch.manual_seed(0)
+    a = torch.nn.Linear(2, 3)
+    b = torch.nn.Linear(2, 3)
+    b.load_state_dict(a.state_dict())
+    fit(a, torch.optim.SGD(a.parameters(), lr=0.5), nll, X, y, epochs=20)
+    opt = torch.optim.SGD(b.parameters(), lr=0.5)
+    for _ in range(20):
+        opt.zero_grad()
+        nll(b(X), y).backward()
+        opt.step()
+    torch.testing.assert_close(a.weight, b.weight)
+
+
+def test_minibatches_learn_and_stop_when_asked():
+    X, y = blobs()
+    net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+    h = fit(net, torch.optim.Adam(net.parameters(), lr=0.05), nll, X, y, epochs=200,
+            batch_size=16, X_val=X[:30], y_val=y[:30],
+            stop_when=lambda s: s["train_acc"] == 1.0)
+    assert h.stopped_early and h.last()["train_acc"] == 1.0 and "val_acc" in h.last()
+    assert h.epochs[-1] < 200
+
+
+def test_checkpointed_fit_resumes_to_the_same_weights(tmp_path, monkeypatch):
+    exp = registry.get("xor-backprop")  # any experiment: the run only gives folder and logs
+    X, y = blobs()
+
+    def train(run, resume=None):
+        torch.manual_seed(1)
+        net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+        opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+        fit(net, opt, nll, X, y, epochs=30, batch_size=32, run=run, checkpoint_every=10,
+            resume=resume, generator=torch.Generator().manual_seed(5))
+        return net
+
+    def make_run(name):
+        run = Run.create(exp, exp.make_config(), tmp_path / name, seed=0, device="cpu")
+        run._started = 0.0
+        return run
+
+    whole = train(make_run("a"))
+    run = make_run("b")
+    real = Run.checkpoint
+    calls = {"n": 0}
+
+    def die_after_second(self, state):
+        real(self, state)
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Run, "checkpoint", die_after_second)
+    with pytest.raises(KeyboardInterrupt):
+        train(run)
+    monkeypatch.setattr(Run, "checkpoint", real)
+    state = run.restore()
+    assert state["fit"]["epoch"] == 20
+    resumed = train(run, resume=state["fit"])
+    for p, q in zip(whole.parameters(), resumed.parameters()):
+        torch.testing.assert_close(p, q)
