@@ -51,7 +51,10 @@ def evaluate(model: nn.Module, loss_fn: Callable, X: Tensor, y: Tensor) -> tuple
     return loss_fn(out, y).item(), accuracy(out, y)
 
 
-def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Callable[[Tensor, Tensor], Tensor],
+Loss = Callable[[Tensor, Tensor], Tensor]
+
+
+def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
         X: Tensor, y: Tensor, *, epochs: int, batch_size: int | None = None,
         X_val: Tensor | None = None, y_val: Tensor | None = None, eval_every: int = 1,
         stop_when: Callable[[dict[str, float]], bool] | None = None, run: Any = None,
