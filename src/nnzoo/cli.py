@@ -364,3 +364,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nnzoo: {'diverged' if isinstance(e, Diverged) else 'error'}: {e}",
               file=sys.stderr)
         return e.exit_status
+    except BrokenPipeError:  # e.g. `nnzoo list | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
