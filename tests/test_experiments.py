@@ -50,3 +50,41 @@ def test_xor_backprop_reports_stalled_runs(runs_dir):
     # large initial weights make many runs stall in a local minimum: the count must show it
     _, s = execute("xor-backprop", runs_dir, init=2.0, epochs=1000, runs=6)
     assert s["metrics"]["stalled"] >= 1 and s["metrics"]["solved"] + s["metrics"]["stalled"] == 6
+
+
+def test_activations_claim(runs_dir):
+    _, s = execute("activations", runs_dir)
+    assert s["status"] == "PASS" and s["metrics"]["max_error"] < 1e-12
+
+
+@pytest.mark.parametrize("prior", ["uniform", "fair"])
+def test_bayes_claim(prior, runs_dir):
+    _, s = execute("bayes", runs_dir, prior=prior)
+    assert s["status"] == "PASS" and s["metrics"]["wd_map_error"] < 1e-6
+
+
+def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeypatch):
+    values = {"net": "raw", "hidden": 4, "epochs": 2500, "runs": 2}
+    _, whole = execute("twin-spirals", runs_dir / "a", **values)
+    real, calls = Run.checkpoint, {"n": 0}
+
+    def die_during_run_1(self, state):  # after run 1's epoch-2000 checkpoint
+        real(self, state)
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Run, "checkpoint", die_during_run_1)
+    exp = registry.get("twin-spirals")
+    run = Run.create(exp, exp.make_config(values), runs_dir / "b", seed=0, device="cpu")
+    with pytest.raises(KeyboardInterrupt):
+        run.execute()
+    monkeypatch.setattr(Run, "checkpoint", real)
+    resumed = Run.reopen(run.dir).execute()
+    assert resumed["metrics"] == whole["metrics"]
+
+
+@pytest.mark.slow
+def test_twin_spirals_polar_claim(runs_dir):
+    _, s = execute("twin-spirals", runs_dir, net="polar", runs=3)
+    assert s["status"] == "PASS" and s["metrics"]["solved"] == 3

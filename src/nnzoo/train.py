@@ -60,12 +60,13 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
         stop_when: Callable[[dict[str, float]], bool] | None = None, run: Any = None,
         checkpoint_every: int = 0, resume: dict | None = None, extra_state: dict | None = None,
         generator: torch.Generator | None = None, desc: str = "train",
-        regularizer: Callable[[], Tensor] | None = None) -> History:
+        regularizer: Callable[[], Tensor] | None = None, tags: dict | None = None) -> History:
     """Train `model` on (X, y) by mini-batch gradient descent; return its History.
 
     loss_fn(out, y) is the error E of one mini-batch; `regularizer()` (e.g. weight decay)
     is added to it. `resume` is the "fit" entry of a checkpoint written by this loop;
-    `extra_state` is saved beside it (e.g. an experiment's finished runs).
+    `extra_state` is saved beside it (e.g. an experiment's finished runs); `tags` are
+    logged with every metrics line (e.g. {"run": 3}).
     """
     n = X.shape[0]
     batch_size = batch_size or n
@@ -104,7 +105,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
         history.stats.append(stats)
         done = stop_when is not None and stop_when(stats)
         if run is not None:
-            run.log_metrics(epoch, **stats)
+            run.log_metrics(epoch, **(tags or {}), **stats)
             bar.update(epoch - bar.n)
             bar.set_postfix(loss=f"{stats['loss']:.4g}", acc=f"{stats['train_acc']:.3f}")
             if checkpoint_every and (epoch % checkpoint_every == 0 or done):

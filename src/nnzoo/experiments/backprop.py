@@ -215,3 +215,130 @@ def _bayes_figure(grid, posts, other, cfg: BayesConfig, wd: dict):
     ax.set(xlabel="x", ylabel="t", title=f"lambda = {cfg.weight_decay}: the two fits coincide")
     ax.legend(fontsize=7)
     return fig
+
+
+# --------------------------------------------------------------------------- twin-spirals
+@dataclass
+class TwinSpiralsConfig:
+    net: Literal["polar", "raw", "short", "two-layer"] = "polar"
+    """polar: (r, theta) then one hidden layer; raw: two hidden layers; short: two hidden
+    layers with shortcut connections; two-layer: one hidden layer on (x, y)."""
+    hidden: PositiveInt = 10
+    """Hidden units in each hidden layer."""
+    init: PositiveFloat = 0.5
+    """Scale of the initial weights: each weight and bias is drawn from N(0, init^2)."""
+    optimizer: Literal["adam", "sgd"] = "adam"
+    """adam, or sgd: gradient descent with momentum 0.9."""
+    lr: PositiveFloat = 0.01
+    """Learning rate."""
+    epochs: PositiveInt = 20000
+    """Most epochs; training stops at 100% accuracy, checked every 100 epochs."""
+    runs: PositiveInt = 1
+    """Number of runs, each from its own random initial weights."""
+
+
+SPIRAL_LIMS = (-7.0, 7.0)
+
+
+def spiral_net(cfg: TwinSpiralsConfig):
+    from nnzoo.models.mlp import MLP, PolarNet
+
+    H = cfg.hidden
+    return {"polar": lambda: PolarNet(H), "raw": lambda: MLP([2, H, H, 1]),
+            "short": lambda: MLP([2, H, H, 1], shortcut=True),
+            "two-layer": lambda: MLP([2, H, 1])}[cfg.net]()
+
+
+@experiment(
+    "twin-spirals", family="backprop", kind="supervised", config=TwinSpiralsConfig,
+    claim="networks with polar inputs, two hidden layers, or shortcut connections learn the "
+          "twin spirals; the hidden units' pictures show how",
+    expects="--net polar, raw or short: 100% training accuracy within 20,000 epochs in every run",
+    smoke={"epochs": 200, "hidden": 4},
+)
+def twin_spirals(cfg: TwinSpiralsConfig, run: Run) -> Result:
+    import numpy as np
+    import torch
+
+    from nnzoo.data.synthetic import twin_spirals as spirals
+    from nnzoo.nn import cross_entropy
+    from nnzoo.nn.optim import Momentum
+    from nnzoo.train import fit
+
+    X_np, y_np = spirals()
+    X = torch.from_numpy(X_np).to(run.device)  # (194, 2)
+    t = torch.from_numpy(y_np).float()[:, None].to(run.device)  # (194, 1)
+    state = run.restore() or {}
+    done = state.get("runs", [])
+    for i in range(len(done), cfg.runs):
+        gen = torch.Generator().manual_seed(run.seed * 1_000_003 + i)
+        net = spiral_net(cfg).init_normal_(cfg.init, gen).to(run.device)
+        opt = (torch.optim.Adam(net.parameters(), lr=cfg.lr) if cfg.optimizer == "adam"
+               else Momentum(net.parameters(), lr=cfg.lr, alpha=0.9))
+        history = fit(net, opt, lambda z, t: cross_entropy(z, t) / len(t), X, t,
+                      epochs=cfg.epochs, eval_every=100, run=run, checkpoint_every=1000,
+                      stop_when=lambda s: s["train_acc"] == 1.0, resume=state.pop("fit", None),
+                      extra_state={"runs": done}, generator=gen, tags={"run": i},
+                      desc=f"run {i + 1}/{cfg.runs}")
+        acc = history.last()["train_acc"]
+        done.append({"run": i, "acc": acc, "epochs": history.epochs[-1],
+                     "solved": acc == 1.0, "curve": history.series("train_acc"),
+                     "curve_epochs": history.epochs,
+                     "weights": {k: v.cpu() for k, v in net.state_dict().items()}})
+        run.log(f"run {i}: {acc:.1%} training accuracy after {history.epochs[-1]} epochs")
+        run.checkpoint({"runs": done})
+    solved = [r for r in done if r["solved"]]
+    n_weights = sum(p.numel() for p in spiral_net(cfg).parameters())
+    headline = f"{len(solved)}/{cfg.runs} runs of --net {cfg.net} reached 100%"
+    if solved:
+        headline += f" (median {int(np.median([r['epochs'] for r in solved]))} epochs)"
+    best = max(done, key=lambda r: (r["acc"], -r["epochs"]))
+    net = spiral_net(cfg)
+    net.load_state_dict(best["weights"])
+    for name, fig in _spiral_figures(net, X_np, y_np, done, best, cfg).items():
+        run.save_figure(fig, name)
+    passed = len(solved) == cfg.runs if cfg.net != "two-layer" else len(solved) < cfg.runs
+    return Result(passed, headline, {
+        "net": cfg.net, "weights": n_weights, "solved": len(solved), "runs": cfg.runs,
+        "epochs": [r["epochs"] for r in done], "accuracy": [r["acc"] for r in done]})
+
+
+def _spiral_figures(net, X, y, done, best, cfg: TwinSpiralsConfig) -> dict:
+    import numpy as np
+    import torch
+
+    from nnzoo.viz import decision_regions, figure
+
+    net = net.double().eval()
+    lims = SPIRAL_LIMS
+
+    def on_plane(P):  # (N, 2) numpy -> the network's output
+        with torch.no_grad():
+            return net(torch.from_numpy(P)).numpy().ravel()
+
+    fig_out, axes = figure(1, 2, size=4.2)
+    decision_regions(axes[0, 0], on_plane, X, y, lims=lims)
+    axes[0, 0].set_title(f"--net {cfg.net}: output (run {best['run']}, "
+                         f"{best['acc']:.0%})", fontsize=9)
+    ax = axes[0, 1]
+    for r in done:
+        ax.plot(r["curve_epochs"], r["curve"], color="tab:blue" if r["solved"] else "tab:red")
+    ax.set(xlabel="epoch", ylabel="training accuracy", ylim=(0.4, 1.02),
+           title="accuracy every 100 epochs")
+
+    n = 120
+    g = np.linspace(*lims, n)
+    P = np.column_stack([a.ravel() for a in np.meshgrid(g, g)])  # (n*n, 2)
+    with torch.no_grad():
+        layers = [h.numpy() for h in net.hidden(torch.from_numpy(P))]  # [(n*n, H), ...]
+    H = max(h.shape[1] for h in layers)
+    fig_hid, axes = figure(len(layers), H, size=1.4)
+    for row, h in enumerate(layers):
+        for j in range(H):
+            ax = axes[row, j]
+            ax.axis("off")
+            if j < h.shape[1]:
+                ax.imshow(h[:, j].reshape(n, n), origin="lower", extent=(*lims, *lims),
+                          cmap="RdBu_r", vmin=-1, vmax=1)
+                ax.set_title(f"layer {row + 1}, unit {j + 1}", fontsize=6)
+    return {"output": fig_out, "hidden_units": fig_hid}
