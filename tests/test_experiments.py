@@ -88,3 +88,8 @@ def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeyp
 def test_twin_spirals_polar_claim(runs_dir):
     _, s = execute("twin-spirals", runs_dir, net="polar", runs=3)
     assert s["status"] == "PASS" and s["metrics"]["solved"] == 3
+
+
+def test_encoder_claim(runs_dir):
+    run, s = execute("encoder", runs_dir)
+    assert s["status"] == "PASS" and s["metrics"]["reproduced"]

@@ -64,7 +64,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
     """Train `model` on (X, y) by mini-batch gradient descent; return its History.
 
     loss_fn(out, y) is the error E of one mini-batch; `regularizer()` (e.g. weight decay)
-    is added to it. `resume` is the "fit" entry of a checkpoint written by this loop;
+    is added to it. stop_when(stats) sees each evaluation's numbers and its "epoch". `resume` is the "fit" entry of a checkpoint written by this loop;
     `extra_state` is saved beside it (e.g. an experiment's finished runs); `tags` are
     logged with every metrics line (e.g. {"run": 3}).
     """
@@ -103,7 +103,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
             stats["val_loss"], stats["val_acc"] = evaluate(model, loss_fn, X_val, y_val)
         history.epochs.append(epoch)
         history.stats.append(stats)
-        done = stop_when is not None and stop_when(stats)
+        done = stop_when is not None and stop_when({"epoch": epoch, **stats})
         if run is not None:
             run.log_metrics(epoch, **(tags or {}), **stats)
             bar.update(epoch - bar.n)

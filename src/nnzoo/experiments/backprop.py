@@ -436,3 +436,106 @@ def _gradients_figure(norms, scales):
     axes[0, 0].set_ylabel("||dE/ds|| at the layer")
     axes[0, 0].legend(fontsize=7)
     return fig
+
+
+# --------------------------------------------------------------------------- encoder
+@dataclass
+class EncoderConfig:
+    n: PositiveInt = 8
+    """Patterns: the N one-hot vectors of an N-2-N encoder."""
+    lr: PositiveFloat = 0.03
+    """Learning rate (Adam)."""
+    init: PositiveFloat = 0.5
+    """Scale of the initial weights: each weight and bias is drawn from N(0, init^2)."""
+    epochs: PositiveInt = 10000
+    """Most epochs; training stops once every pattern is reproduced."""
+
+
+def reproduced(net, X) -> bool:
+    """Every output unit on (> 0.5) exactly where its input unit is on."""
+    import torch
+
+    with torch.no_grad():
+        return bool(((net(X) >= 0.5).float() == X).all())
+
+
+@experiment(
+    "encoder", family="backprop", kind="unsupervised", config=EncoderConfig,
+    claim="an N-2-N encoder squeezes N one-hot patterns through 2 hidden units; the hidden "
+          "codes spread out over training until every output unit can cut its own pattern off",
+    expects="every pattern reproduced (each output > 0.5 exactly for its own input)",
+    smoke={"epochs": 300},
+)
+def encoder(cfg: EncoderConfig, run: Run) -> Result:
+    import torch
+
+    from nnzoo.models.mlp import MLP
+    from nnzoo.nn import cross_entropy
+    from nnzoo.train import fit
+
+    X = torch.eye(cfg.n, device=run.device)  # (N, N) one-hot inputs, also the targets
+    gen = torch.Generator().manual_seed(run.seed)
+    net = MLP([cfg.n, 2, cfg.n], activation="tanh", output="sigmoid")
+    net = net.init_normal_(cfg.init, gen).to(run.device)
+    snapshots = {}  # epoch -> (hidden codes (N, 2), output weights (N, 2), biases (N,))
+
+    def snapshot(stats) -> bool:
+        epoch = stats["epoch"]
+        done = reproduced(net, X)
+        if epoch in (50, 100, 200, 400, 800, 1600, 3200, 6400) or done:
+            with torch.no_grad():
+                snapshots[epoch] = (net.hidden(X)[0].cpu().numpy(),
+                                    net.layers[1].weight.cpu().numpy().copy(),
+                                    net.layers[1].bias.cpu().numpy().copy())
+        return done
+
+    history = fit(net, torch.optim.Adam(net.parameters(), lr=cfg.lr), cross_entropy, X, X,
+                  epochs=cfg.epochs, eval_every=10, stop_when=snapshot, run=run,
+                  generator=gen, desc="encoder")
+    ok = reproduced(net, X)
+    final = history.epochs[-1]
+    if final not in snapshots:
+        snapshot({"epoch": final})
+    run.save_figure(_encoder_figure(snapshots, cfg.n), "hidden_dynamics")
+    fig = _encoder_hinton(net)
+    run.save_figure(fig, "hinton")
+    headline = (f"all {cfg.n} patterns reproduced after {final} epochs" if ok else
+                f"not every pattern reproduced after {final} epochs")
+    return Result(ok, headline, {"reproduced": ok, "epochs": final,
+                                 "final_loss": history.last()["loss"]})
+
+
+def _encoder_figure(snapshots: dict, n: int):
+    import numpy as np
+
+    from nnzoo.viz import boundary_line, figure
+
+    epochs = sorted(snapshots)
+    cols = min(4, len(epochs))
+    fig, axes = figure(-(-len(epochs) // cols), cols, size=2.8)
+    for ax in axes.flat[len(epochs):]:
+        ax.axis("off")
+    for ax, epoch in zip(axes.flat, epochs):
+        H, W, b = snapshots[epoch]
+        for j in range(n):  # output unit j is on where W_j . h + b_j > 0
+            boundary_line(ax, W[j], b[j], lims=(-1.1, 1.1), color=f"C{j % 10}", lw=0.8)
+        ax.scatter(H[:, 0], H[:, 1], c=[f"C{j % 10}" for j in range(n)], s=40, zorder=3,
+                   edgecolors="k")
+        for j, (u, v) in enumerate(H):
+            ax.annotate(str(j + 1), (u, v), xytext=(4, 4), textcoords="offset points",
+                        fontsize=7)
+        ax.set(title=f"epoch {epoch}", aspect="equal", xticks=np.linspace(-1, 1, 3),
+               yticks=np.linspace(-1, 1, 3))
+    axes[0, 0].set(xlabel="hidden unit 1", ylabel="hidden unit 2")
+    return fig
+
+
+def _encoder_hinton(net):
+    from nnzoo.viz import figure, hinton
+
+    fig, axes = figure(1, 2, size=3.0)
+    hinton(net.layers[0].weight.detach().cpu().T, axes[0, 0])
+    axes[0, 0].set(title="encoder: input -> hidden", xlabel="hidden", ylabel="input")
+    hinton(net.layers[1].weight.detach().cpu(), axes[0, 1])
+    axes[0, 1].set(title="decoder: hidden -> output", xlabel="hidden", ylabel="output")
+    return fig
