@@ -64,9 +64,10 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
     """Train `model` on (X, y) by mini-batch gradient descent; return its History.
 
     loss_fn(out, y) is the error E of one mini-batch; `regularizer()` (e.g. weight decay)
-    is added to it. stop_when(stats) sees each evaluation's numbers and its "epoch". `resume` is the "fit" entry of a checkpoint written by this loop;
-    `extra_state` is saved beside it (e.g. an experiment's finished runs); `tags` are
-    logged with every metrics line (e.g. {"run": 3}).
+    is added to it. stop_when(stats) sees each evaluation's numbers and its "epoch".
+    `resume` is the "fit" entry of a checkpoint written by this loop; `extra_state` is
+    saved beside it (e.g. an experiment's finished runs); `tags` are logged with every
+    metrics line (e.g. {"run": 3}).
     """
     n = X.shape[0]
     batch_size = batch_size or n
