@@ -85,8 +85,9 @@ def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeyp
 
 
 @pytest.mark.slow
-def test_twin_spirals_polar_claim(runs_dir):
-    _, s = execute("twin-spirals", runs_dir, net="polar", runs=3)
+@pytest.mark.parametrize("net", ["polar", "raw", "short"])
+def test_twin_spirals_claim(net, runs_dir):
+    _, s = execute("twin-spirals", runs_dir, net=net, runs=3)
     assert s["status"] == "PASS" and s["metrics"]["solved"] == 3
 
 

@@ -223,9 +223,9 @@ class TwinSpiralsConfig:
     net: Literal["polar", "raw", "short", "two-layer"] = "polar"
     """polar: (r, theta) then one hidden layer; raw: two hidden layers; short: two hidden
     layers with shortcut connections; two-layer: one hidden layer on (x, y)."""
-    hidden: PositiveInt = 10
+    hidden: PositiveInt = 20
     """Hidden units in each hidden layer."""
-    init: PositiveFloat = 0.5
+    init: PositiveFloat = 0.3
     """Scale of the initial weights: each weight and bias is drawn from N(0, init^2)."""
     optimizer: Literal["adam", "sgd"] = "adam"
     """adam, or sgd: gradient descent with momentum 0.9."""
@@ -252,8 +252,11 @@ def spiral_net(cfg: TwinSpiralsConfig):
 @experiment(
     "twin-spirals", family="backprop", kind="supervised", config=TwinSpiralsConfig,
     claim="networks with polar inputs, two hidden layers, or shortcut connections learn the "
-          "twin spirals; the hidden units' pictures show how",
-    expects="--net polar, raw or short: 100% training accuracy within 20,000 epochs in every run",
+          "twin spirals, and the hidden units' pictures show how; measured with Adam, a "
+          "one-hidden-layer net with as many weights (45 units, 181 weights; ShortNet with 10 "
+          "per layer has 183) learned them too, in 3 of 3 runs within 6,200 epochs",
+    expects="every run reaches 100% training accuracy within 20,000 epochs (at the defaults: "
+            "--net polar, raw or short, 20 hidden units, init 0.3, Adam lr 0.01)",
     smoke={"epochs": 200, "hidden": 4},
 )
 def twin_spirals(cfg: TwinSpiralsConfig, run: Run) -> Result:
@@ -297,7 +300,7 @@ def twin_spirals(cfg: TwinSpiralsConfig, run: Run) -> Result:
     net.load_state_dict(best["weights"])
     for name, fig in _spiral_figures(net, X_np, y_np, done, best, cfg).items():
         run.save_figure(fig, name)
-    passed = len(solved) == cfg.runs if cfg.net != "two-layer" else len(solved) < cfg.runs
+    passed = len(solved) == cfg.runs
     return Result(passed, headline, {
         "net": cfg.net, "weights": n_weights, "solved": len(solved), "runs": cfg.runs,
         "epochs": [r["epochs"] for r in done], "accuracy": [r["acc"] for r in done]})
@@ -331,16 +334,18 @@ def _spiral_figures(net, X, y, done, best, cfg: TwinSpiralsConfig) -> dict:
     P = np.column_stack([a.ravel() for a in np.meshgrid(g, g)])  # (n*n, 2)
     with torch.no_grad():
         layers = [h.numpy() for h in net.hidden(torch.from_numpy(P))]  # [(n*n, H), ...]
-    H = max(h.shape[1] for h in layers)
-    fig_hid, axes = figure(len(layers), H, size=1.4)
-    for row, h in enumerate(layers):
-        for j in range(H):
-            ax = axes[row, j]
+    cols = 10  # units per row of pictures; a layer takes as many rows as it needs
+    rows = [(layer, j0) for layer, h in enumerate(layers) for j0 in range(0, h.shape[1], cols)]
+    fig_hid, axes = figure(len(rows), cols, size=1.3)
+    for (layer, j0), row in zip(rows, axes):
+        h = layers[layer]
+        for k, ax in enumerate(row):
             ax.axis("off")
+            j = j0 + k
             if j < h.shape[1]:
                 ax.imshow(h[:, j].reshape(n, n), origin="lower", extent=(*lims, *lims),
                           cmap="RdBu_r", vmin=-1, vmax=1)
-                ax.set_title(f"layer {row + 1}, unit {j + 1}", fontsize=6)
+                ax.set_title(f"layer {layer + 1}, unit {j + 1}", fontsize=6)
     return {"output": fig_out, "hidden_units": fig_hid}
 
 
