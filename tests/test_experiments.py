@@ -94,3 +94,9 @@ def test_twin_spirals_claim(net, runs_dir):
 def test_encoder_claim(runs_dir):
     run, s = execute("encoder", runs_dir)
     assert s["status"] == "PASS" and s["metrics"]["reproduced"]
+
+
+@pytest.mark.slow
+def test_backprop_variations_claim(runs_dir):
+    _, s = execute("backprop-variations", runs_dir)
+    assert s["status"] == "PASS" and s["metrics"]["best_test_acc"] >= 0.97

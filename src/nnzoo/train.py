@@ -83,7 +83,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
     model.train()
     for epoch in range(start + 1, epochs + 1):
         order = torch.randperm(n, generator=generator).to(X.device) if batch_size < n else None
-        total, seen = 0.0, 0
+        batch_losses = []
         for i in range(0, n, batch_size):
             idx = order[i:i + batch_size] if order is not None else slice(None)
             xb, yb = X[idx], y[idx]  # (B, D), (B,)
@@ -93,10 +93,13 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
             optimizer.zero_grad(set_to_none=True)
             E.backward()
             optimizer.step()
-            total, seen = total + E.detach() * len(yb), seen + len(yb)
+            batch_losses.append(E.detach())
         if epoch % eval_every and epoch != epochs:
             continue
-        stats = {"loss": float(total / seen)}
+        sizes = torch.tensor([min(batch_size, n - i) for i in range(0, n, batch_size)],
+                             dtype=batch_losses[0].dtype, device=batch_losses[0].device)
+        # the epoch's loss: the batches' E, weighted by batch size
+        stats = {"loss": float(torch.stack(batch_losses) @ sizes / n)}
         if run is not None:
             run.check_loss(stats["loss"], epoch)
         stats["train_loss"], stats["train_acc"] = evaluate(model, loss_fn, X, y)

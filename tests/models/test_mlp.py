@@ -53,3 +53,19 @@ def test_polar_net_reads_radius_and_angle():
     net = PolarNet(hidden=7).double()
     torch.testing.assert_close(net(x), net.net(to_polar(x)))
     assert net.hidden(x)[0].shape == (2, 7)
+
+
+def test_batch_norm_and_dropout_in_hidden_layers():
+    from nnzoo.nn import BatchNorm
+
+    torch.manual_seed(0)
+    net = MLP([4, 6, 3], activation="relu", output="linear", dropout=0.5, batch_norm=True)
+    assert isinstance(net.norms[0], BatchNorm)
+    x = torch.randn(32, 4)
+    net.eval()  # evaluation: running statistics, no dropout -> deterministic
+    torch.testing.assert_close(net(x), net(x))
+    s = net.norms[0](net.layers[0](x))
+    torch.testing.assert_close(net(x), net.layers[1](torch.relu(s)))
+    net.train()  # training: half the hidden units dropped, the rest scaled by 2
+    h = net.hidden(x)[0]
+    assert 0.3 < (h == 0).float().mean() < 0.8

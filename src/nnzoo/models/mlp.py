@@ -21,15 +21,18 @@ import torch
 from torch import Tensor, nn
 
 from nnzoo.nn.activations import ACTIVATIONS
+from nnzoo.nn.layers import BatchNorm, Dropout
 
 
 class MLP(nn.Module):
     """Fully connected layers of sizes `sizes`, transfer function `activation` between
     them and `output` on the last layer ("linear" for none); with `shortcut`, every layer
-    also reads the input and every earlier hidden layer."""
+    also reads the input and every earlier hidden layer. Hidden layers can add batch
+    normalization of s before g, h = g(BN(W x + b)), and dropout of h."""
 
     def __init__(self, sizes: list[int] | tuple[int, ...], activation: str = "tanh",
-                 output: str = "sigmoid", shortcut: bool = False):
+                 output: str = "sigmoid", shortcut: bool = False, dropout: float = 0.0,
+                 batch_norm: bool = False):
         super().__init__()
         if len(sizes) < 2:
             raise ValueError(f"expected at least an input and an output size, got {sizes}")
@@ -39,6 +42,9 @@ class MLP(nn.Module):
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(fan_in, sizes[1:]))
         self.g = ACTIVATIONS[activation]
         self.g_out = (lambda s: s) if output == "linear" else ACTIVATIONS[output]
+        self.norms = nn.ModuleList(BatchNorm(h) if batch_norm else nn.Identity()
+                                   for h in sizes[1:-1])
+        self.drop = Dropout(dropout)
 
     def _inputs(self, feats: list[Tensor]) -> Tensor:
         # [x, h_1, ..., h_{l-1}] with shortcuts, else h_{l-1}   (B, fan-in)
@@ -47,8 +53,9 @@ class MLP(nn.Module):
     def hidden(self, x: Tensor) -> list[Tensor]:
         """The activations of every hidden layer, [(B, H_1), (B, H_2), ...]."""
         feats = [x]
-        for layer in self.layers[:-1]:
-            feats.append(self.g(layer(self._inputs(feats))))  # h = g(W x + b)   (B, H)
+        for layer, norm in zip(self.layers[:-1], self.norms):
+            s = norm(layer(self._inputs(feats)))  # s = W x + b (batch-normalized)  (B, H)
+            feats.append(self.drop(self.g(s)))  # h = g(s), some dropped in training  (B, H)
         return feats[1:]
 
     def forward(self, x: Tensor) -> Tensor:
