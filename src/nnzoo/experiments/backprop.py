@@ -609,6 +609,7 @@ def backprop_variations(cfg: BackpropVariationsConfig, run: Run) -> Result:
     from nnzoo.models.mlp import MLP
     from nnzoo.nn import sse, weight_decay
     from nnzoo.nn.optim import Momentum
+    from nnzoo.runs import seed_everything
     from nnzoo.train import fit
 
     Xtr, ytr, Xte, yte = digits_split(run.device)
@@ -624,7 +625,7 @@ def backprop_variations(cfg: BackpropVariationsConfig, run: Run) -> Result:
     for k, (name, (error, mom, wd, drop, bn)) in enumerate(VARIATIONS.items()):
         if name in results:
             continue
-        torch.manual_seed(run.seed)
+        seed_everything(run.seed)  # every variation starts from the same weights and batches
         net = MLP([64, cfg.hidden, 10], activation=cfg.activation,
                   output="sigmoid" if error == "sse" else "linear",
                   dropout=cfg.dropout if drop else 0.0, batch_norm=bn).to(run.device)
