@@ -100,3 +100,9 @@ def test_encoder_claim(runs_dir):
 def test_backprop_variations_claim(runs_dir):
     _, s = execute("backprop-variations", runs_dir)
     assert s["status"] == "PASS" and s["metrics"]["best_test_acc"] >= 0.97
+
+
+@pytest.mark.slow
+def test_ockham_claim(runs_dir):
+    _, s = execute("ockham", runs_dir)
+    assert s["status"] == "PASS" and 1 < s["metrics"]["best_hidden"] < 64

@@ -668,3 +668,137 @@ def _variations_figures(results: dict, best: str) -> dict:
         ax.title.set_fontsize(6)
     fig_h.suptitle(f"first-layer weights ({best})", fontsize=8)
     return {"learning_curves": fig_c, "first_layer_hinton": fig_h}
+
+
+# --------------------------------------------------------------------------- ockham
+@dataclass
+class OckhamConfig:
+    n_train: PositiveInt = 20
+    """Noisy training points t = sin(2 pi x) + noise, x in [-1, 1]."""
+    noise: PositiveFloat = 0.25
+    """Standard deviation of the noise on the targets."""
+    init: PositiveFloat = 3.0
+    """Scale of the initial weights: each weight and bias is drawn from N(0, init^2)."""
+    weight_decay: PositiveFloat = 0.01
+    """lambda of the penalty lambda/2 sum w^2 for the largest network's second fit."""
+    restarts: PositiveInt = 2
+    """Fits of each size from different initial weights; the one with the lowest training
+    error is kept (a net of that size can fit at least that well)."""
+
+
+OCKHAM_SIZES = (1, 2, 4, 8, 16, 32, 64)
+
+
+def fit_to_convergence(net, X, t, lam: float = 0.0) -> None:
+    """Minimise E = 1/2 sum (z - t)^2 + lambda/2 sum w^2 over all the (few) training points
+    by L-BFGS, so that each network fits as well as it can: what it can fit, it does."""
+    import torch
+
+    from nnzoo.nn import sse, weight_decay
+
+    weights = [p for n, p in net.named_parameters() if n.endswith("weight")]
+    opt = torch.optim.LBFGS(net.parameters(), max_iter=2000, tolerance_grad=1e-10,
+                            tolerance_change=1e-14, history_size=50,
+                            line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        E = sse(net(X), t) + (weight_decay(weights, lam) if lam else 0.0)
+        E.backward()
+        return E
+
+    opt.step(closure)
+
+
+@experiment(
+    "ockham", family="backprop", kind="supervised", config=OckhamConfig,
+    claim="Ockham's razor: on noisy data a network too small is inadequate, one too large "
+          "over-fits, and a good compromise lies between; weight decay tames the large one",
+    expects="training error falls with size (1 to 64 hidden units) while validation error is "
+            "U-shaped: its minimum lies strictly between the smallest and the largest net, "
+            "and weight decay lowers the largest net's validation error",
+    smoke={"n_train": 8, "restarts": 1},
+)
+def ockham(cfg: OckhamConfig, run: Run) -> Result:
+    import numpy as np
+    import torch
+
+    from nnzoo.models.mlp import MLP
+
+    rng = np.random.default_rng(run.seed)
+
+    def noisy(n):  # t = sin(2 pi x) + noise, x ~ U(-1, 1)
+        x = np.sort(rng.uniform(-1, 1, n))
+        t = np.sin(2 * np.pi * x) + cfg.noise * rng.standard_normal(n)
+        return torch.tensor(x[:, None]), torch.tensor(t[:, None])  # (B, 1) float64
+
+    X, t = noisy(cfg.n_train)
+    X_val, t_val = noisy(400)
+    mse = lambda net, X, t: ((net(X) - t) ** 2).mean().item()  # noqa: E731
+    nets, train_err, val_err = {}, {}, {}
+    for H in run.progress(OCKHAM_SIZES, desc="sizes"):
+        gen = torch.Generator().manual_seed(run.seed)
+        fits = []
+        for _ in range(cfg.restarts):
+            net = MLP([1, H, 1], activation="tanh", output="linear").double()
+            net.init_normal_(cfg.init, gen)
+            fit_to_convergence(net, X, t)
+            with torch.no_grad():
+                fits.append((mse(net, X, t), net))
+        net = min(fits, key=lambda f: f[0])[1]
+        with torch.no_grad():
+            train_err[H], val_err[H] = mse(net, X, t), mse(net, X_val, t_val)
+        nets[H] = net
+        run.log_metrics(H, hidden=H, train_mse=train_err[H], val_mse=val_err[H])
+        run.log(f"{H:3d} hidden units: training MSE {train_err[H]:.4f}, "
+                f"validation MSE {val_err[H]:.4g}")
+    big = OCKHAM_SIZES[-1]
+    decayed = MLP([1, big, 1], activation="tanh", output="linear").double()
+    decayed.init_normal_(cfg.init, torch.Generator().manual_seed(run.seed))
+    fit_to_convergence(decayed, X, t, lam=cfg.weight_decay)
+    with torch.no_grad():
+        wd_val = mse(decayed, X_val, t_val)
+    run.log(f"{big} hidden units with weight decay {cfg.weight_decay}: validation MSE "
+            f"{wd_val:.4g}")
+    best = min(val_err, key=val_err.get)
+    falls = train_err[big] < train_err[OCKHAM_SIZES[0]] and all(
+        train_err[b] <= train_err[a] * 1.5 + 1e-3 for a, b in zip(OCKHAM_SIZES, OCKHAM_SIZES[1:]))
+    u_shaped = OCKHAM_SIZES[0] < best < big
+    tamed = wd_val < val_err[big]
+    run.save_figure(_ockham_figure(nets, decayed, X, t, train_err, val_err, wd_val, best, cfg),
+                    "ockham")
+    headline = (f"best validation at {best} hidden units (MSE {val_err[best]:.3f}; 1 unit "
+                f"{val_err[1]:.3f}, {big} units {val_err[big]:.3g}, with weight decay "
+                f"{wd_val:.3f})")
+    return Result(falls and u_shaped and tamed, headline, {
+        "best_hidden": best, "train_mse": train_err, "val_mse": val_err,
+        "weight_decay_val_mse": wd_val, "training_error_falls": falls, "u_shaped": u_shaped})
+
+
+def _ockham_figure(nets, decayed, X, t, train_err, val_err, wd_val, best, cfg):
+    import numpy as np
+    import torch
+
+    from nnzoo.viz import figure
+
+    big = max(nets)
+    xs = torch.linspace(-1, 1, 300, dtype=torch.float64)[:, None]
+    fig, axes = figure(1, 4, size=3.2)
+    panels = [(1, "inadequate"), (best, "good compromise"), (big, "over-fitting")]
+    for ax, (H, label) in zip(axes[0], panels):
+        with torch.no_grad():
+            ax.plot(xs, nets[H](xs), lw=2, label=f"{H} hidden")
+            if H == big:
+                ax.plot(xs, decayed(xs), "g--", lw=1.5, label=f"+ weight decay {cfg.weight_decay}")
+        ax.plot(xs, np.sin(2 * np.pi * xs), color="gray", lw=1, ls=":")  # the truth
+        ax.scatter(X, t, c="k", s=15, zorder=3)
+        ax.set(title=f"{label} ({H} hidden)", ylim=(-2, 2), xlabel="x")
+        ax.legend(fontsize=7, loc="lower right")
+    ax = axes[0, 3]
+    sizes = sorted(nets)
+    ax.loglog(sizes, [max(train_err[h], 1e-8) for h in sizes], "o-", label="training")
+    ax.loglog(sizes, [val_err[h] for h in sizes], "s-", label="validation")
+    ax.loglog([big], [wd_val], "g*", ms=12, label="validation, weight decay")
+    ax.set(xlabel="hidden units", ylabel="mean squared error", title="error vs size")
+    ax.legend(fontsize=7)
+    return fig
