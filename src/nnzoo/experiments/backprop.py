@@ -782,15 +782,17 @@ def _ockham_figure(nets, decayed, X, t, train_err, val_err, wd_val, best, cfg):
     from nnzoo.viz import figure
 
     big = max(nets)
-    xs = torch.linspace(-1, 1, 300, dtype=torch.float64)[:, None]
+    xs = torch.linspace(-1, 1, 300, dtype=torch.float64)[:, None]  # (300, 1)
+    x_np = xs.numpy().ravel()
     fig, axes = figure(1, 4, size=3.2)
     panels = [(1, "inadequate"), (best, "good compromise"), (big, "over-fitting")]
     for ax, (H, label) in zip(axes[0], panels):
         with torch.no_grad():
-            ax.plot(xs, nets[H](xs), lw=2, label=f"{H} hidden")
+            ax.plot(x_np, nets[H](xs).numpy(), lw=2, label=f"{H} hidden")
             if H == big:
-                ax.plot(xs, decayed(xs), "g--", lw=1.5, label=f"+ weight decay {cfg.weight_decay}")
-        ax.plot(xs, np.sin(2 * np.pi * xs), color="gray", lw=1, ls=":")  # the truth
+                ax.plot(x_np, decayed(xs).numpy(), "g--", lw=1.5,
+                        label=f"+ weight decay {cfg.weight_decay}")
+        ax.plot(x_np, np.sin(2 * np.pi * x_np), color="gray", lw=1, ls=":")  # the truth
         ax.scatter(X, t, c="k", s=15, zorder=3)
         ax.set(title=f"{label} ({H} hidden)", ylim=(-2, 2), xlabel="x")
         ax.legend(fontsize=7, loc="lower right")
