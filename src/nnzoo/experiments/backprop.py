@@ -804,3 +804,148 @@ def _ockham_figure(nets, decayed, X, t, train_err, val_err, wd_val, best, cfg):
     ax.set(xlabel="hidden units", ylabel="mean squared error", title="error vs size")
     ax.legend(fontsize=7)
     return fig
+
+
+# --------------------------------------------------------------------------- weight-space-search
+@dataclass
+class WeightSpaceSearchConfig:
+    hidden: PositiveInt = 4
+    """Hidden units of the 2-H-1 network."""
+    n_points: PositiveInt = 100
+    """Points in [-1, 1]^2, labelled 1 inside the circle of radius 0.6."""
+    margin: PositiveFloat = 0.1
+    """No point lies closer than this to the circle."""
+    sigma: PositiveFloat = 0.3
+    """Hill climbing's step: every weight moves by N(0, sigma^2); kept if errors do not rise."""
+    lr: PositiveFloat = 0.05
+    """Learning rate of gradient descent (Adam) on the sigmoid network."""
+    budget: PositiveInt = 20000
+    """Most error evaluations for either search."""
+    runs: PositiveInt = 5
+    """Runs, each from its own initial weights (the same for both searches)."""
+
+
+def circle_points(n: int, margin: float, rng):
+    """n points in [-1, 1]^2, label 1 inside the circle r = 0.6, none within margin of it."""
+    import numpy as np
+
+    X = np.empty((0, 2))
+    while len(X) < n:
+        P = rng.uniform(-1, 1, size=(4 * n, 2))
+        X = np.vstack([X, P[np.abs(np.hypot(*P.T) - 0.6) >= margin]])
+    X = X[:n]
+    return X, (np.hypot(*X.T) < 0.6).astype(np.float32)
+
+
+def hill_climb(net, X, t, budget: int, sigma: float, gen) -> int | None:
+    """Local search on a step-function network: perturb all weights, keep the new ones when
+    the number of errors does not rise. Returns the error evaluations to reach 0 errors."""
+    import torch
+    from torch.nn.utils import parameters_to_vector, vector_to_parameters
+
+    def errors(w):
+        vector_to_parameters(w, net.parameters())
+        return int((net(X) != t).sum())
+
+    with torch.no_grad():
+        w = parameters_to_vector(net.parameters()).clone()
+        e, n = errors(w), 1
+        while e > 0 and n < budget:
+            w_new = w + sigma * torch.randn(w.shape, generator=gen, dtype=w.dtype)
+            e_new, n = errors(w_new), n + 1
+            if e_new <= e:
+                w, e = w_new, e_new
+        vector_to_parameters(w, net.parameters())
+    return n if e == 0 else None
+
+
+@experiment(
+    "weight-space-search", family="backprop", kind="supervised",
+    config=WeightSpaceSearchConfig,
+    claim="with step functions the error over weight space is flat plateaus and jumps, so "
+          "local search crawls; with sigmoids it is smooth and gradient descent walks downhill",
+    expects="gradient descent reaches zero errors in every run, and in fewer error evaluations "
+            "(median) than hill climbing from the same initial weights",
+    smoke={"budget": 300, "runs": 2},
+)
+def weight_space_search(cfg: WeightSpaceSearchConfig, run: Run) -> Result:
+    import numpy as np
+    import torch
+
+    from nnzoo.models.mlp import MLP
+    from nnzoo.nn import cross_entropy
+    from nnzoo.train import fit
+
+    X_np, y_np = circle_points(cfg.n_points, cfg.margin, np.random.default_rng(run.seed))
+    X, t = torch.from_numpy(X_np).float(), torch.from_numpy(y_np)[:, None]  # (B, 2), (B, 1)
+    hill, grad, nets = [], [], None
+    for i in range(cfg.runs):
+        gen = torch.Generator().manual_seed(run.seed * 1_000_003 + i)
+        smooth = MLP([2, cfg.hidden, 1], activation="sigmoid", output="sigmoid")
+        smooth.init_normal_(1.0, gen)
+        steps = MLP([2, cfg.hidden, 1], activation="step", output="step")
+        steps.load_state_dict(smooth.state_dict())  # the same starting point for both
+        hill.append(hill_climb(steps, X, t, cfg.budget, cfg.sigma, gen))
+        history = fit(smooth, torch.optim.Adam(smooth.parameters(), lr=cfg.lr),
+                      lambda z, t: cross_entropy(z, t) / len(t), X, t, epochs=cfg.budget,
+                      stop_when=lambda s: s["train_acc"] == 1.0, run=run, tags={"run": i},
+                      desc=f"gradient descent {i + 1}/{cfg.runs}")
+        # one error evaluation (with its gradient) per epoch
+        grad.append(history.epochs[-1] if history.last()["train_acc"] == 1.0 else None)
+        run.log(f"run {i}: hill climbing {hill[-1] or 'no solution in budget'}, gradient "
+                f"descent {grad[-1] or 'no solution in budget'} error evaluations")
+        nets = nets or (smooth, steps)
+    as_cost = lambda r: [cfg.budget if n is None else n for n in r]  # noqa: E731
+    med_h, med_g = float(np.median(as_cost(hill))), float(np.median(as_cost(grad)))
+    run.save_figure(_landscape_figure(nets, X, t, hill, grad, cfg), "landscape")
+    passed = all(n is not None for n in grad) and med_g < med_h
+    solved_h = sum(n is not None for n in hill)
+    return Result(passed, f"median error evaluations to 0 errors: gradient descent {med_g:.0f},"
+                          f" hill climbing {med_h:.0f} ({solved_h}/{cfg.runs} solved)",
+                  {"gd_evaluations": grad, "hill_evaluations": hill, "gd_median": med_g,
+                   "hill_median": med_h})
+
+
+def _landscape_figure(nets, X, t, hill, grad, cfg: WeightSpaceSearchConfig):
+    import numpy as np
+    import torch
+    from torch.nn.utils import parameters_to_vector, vector_to_parameters
+
+    from nnzoo.nn import cross_entropy
+    from nnzoo.viz import figure
+
+    smooth, steps = nets
+    w0 = parameters_to_vector(smooth.parameters()).detach()  # gradient descent's solution
+    d = torch.randn(w0.shape, generator=torch.Generator().manual_seed(1))
+    d = d / d.norm()
+    alphas = np.linspace(-4, 4, 801)
+    errs, E = [], []
+    with torch.no_grad():
+        for a in alphas:  # the slice w0 + a d through weight space
+            w = w0 + float(a) * d
+            vector_to_parameters(w, steps.parameters())
+            vector_to_parameters(w, smooth.parameters())
+            errs.append(int((steps(X) != t).sum()))
+            E.append(cross_entropy(smooth(X), t).item() / len(t))
+        vector_to_parameters(w0, smooth.parameters())
+    fig, axes = figure(1, 2, size=4.0)
+    ax = axes[0, 0]
+    ax.plot(alphas, errs, color="k", lw=1.5, label="errors, step units")
+    ax.set(xlabel="distance from gradient descent's solution, random direction",
+           ylabel="misclassified points",
+           title="a slice through weight space")
+    ax2 = ax.twinx()
+    ax2.plot(alphas, E, color="tab:blue", lw=1.5, label="E, sigmoid units")
+    ax2.set_ylabel("cross-entropy E", color="tab:blue")
+    ax.legend(loc="upper left", fontsize=7)
+    ax2.legend(loc="upper right", fontsize=7)
+    ax = axes[0, 1]
+    cost = lambda r: [cfg.budget if n is None else n for n in r]  # noqa: E731
+    for k, r in enumerate((hill, grad)):
+        ax.scatter([k] * len(r), cost(r), s=40, c=["tab:red" if n is None else "tab:green"
+                                                   for n in r], zorder=3)
+    ax.axhline(cfg.budget, color="gray", ls=":", lw=1)
+    ax.set(xticks=[0, 1], xticklabels=["hill climbing\n(step)", "gradient descent\n(sigmoid)"],
+           yscale="log", ylabel="error evaluations to 0 errors",
+           title="red: not solved within the budget", xlim=(-0.5, 1.5))
+    return fig
