@@ -197,6 +197,14 @@ class Run:
             self._device = resolve_device(self.device_name)
         return self._device
 
+    def generator(self, i: int = 0):
+        """A torch.Generator of its own for part i of the run (e.g. its i-th training run),
+        seeded from the run's seed, so that part i is the same whether or not the run was
+        resumed before it."""
+        import torch
+
+        return torch.Generator().manual_seed(self.seed * 1_000_003 + i)
+
     def log(self, message: str, echo: bool = True) -> None:
         """Tell the user something (unless echo=False); it is also kept in log.txt."""
         with open(self.dir / "log.txt", "a") as f:

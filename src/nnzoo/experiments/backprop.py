@@ -275,7 +275,7 @@ def twin_spirals(cfg: TwinSpiralsConfig, run: Run) -> Result:
     state = run.restore() or {}
     done = state.get("runs", [])
     for i in range(len(done), cfg.runs):
-        gen = torch.Generator().manual_seed(run.seed * 1_000_003 + i)
+        gen = run.generator(i)
         net = spiral_net(cfg).init_normal_(cfg.init, gen).to(run.device)
         opt = (torch.optim.Adam(net.parameters(), lr=cfg.lr) if cfg.optimizer == "adam"
                else Momentum(net.parameters(), lr=cfg.lr, alpha=0.9))
@@ -881,7 +881,7 @@ def weight_space_search(cfg: WeightSpaceSearchConfig, run: Run) -> Result:
     X, t = torch.from_numpy(X_np).float(), torch.from_numpy(y_np)[:, None]  # (B, 2), (B, 1)
     hill, grad, nets = [], [], None
     for i in range(cfg.runs):
-        gen = torch.Generator().manual_seed(run.seed * 1_000_003 + i)
+        gen = run.generator(i)
         smooth = MLP([2, cfg.hidden, 1], activation="sigmoid", output="sigmoid")
         smooth.init_normal_(1.0, gen)
         steps = MLP([2, cfg.hidden, 1], activation="step", output="step")
@@ -896,9 +896,11 @@ def weight_space_search(cfg: WeightSpaceSearchConfig, run: Run) -> Result:
         run.log(f"run {i}: hill climbing {hill[-1] or 'no solution in budget'}, gradient "
                 f"descent {grad[-1] or 'no solution in budget'} error evaluations")
         nets = nets or (smooth, steps)
-    as_cost = lambda r: [cfg.budget if n is None else n for n in r]  # noqa: E731
-    med_h, med_g = float(np.median(as_cost(hill))), float(np.median(as_cost(grad)))
-    run.save_figure(_landscape_figure(nets, X, t, hill, grad, cfg), "landscape")
+    # a search that found no solution within the budget costs the whole budget
+    cost_h, cost_g = ([cfg.budget if n is None else n for n in r] for r in (hill, grad))
+    med_h, med_g = float(np.median(cost_h)), float(np.median(cost_g))
+    run.save_figure(_landscape_figure(nets, X, t, (hill, cost_h), (grad, cost_g), cfg),
+                    "landscape")
     passed = all(n is not None for n in grad) and med_g < med_h
     solved_h = sum(n is not None for n in hill)
     return Result(passed, f"median error evaluations to 0 errors: gradient descent {med_g:.0f},"
@@ -908,6 +910,7 @@ def weight_space_search(cfg: WeightSpaceSearchConfig, run: Run) -> Result:
 
 
 def _landscape_figure(nets, X, t, hill, grad, cfg: WeightSpaceSearchConfig):
+    """hill and grad: (evaluations or None per run, the same with None as the budget)."""
     import numpy as np
     import torch
     from torch.nn.utils import parameters_to_vector, vector_to_parameters
@@ -941,10 +944,9 @@ def _landscape_figure(nets, X, t, hill, grad, cfg: WeightSpaceSearchConfig):
     ax.legend(loc="upper left", fontsize=7)
     ax2.legend(loc="upper right", fontsize=7)
     ax = axes[0, 1]
-    cost = lambda r: [cfg.budget if n is None else n for n in r]  # noqa: E731
-    for k, r in enumerate((hill, grad)):
-        ax.scatter([k] * len(r), cost(r), s=40, c=["tab:red" if n is None else "tab:green"
-                                                   for n in r], zorder=3)
+    for k, (r, cost) in enumerate((hill, grad)):
+        ax.scatter([k] * len(r), cost, s=40, c=["tab:red" if n is None else "tab:green"
+                                                for n in r], zorder=3)
     ax.axhline(cfg.budget, color="gray", ls=":", lw=1)
     ax.set(xticks=[0, 1], xticklabels=["hill climbing\n(step)", "gradient descent\n(sigmoid)"],
            yscale="log", ylabel="error evaluations to 0 errors",

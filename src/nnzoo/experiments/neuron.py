@@ -269,7 +269,7 @@ def _train_xor(cfg: XorBackpropConfig, run: Run, i: int) -> dict:
     dev = run.device
     X = torch.tensor(TRUTH_INPUTS, dtype=torch.float32, device=dev)  # (4, 2)
     t = torch.tensor(GATE_TARGETS["xor"], dtype=torch.float32, device=dev)[:, None]  # (4, 1)
-    gen = torch.Generator().manual_seed(run.seed * 1_000_003 + i)  # run i's own stream
+    gen = run.generator(i)
     net = MLP([2, 2, 1], activation="tanh", output="sigmoid")
     with torch.no_grad():
         for w in net.parameters():
