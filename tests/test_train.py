@@ -4,7 +4,7 @@ import torch
 from nnzoo import registry
 from nnzoo.nn import nll
 from nnzoo.runs import Run
-from nnzoo.train import accuracy, fit
+from nnzoo.train import accuracy, evaluate, fit, predict
 
 
 def blobs(n=120, seed=0):
@@ -45,6 +45,13 @@ def test_minibatches_learn_and_stop_when_asked():
     assert h.epochs[-1] < 200
 
 
+def test_evaluation_in_chunks_equals_one_batch():
+    X, y = blobs(n=101)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+    assert evaluate(net, nll, X, y, batch_size=7) == pytest.approx(evaluate(net, nll, X, y))
+    torch.testing.assert_close(predict(net, X, 10), net(X))
+
+
 def test_checkpointed_fit_resumes_to_the_same_weights(tmp_path, monkeypatch):
     exp = registry.get("xor-backprop")  # any experiment: the run only gives folder and logs
     X, y = blobs()
@@ -53,8 +60,10 @@ def test_checkpointed_fit_resumes_to_the_same_weights(tmp_path, monkeypatch):
         torch.manual_seed(1)
         net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
         opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+        # a per-batch schedule: resuming must also restore where the schedule was
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.3, total_steps=30 * 4)
         fit(net, opt, nll, X, y, epochs=30, batch_size=32, run=run, checkpoint_every=10,
-            resume=resume, generator=torch.Generator().manual_seed(5))
+            resume=resume, generator=torch.Generator().manual_seed(5), scheduler=sched)
         return net
 
     def make_run(name):

@@ -44,11 +44,20 @@ def accuracy(out: Tensor, y: Tensor) -> float:
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, loss_fn: Callable, X: Tensor, y: Tensor) -> tuple[float, float]:
+def predict(model: nn.Module, X: Tensor, batch_size: int | None = None) -> Tensor:
+    """The model's outputs for X in evaluation mode, `batch_size` rows at a time."""
     was_training = model.training
     model.eval()
-    out = model(X)
+    step = batch_size or X.shape[0]
+    out = torch.cat([model(X[i:i + step]) for i in range(0, X.shape[0], step)])
     model.train(was_training)
+    return out
+
+
+def evaluate(model: nn.Module, loss_fn: Callable, X: Tensor, y: Tensor,
+             batch_size: int | None = None) -> tuple[float, float]:
+    """(loss, accuracy) of the model on (X, y), evaluated `batch_size` rows at a time."""
+    out = predict(model, X, batch_size)
     return loss_fn(out, y).item(), accuracy(out, y)
 
 
@@ -61,14 +70,18 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
         stop_when: Callable[[dict[str, float]], bool] | None = None, run: Any = None,
         checkpoint_every: int = 0, resume: dict | None = None, extra_state: dict | None = None,
         generator: torch.Generator | None = None, desc: str = "train",
-        regularizer: Callable[[], Tensor] | None = None, tags: dict | None = None) -> History:
+        regularizer: Callable[[], Tensor] | None = None, tags: dict | None = None,
+        scheduler: Any = None, eval_train: bool = True,
+        eval_batch_size: int | None = None) -> History:
     """Train `model` on (X, y) by mini-batch gradient descent; return its History.
 
     loss_fn(out, y) is the error E of one mini-batch; `regularizer()` (e.g. weight decay)
     is added to it. stop_when(stats) sees each evaluation's numbers and its "epoch".
     `resume` is the "fit" entry of a checkpoint written by this loop; `extra_state` is
     saved beside it (e.g. an experiment's finished runs); `tags` are logged with every
-    metrics line (e.g. {"run": 3}).
+    metrics line (e.g. {"run": 3}). `scheduler` (a torch LR scheduler) steps after every
+    mini-batch. Evaluation runs `eval_batch_size` rows at a time; with eval_train=False
+    it measures only the validation data (the epoch's mean loss is still logged).
     """
     n = X.shape[0]
     batch_size = batch_size or n
@@ -77,6 +90,8 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
     if resume is not None:
         model.load_state_dict(resume["model"])
         optimizer.load_state_dict(resume["optimizer"])
+        if scheduler is not None:
+            scheduler.load_state_dict(resume["scheduler"])
         generator.set_state(resume["generator"])
         history = History(resume["epochs"], resume["stats"])
         start = resume["epoch"]
@@ -94,6 +109,8 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
             optimizer.zero_grad(set_to_none=True)
             E.backward()
             optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
             batch_losses.append(E.detach())
         if epoch % eval_every and epoch != epochs:
             continue
@@ -103,20 +120,26 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
         stats = {"loss": float(torch.stack(batch_losses) @ sizes / n)}
         if run is not None:
             run.check_loss(stats["loss"], epoch)
-        stats["train_loss"], stats["train_acc"] = evaluate(model, loss_fn, X, y)
+        if eval_train:
+            stats["train_loss"], stats["train_acc"] = evaluate(model, loss_fn, X, y,
+                                                               eval_batch_size)
         if X_val is not None:
-            stats["val_loss"], stats["val_acc"] = evaluate(model, loss_fn, X_val, y_val)
+            stats["val_loss"], stats["val_acc"] = evaluate(model, loss_fn, X_val, y_val,
+                                                           eval_batch_size)
         history.epochs.append(epoch)
         history.stats.append(stats)
         done = stop_when is not None and stop_when({"epoch": epoch, **stats})
         if run is not None:
             run.log_metrics(epoch, **(tags or {}), **stats)
             bar.update(epoch - bar.n)
-            bar.set_postfix(loss=f"{stats['loss']:.4g}", acc=f"{stats['train_acc']:.3f}")
+            acc = stats.get("train_acc", stats.get("val_acc"))
+            bar.set_postfix(loss=f"{stats['loss']:.4g}", **({} if acc is None else
+                                                            {"acc": f"{acc:.4f}"}))
             if checkpoint_every and (epoch % checkpoint_every == 0 or done):
                 run.checkpoint({"fit": {
                     "model": model.state_dict(), "optimizer": optimizer.state_dict(),
                     "generator": generator.get_state(), "epoch": epoch,
+                    "scheduler": None if scheduler is None else scheduler.state_dict(),
                     "epochs": history.epochs, "stats": history.stats}, **(extra_state or {})})
         if done:
             history.stopped_early = True

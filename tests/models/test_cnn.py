@@ -1,0 +1,76 @@
+"""Every CNN: forward shapes, backward reaches every parameter, and what each block computes."""
+
+import pytest
+import torch
+
+from nnzoo.models import cnn
+
+MODELS = {
+    "NetLin": lambda s: cnn.NetLin(s),
+    "NetFull": lambda s: cnn.NetFull(s, hidden=20),
+    "NetConv": lambda s: cnn.NetConv(s, channels=(4, 6), hidden=12),
+    "NetConv-3x3-nobn": lambda s: cnn.NetConv(s, channels=(4, 6), kernel=3, batch_norm=False),
+    "LeNet5": lambda s: cnn.LeNet5(s),
+    "ResNet": lambda s: cnn.ResNet(s, blocks=1, width=4),
+    "PlainNet": lambda s: cnn.ResNet(s, blocks=1, width=4, shortcut=False),
+    "DenseNet": lambda s: cnn.DenseNet(s, growth=4, layers=2, stem=6),
+}
+SHAPES = [(1, 28, 28), (3, 32, 32), (1, 16, 12)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("name", MODELS)
+def test_forward_backward_reaches_every_parameter(name, shape):
+    torch.manual_seed(0)
+    model = MODELS[name](shape)
+    x = torch.randn(3, *shape)
+    z = model(x)
+    assert z.shape == (3, 10)
+    torch.nn.functional.cross_entropy(z, torch.tensor([0, 1, 2])).backward()
+    for pname, p in model.named_parameters():
+        assert p.grad is not None and p.grad.abs().sum() > 0, pname
+
+
+def test_netconv_features_halve_the_image():
+    maps = cnn.NetConv((1, 28, 28), channels=(5, 7)).features(torch.randn(2, 1, 28, 28))
+    assert [m.shape for m in maps] == [(2, 5, 14, 14), (2, 7, 7, 7)]
+
+
+def test_residual_block_is_identity_when_its_layers_output_zero():
+    block = cnn.ResidualBlock(4, 4)
+    torch.nn.init.zeros_(block.f[-1][1].weight)  # last BN's gamma = 0: F(x) = 0
+    x = torch.randn(2, 4, 5, 5)
+    torch.testing.assert_close(block(x), torch.relu(x))
+    plain = cnn.ResidualBlock(4, 4, shortcut=False)
+    plain.load_state_dict(block.state_dict())
+    torch.testing.assert_close(plain(x), torch.zeros_like(x))
+
+
+def test_plain_and_residual_nets_have_the_same_layers():
+    res, plain = cnn.ResNet(blocks=2, width=4), cnn.ResNet(blocks=2, width=4, shortcut=False)
+    n_conv = lambda m: sum(isinstance(x, torch.nn.Conv2d) for x in m.modules())  # noqa: E731
+    assert n_conv(plain) == 6 * 2 + 1 and res.depth == 14
+    assert n_conv(res) == n_conv(plain) + 2  # the two 1x1 projection shortcuts
+
+
+def test_dense_block_keeps_its_input_and_grows():
+    block = cnn.DenseBlock(5, growth=3, layers=4)
+    x = torch.randn(2, 5, 6, 6)
+    y = block(x)
+    assert y.shape == (2, 5 + 3 * 4, 6, 6) and block.c_out == 17
+    torch.testing.assert_close(y[:, :5], x)
+    # layer l reads the input and every earlier layer: its fan-in grows by `growth`
+    assert [layer[2].in_channels for layer in block.layers] == [5, 8, 11, 14]
+
+
+def test_vgg19_named_layers_and_size():
+    vgg = cnn.VGG19(pool="avg")
+    convs = [n for n in vgg.features if n.startswith("conv")]
+    assert len(convs) == 16 and convs[-1] == "conv5_4"
+    # the 16 convolutions of VGG-19 hold 20,024,384 weights and biases
+    assert sum(p.numel() for p in vgg.parameters()) == 20_024_384
+    out = vgg(torch.randn(1, 3, 32, 32), layers=("relu1_1", "conv3_2", "pool5"))
+    assert out["relu1_1"].shape == (1, 64, 32, 32) and out["relu1_1"].min() >= 0
+    assert out["conv3_2"].shape == (1, 256, 8, 8) and out["pool5"].shape == (1, 512, 1, 1)
+    with pytest.raises(ValueError, match="conv6_1"):
+        vgg(torch.randn(1, 3, 32, 32), layers=("conv6_1",))
