@@ -91,6 +91,9 @@ def deb_members(raw: bytes, what: str, wanted: list[str]) -> dict[str, bytes]:
         except ValueError:
             raise DataError(f"{what} has a damaged ar header at byte {pos}") from None
         body = raw[pos + 60:pos + 60 + size]
+        if len(body) < size:
+            raise DataError(f"{what} is truncated ({name} needs {size:,} bytes, "
+                            f"{len(body):,} are left); download it again")
         if name.startswith("data.tar"):
             return _tar_members(body, wanted, what)
         pos += 60 + size + size % 2
