@@ -422,7 +422,7 @@ def data_verify(name: str | None, _opts: dict[str, Any]) -> int:
         print(f"{'FAILED' if problems else 'ok':<7}{n}" +
               ("  (embedded: nothing to verify)" if datasets.DATASETS[n].embedded else ""))
         for problem in problems:
-            print(wrap(problem, 9))
+            print("       " + problem)  # unwrapped: it names a path
         failed += [n] if problems else []
     if failed:
         raise DataError(f"{', '.join(failed)} failed verification; fetch again with "
