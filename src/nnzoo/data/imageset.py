@@ -1,0 +1,55 @@
+"""ImageSet: a labelled image data set split into training and test images, as uint8 arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class ImageSet:
+    """Images as uint8 (N, H, W) (grey) or (N, H, W, 3) (colour), labels as int64 (N,).
+
+    `classes[k]` names label k. The arrays are numpy's; `tensors()` gives PyTorch's.
+    """
+
+    name: str
+    classes: tuple[str, ...]
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    def __post_init__(self):
+        for split in ("train", "test"):
+            x = getattr(self, f"x_{split}")
+            y = np.asarray(getattr(self, f"y_{split}"), dtype=np.int64)
+            if x.dtype != np.uint8 or x.ndim not in (3, 4) or (x.ndim == 4 and x.shape[3] != 3):
+                raise ValueError(f"x_{split} must be uint8 (N, H, W) or (N, H, W, 3), "
+                                 f"got {x.dtype} {x.shape}")
+            if y.shape != (len(x),):
+                raise ValueError(f"y_{split} must have shape ({len(x)},), got {y.shape}")
+            setattr(self, f"y_{split}", y)
+
+    def __repr__(self) -> str:
+        return (f"ImageSet({self.name!r}: {len(self.x_train):,} training and "
+                f"{len(self.x_test):,} test images of {'x'.join(map(str, self.x_train.shape[1:]))}"
+                f", {len(self.classes)} classes)")
+
+    def tensors(self, device="cpu", dtype=None):
+        """(X_train, y_train, X_test, y_test): images as floats in [0, 1], shape (N, C, H, W)
+        (pixel / 255), labels int64; on `device`, in `dtype` (default torch.float32)."""
+        import torch
+
+        dtype = torch.float32 if dtype is None else dtype
+
+        def images(x: np.ndarray):
+            t = torch.from_numpy(x).to(device)
+            t = t.unsqueeze(1) if x.ndim == 3 else t.permute(0, 3, 1, 2)  # (N, C, H, W)
+            return t.to(dtype).div_(255).contiguous()
+
+        def labels(y: np.ndarray):
+            return torch.from_numpy(y).to(device)
+
+        return images(self.x_train), labels(self.y_train), images(self.x_test), labels(self.y_test)
