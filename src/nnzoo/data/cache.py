@@ -84,7 +84,11 @@ def write_cached(name: str, arrays: dict[str, np.ndarray], meta: dict, tmp: Path
     final = cached_path(name)
     if final.exists():  # --force: move the old one aside, then swap
         final.rename(tmp / "old")
-    build.rename(final)
+    try:
+        build.rename(final)
+    except OSError:
+        if not (final / SUMS).is_file():  # not another fetch of the same set finishing first
+            raise
     return final
 
 

@@ -197,7 +197,11 @@ def fetch(name: str, force: bool = False, log: Log | None = None) -> Path:
     with cache.scratch(name) as tmp:
         log(f"fetching {name} ({ds.size}): {ds.origin} ...")
         (tmp / "download").mkdir()
-        raw = ds.download(tmp / "download")
+        try:
+            raw = ds.download(tmp / "download")
+        except DataError as e:
+            raise DataError(f"{e}; once that works, run `{ds.fetch_command}`, or pass a folder "
+                            f"of your own files as data_dir (--data-dir)") from None
         digest = hashlib.sha256(raw).hexdigest()
         if digest != ds.sha256:
             raise DataError(f"the file downloaded for {name} has SHA-256 {digest}, expected "
@@ -248,11 +252,7 @@ def load(name: str, data_dir: str | Path | None = None, fetch: bool = True,
         if not fetch:
             raise DataError(f"{name} is not in the cache {cache.cache_dir()}; fetch it with "
                             f"`{ds.fetch_command}` (needs {ds.needs})")
-        try:
-            _fetch(name, log=log)
-        except DataError as e:
-            raise DataError(f"{e}; then run `{ds.fetch_command}`, or pass a folder of your own "
-                            f"IDX files as --data-dir") from None
+        _fetch(name, log=log)
     arrays, meta = cache.read_cached(name)
     return ImageSet(name, tuple(meta["classes"]), **arrays)
 
