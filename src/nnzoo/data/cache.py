@@ -87,7 +87,7 @@ def write_cached(name: str, arrays: dict[str, np.ndarray], meta: dict, tmp: Path
     try:
         build.rename(final)
     except OSError:
-        if not (final / SUMS).is_file():  # not another fetch of the same set finishing first
+        if not final.is_dir():  # not another fetch of the same data set finishing first
             raise
     return final
 
