@@ -75,10 +75,10 @@ def convert_mnist(raw: bytes) -> dict[str, np.ndarray]:
         parts = restricted_load(f, MNIST_MEMBER)
     try:
         (xa, ya), (xb, yb), (xt, yt) = parts
-        x_train, y_train = np.concatenate([xa, xb]), np.concatenate([ya, yb])
     except (TypeError, ValueError) as e:
         raise DataError(f"{MNIST_MEMBER} is not three (images, labels) pairs: {e}") from None
-    return {"x_train": _bytes_from_256ths(x_train), "y_train": _labels(y_train),
+    return {"x_train": np.concatenate([_bytes_from_256ths(xa), _bytes_from_256ths(xb)]),
+            "y_train": np.concatenate([_labels(ya), _labels(yb)]),
             "x_test": _bytes_from_256ths(xt), "y_test": _labels(yt)}
 
 
