@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +64,9 @@ def scratch(name: str) -> Iterator[Path]:
     try:
         root.mkdir(parents=True, exist_ok=True)
         for old in root.glob(f".{name}-*"):
-            if time.time() - old.stat().st_mtime > STALE_S:
-                shutil.rmtree(old, ignore_errors=True)
+            with suppress(FileNotFoundError):  # another fetch may be removing it
+                if time.time() - old.stat().st_mtime > STALE_S:
+                    shutil.rmtree(old, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
     except OSError as e:
         raise DataError(f"cannot write to the data cache {root}: {e}; set NNZOO_DATA to a "
