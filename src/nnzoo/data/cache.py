@@ -18,8 +18,9 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -51,13 +52,21 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
 
 
+STALE_S = 3600  # a temporary folder this old was left by a fetch that was killed
+
+
 @contextmanager
 def scratch(name: str) -> Iterator[Path]:
     """A temporary folder inside the cache (same file system: a rename is atomic), always
-    removed afterwards, also after an error or Ctrl-C."""
+    removed afterwards, also after an error or Ctrl-C. Ones left by a killed process
+    (older than STALE_S) are removed first."""
     root = cache_dir()
     try:
         root.mkdir(parents=True, exist_ok=True)
+        for old in root.glob(f".{name}-*"):
+            with suppress(FileNotFoundError):  # another fetch may be removing it
+                if time.time() - old.stat().st_mtime > STALE_S:
+                    shutil.rmtree(old, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
     except OSError as e:
         raise DataError(f"cannot write to the data cache {root}: {e}; set NNZOO_DATA to a "
@@ -84,7 +93,11 @@ def write_cached(name: str, arrays: dict[str, np.ndarray], meta: dict, tmp: Path
     final = cached_path(name)
     if final.exists():  # --force: move the old one aside, then swap
         final.rename(tmp / "old")
-    build.rename(final)
+    try:
+        build.rename(final)
+    except OSError:
+        if not final.is_dir():  # not another fetch of the same data set finishing first
+            raise
     return final
 
 

