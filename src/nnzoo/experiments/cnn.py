@@ -72,8 +72,9 @@ def train_classifier(cfg: ImageClassifierConfig, run: Run, build, d: dict | None
     try:
         model = build(tuple(X.shape[1:]), len(ds.classes)).to(run.device)
     except ValueError as e:
-        raise UserError(f"this network does not fit {ds.name}'s images "
-                        f"{'x'.join(map(str, X.shape[1:]))}: {e}; choose other --data") from e
+        raise UserError(f"this network does not fit the {ds.name} images "
+                        f"({'x'.join(map(str, X.shape[1:]))}): {e}; choose another --data or "
+                        f"--model") from e
     n_weights = sum(p.numel() for p in model.parameters())
     run.log(f"{desc or ds.name}: {ds!r}; {n_weights:,} weights")
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
@@ -317,11 +318,13 @@ class ResnetVsPlainConfig(ImageClassifierConfig):
     data: Literal["mnist", "fashion-mnist", "digits", "cifar10"] = "digits"
     """Data set: scikit-learn's 8x8 digits (embedded), MNIST or Fashion-MNIST (fetched
     into the cache on first use), or CIFAR-10 (your own copy, with --data-dir)."""
-    blocks: PositiveInt = 8
+    blocks: PositiveInt = 5
     """Blocks of two 3x3 convolution layers per stage; depth = 6 * blocks + 2 layers."""
-    width: PositiveInt = 16
+    shallow: PositiveInt = 1
+    """Blocks per stage of the shallower plain network trained for reference."""
+    width: PositiveInt = 8
     """Channels of the first stage (the next two have twice and four times as many)."""
-    epochs: PositiveInt = 20
+    epochs: PositiveInt = 15
     """Passes through the training images."""
     batch_size: PositiveInt = 64
     """Images per mini-batch."""
@@ -332,29 +335,220 @@ class ResnetVsPlainConfig(ImageClassifierConfig):
 
 @experiment(
     "resnet-vs-plain", family="cnn", kind="supervised", config=ResnetVsPlainConfig,
-    claim="a deep plain network of stacked 3x3 convolutions (with batch norm) trains slowly; "
-          "the same layers with a skip connection around every pair (a ResNet) train faster "
-          "and end better",
-    expects="at 50 layers the residual network ends with a lower training loss and a higher "
-            "test accuracy than the plain one",
+    claim="a deep plain network of stacked 3x3 convolutions (with batch norm) trains worse "
+          "than a shallower one (degradation); the same layers with a skip connection around "
+          "every pair (a ResNet) train faster and end better",
+    expects="at 32 layers the residual network ends with a lower training loss and a higher "
+            "test accuracy than the plain one, and the 32-layer plain network ends with a "
+            "higher training loss than the 8-layer one",
     data="scikit-learn's 8x8 digits (embedded); --data mnist or fashion-mnist fetch theirs",
     smoke={"blocks": 1, "width": 4, "epochs": 2},
 )
 def resnet_vs_plain(cfg: ResnetVsPlainConfig, run: Run) -> Result:
     from nnzoo.models.cnn import ResNet
 
-    depth = 6 * cfg.blocks + 2
+    depth, shallow = 6 * cfg.blocks + 2, 6 * cfg.shallow + 2
     results = train_several(cfg, run, {
+        f"plain-{shallow}": lambda s, k: ResNet(s, k, cfg.shallow, cfg.width, shortcut=False),
         f"plain-{depth}": lambda s, k: ResNet(s, k, cfg.blocks, cfg.width, shortcut=False),
         f"resnet-{depth}": lambda s, k: ResNet(s, k, cfg.blocks, cfg.width, shortcut=True),
     })
-    run.save_figure(_curves_figure(results, f"{depth} layers, with and without skips"),
+    run.save_figure(_curves_figure(results, "plain and residual networks"),
                     "training_curves")
-    plain, res = results[f"plain-{depth}"], results[f"resnet-{depth}"]
-    passed = res["loss"][-1] < plain["loss"][-1] and res["test_acc"] > plain["test_acc"]
-    return Result(passed, f"{depth} layers: residual loss {res['loss'][-1]:.3g} vs plain "
-                          f"{plain['loss'][-1]:.3g}; test accuracy {res['test_acc']:.2%} vs "
-                          f"{plain['test_acc']:.2%}",
+    short, plain, res = (results[f"plain-{shallow}"], results[f"plain-{depth}"],
+                         results[f"resnet-{depth}"])
+    passed = (res["loss"][-1] < plain["loss"][-1] and res["test_acc"] > plain["test_acc"]
+              and plain["loss"][-1] > short["loss"][-1])
+    return Result(passed, f"training loss: resnet-{depth} {res['loss'][-1]:.3g}, plain-{depth} "
+                          f"{plain['loss'][-1]:.3g}, plain-{shallow} {short['loss'][-1]:.3g}; "
+                          f"test accuracy {res['test_acc']:.1%}, {plain['test_acc']:.1%}, "
+                          f"{short['test_acc']:.1%}",
                   {"depth": depth, "plain_loss": plain["loss"][-1], "resnet_loss":
-                   res["loss"][-1], "plain_test_acc": plain["test_acc"],
-                   "resnet_test_acc": res["test_acc"]})
+                   res["loss"][-1], "shallow_loss": short["loss"][-1],
+                   "plain_test_acc": plain["test_acc"], "resnet_test_acc": res["test_acc"],
+                   "shallow_test_acc": short["test_acc"]})
+
+
+# --------------------------------------------------------------------------- densenet
+@dataclass
+class DensenetConfig(ImageClassifierConfig):
+    data: Literal["mnist", "fashion-mnist", "digits", "cifar10"] = "digits"
+    """Data set: scikit-learn's 8x8 digits (embedded), MNIST or Fashion-MNIST (fetched
+    into the cache on first use), or CIFAR-10 (your own copy, with --data-dir)."""
+    growth: PositiveInt = 12
+    """DenseNet: channels each layer adds to its block (the growth rate k)."""
+    layers: PositiveInt = 4
+    """DenseNet: layers per dense block (three blocks)."""
+    blocks: PositiveInt = 3
+    """ResNet: residual blocks per stage (depth 6 * blocks + 2)."""
+    width: PositiveInt = 16
+    """ResNet: channels of the first stage."""
+    epochs: PositiveInt = 20
+    """Passes through the training images."""
+    batch_size: PositiveInt = 64
+    """Images per mini-batch."""
+    lr: PositiveFloat = 0.005
+    """Peak learning rate of Adam under a one-cycle schedule (rises over the first quarter
+    of training, then anneals to almost zero)."""
+
+
+@experiment(
+    "densenet", family="cnn", kind="supervised", config=DensenetConfig,
+    claim="a DenseNet, where each layer reads all preceding layers of its block, matches a "
+          "ResNet's accuracy with a fraction of its weights",
+    expects="the DenseNet's test accuracy is at most 1 point below the ResNet's, with fewer "
+            "than half as many weights",
+    data="scikit-learn's 8x8 digits (embedded); --data mnist or fashion-mnist fetch theirs",
+    smoke={"growth": 4, "layers": 2, "blocks": 1, "width": 4, "epochs": 2},
+)
+def densenet(cfg: DensenetConfig, run: Run) -> Result:
+    from nnzoo.models.cnn import DenseNet, ResNet
+
+    depth = 6 * cfg.blocks + 2
+    names = (f"densenet (k={cfg.growth}, {cfg.layers} layers per block)", f"resnet-{depth}")
+    results = train_several(cfg, run, {
+        names[0]: lambda s, k: DenseNet(s, k, cfg.growth, cfg.layers),
+        names[1]: lambda s, k: ResNet(s, k, cfg.blocks, cfg.width),
+    })
+    dense, res = results[names[0]], results[names[1]]
+    run.save_figure(_curves_figure(results, "DenseNet vs ResNet"), "training_curves")
+    run.save_figure(_weights_vs_accuracy(results), "weights_vs_accuracy")
+    passed = dense["test_acc"] >= res["test_acc"] - 0.01 and dense["weights"] < res["weights"] / 2
+    return Result(passed, f"DenseNet {dense['test_acc']:.2%} with {dense['weights']:,} weights; "
+                          f"ResNet-{depth} {res['test_acc']:.2%} with {res['weights']:,}",
+                  {"densenet_test_acc": dense["test_acc"], "densenet_weights": dense["weights"],
+                   "resnet_test_acc": res["test_acc"], "resnet_weights": res["weights"]})
+
+
+def _weights_vs_accuracy(results: dict):
+    from nnzoo.viz import figure
+
+    fig, axes = figure(1, 1, size=4.5)
+    ax = axes[0, 0]
+    for k, (name, r) in enumerate(results.items()):
+        ax.scatter(r["weights"], r["test_acc"], s=60, color=f"C{k}", label=name, zorder=3)
+    ax.set(xscale="log", xlabel="weights (log scale)", ylabel="test accuracy",
+           title="accuracy against size")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+# --------------------------------------------------------------------------- conv-filters
+@dataclass
+class ConvFiltersConfig(ImageClassifierConfig):
+    channels1: PositiveInt = 16
+    """Feature maps of the first convolution layer (5x5 kernels)."""
+    channels2: PositiveInt = 32
+    """Feature maps of the second convolution layer."""
+    channels3: PositiveInt = 64
+    """Feature maps of the third convolution layer."""
+    epochs: PositiveInt = 1
+    """Passes through the training images."""
+    units: PositiveInt = 8
+    """Units shown (and measured) per layer: the most active ones."""
+    top: PositiveInt = 9
+    """Test images shown per unit: those with the strongest response anywhere."""
+
+
+def top_images(maps, top: int):
+    """For each unit (channel) of maps (N, C, H, W): the `top` images where its strongest
+    response is largest, and that position: (C, top) image indices, (C, top) positions."""
+    import torch
+
+    peak, where = maps.flatten(2).max(dim=2)  # (N, C): each image's strongest response
+    order = peak.argsort(dim=0, descending=True)[:top].T  # (C, top)
+    return order, torch.gather(where.T, 1, order)  # (C, top), (C, top) flat position
+
+
+def receptive_patch(features, image, layer: int, unit: int, position: int):
+    """The part of `image` (C, H, W) that unit `unit` at flat `position` of layer `layer`
+    sees: the bounding box of the input pixels its activation depends on (gradient != 0)."""
+    import torch
+
+    x = image.unsqueeze(0).clone().requires_grad_(True)
+    a = features(x)[layer][0, unit].flatten()[position]
+    (g,) = torch.autograd.grad(a, x)
+    rows, cols = torch.nonzero(g[0].abs().sum(0), as_tuple=True)
+    if len(rows) == 0:
+        return image[:, :1, :1]
+    return image[:, rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+
+
+@experiment(
+    "conv-filters", family="cnn", kind="supervised", config=ConvFiltersConfig,
+    claim="first-layer units of a CNN trained on MNIST detect local strokes and edges; units "
+          "of deeper layers see larger parts of the digit and respond more to one class",
+    expects="the top-9 test images of a unit share a class more often the deeper the unit: "
+            "mean class purity rises from layer 1 to layer 2 to layer 3",
+    data=REAL_DATA,
+    smoke={"data": "digits", "channels1": 4, "channels2": 4, "channels3": 4, "units": 2,
+           "top": 3},
+)
+def conv_filters(cfg: ConvFiltersConfig, run: Run) -> Result:
+    import numpy as np
+    import torch
+
+    from nnzoo.models.cnn import NetConv
+
+    channels = (cfg.channels1, cfg.channels2, cfg.channels3)
+    r = train_classifier(cfg, run, lambda s, k: NetConv(s, channels, 5, 128, k))
+    model, Xt, ds = r["model"].eval(), r["X_test"], r["data"]
+    run.log(f"test accuracy {r['test_acc']:.2%}")
+    purity, picks = [], []
+    for layer in range(3):
+        with torch.no_grad():
+            maps = torch.cat([model.features(Xt[i:i + 1000])[layer]
+                              for i in range(0, len(Xt), 1000)])  # (N, C, h, w)
+        units = maps.flatten(2).amax(2).mean(0).argsort(descending=True)[:cfg.units]
+        images, positions = top_images(maps[:, units], cfg.top)  # (U, top) each
+        labels = torch.as_tensor(ds.y_test)[images.cpu()]  # (U, top)
+        share = [np.bincount(row, minlength=len(ds.classes)).max() / cfg.top
+                 for row in labels.numpy()]
+        purity.append(float(np.mean(share)))
+        picks.append((units, images, positions))
+        run.log(f"layer {layer + 1}: mean class purity of the top-{cfg.top} images "
+                f"{purity[-1]:.2f} ({cfg.units} most active units)")
+    run.save_figure(_filters_figure(model, Xt, picks, purity), "filters")
+    rising = purity[0] < purity[1] < purity[2]
+    return Result(rising, "class purity of the top images by layer: "
+                  + " < ".join(f"{p:.2f}" for p in purity) if rising else
+                  "class purity does not rise with depth: " + ", ".join(f"{p:.2f}"
+                                                                        for p in purity),
+                  {"test_acc": float(r["test_acc"]), "purity_layer1": purity[0],
+                   "purity_layer2": purity[1], "purity_layer3": purity[2]})
+
+
+def _filters_figure(model, Xt, picks, purity):
+    """The course's "Convolutional Filters" picture: first-layer kernels; for each layer,
+    rows of units, each with the input patches that excite it most."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    kernels = model.convs[0][0].weight.detach().cpu()[:, 0]  # (C1, 5, 5)
+    units, top = picks[0][1].shape
+    fig = Figure(figsize=(1.0 * top * 3 + 1, 1.0 * (units + 1.5)), layout="constrained")
+    grid = fig.add_gridspec(units + 1, 3)
+    kernel_row = grid[0, :].subgridspec(1, len(kernels))
+    for k, kern in enumerate(kernels):
+        ax = fig.add_subplot(kernel_row[0, k])
+        m = float(kern.abs().max())
+        ax.imshow(kern, cmap="RdBu_r", vmin=-m, vmax=m)
+        ax.set_axis_off()
+        if k == len(kernels) // 2:
+            ax.set_title("first-layer kernels (red +, blue -)", fontsize=10)
+    for layer, (unit_ids, images, positions) in enumerate(picks):
+        for u in range(units):
+            row = grid[u + 1, layer].subgridspec(1, top)
+            for t in range(top):
+                patch = receptive_patch(model.features, Xt[images[u, t]], layer,
+                                        int(unit_ids[u]), int(positions[u, t]))
+                ax = fig.add_subplot(row[0, t])
+                ax.imshow(np.asarray(patch[0].detach().cpu()), cmap="gray_r")
+                ax.set_axis_off()
+                if u == 0 and t == top // 2:
+                    ax.set_title(f"layer {layer + 1}: class purity {purity[layer]:.2f}",
+                                 fontsize=10)
+    fig.suptitle("what units respond to: for each layer, its most active units (one per row) "
+                 "and the input patches that excite each most")
+    return fig
