@@ -188,7 +188,8 @@ def show_text(exp: registry.Experiment) -> str:
     for opt in exp.options:
         head = f"{opt.flag}/--no-{opt.flag[2:]}" if opt.type is bool else \
             f"{opt.flag} {opt.type_name.upper() if not opt.choices else '{' + opt.type_name + '}'}"
-        lines.append(f"  {head}   (default {opt.default})")
+        default = "none" if opt.default == "" else opt.default
+        lines.append(f"  {head}   (default {default})")
         lines.append(wrap(opt.help, 6))
     smoke = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in exp.smoke.items())
     lines += ["", "common options:",

@@ -114,7 +114,7 @@ def _classifier_figures(r: dict, first_layer) -> dict:
     from nnzoo.viz.images import confusion_matrix, curves, feature_maps, image_grid
 
     ds, pred = r["data"], r["pred"]
-    short = [c.split("/")[0][:7] for c in ds.classes]
+    short = [c.split("/")[0] for c in ds.classes]
     figs = {"confusion": confusion_matrix(r["confusion"], short,
                                           f"{ds.name}: {r['test_acc']:.2%} of the test set")}
     wrong = np.flatnonzero(pred != ds.y_test)[:32]
@@ -525,14 +525,14 @@ def _filters_figure(model, Xt, picks, purity):
     import numpy as np
     from matplotlib.figure import Figure
 
-    kernels = model.convs[0][0].weight.detach().cpu()[:, 0]  # (C1, 5, 5)
+    kernels = model.convs[0][0].weight.detach().cpu()[:, 0].numpy()  # (C1, 5, 5)
     units, top = picks[0][1].shape
     fig = Figure(figsize=(1.0 * top * 3 + 1, 1.0 * (units + 1.5)), layout="constrained")
     grid = fig.add_gridspec(units + 1, 3)
     kernel_row = grid[0, :].subgridspec(1, len(kernels))
     for k, kern in enumerate(kernels):
         ax = fig.add_subplot(kernel_row[0, k])
-        m = float(kern.abs().max())
+        m = float(abs(kern).max())
         ax.imshow(kern, cmap="RdBu_r", vmin=-m, vmax=m)
         ax.set_axis_off()
         if k == len(kernels) // 2:
