@@ -158,9 +158,6 @@ def _unit_weights(linear, shape, n: int, title: str):
 class MnistLinearConfig(ImageClassifierConfig):
     epochs: PositiveInt = 5
     """Passes through the training images."""
-    lr: PositiveFloat = 0.005
-    """Peak learning rate of Adam under a one-cycle schedule (rises over the first quarter
-    of training, then anneals to almost zero)."""
 
 
 @experiment(
@@ -314,10 +311,18 @@ def _curves_figure(results: dict, title: str):
 
 
 @dataclass
-class ResnetVsPlainConfig(ImageClassifierConfig):
+class DigitsConfig(ImageClassifierConfig):
+    """Small networks compared on the embedded 8x8 digits by default."""
+
     data: Literal["mnist", "fashion-mnist", "digits", "cifar10"] = "digits"
     """Data set: scikit-learn's 8x8 digits (embedded), MNIST or Fashion-MNIST (fetched
     into the cache on first use), or CIFAR-10 (your own copy, with --data-dir)."""
+    batch_size: PositiveInt = 64
+    """Images per mini-batch."""
+
+
+@dataclass
+class ResnetVsPlainConfig(DigitsConfig):
     blocks: PositiveInt = 5
     """Blocks of two 3x3 convolution layers per stage; depth = 6 * blocks + 2 layers."""
     shallow: PositiveInt = 1
@@ -326,11 +331,6 @@ class ResnetVsPlainConfig(ImageClassifierConfig):
     """Channels of the first stage (the next two have twice and four times as many)."""
     epochs: PositiveInt = 15
     """Passes through the training images."""
-    batch_size: PositiveInt = 64
-    """Images per mini-batch."""
-    lr: PositiveFloat = 0.005
-    """Peak learning rate of Adam under a one-cycle schedule (rises over the first quarter
-    of training, then anneals to almost zero)."""
 
 
 @experiment(
@@ -371,10 +371,7 @@ def resnet_vs_plain(cfg: ResnetVsPlainConfig, run: Run) -> Result:
 
 # --------------------------------------------------------------------------- densenet
 @dataclass
-class DensenetConfig(ImageClassifierConfig):
-    data: Literal["mnist", "fashion-mnist", "digits", "cifar10"] = "digits"
-    """Data set: scikit-learn's 8x8 digits (embedded), MNIST or Fashion-MNIST (fetched
-    into the cache on first use), or CIFAR-10 (your own copy, with --data-dir)."""
+class DensenetConfig(DigitsConfig):
     growth: PositiveInt = 12
     """DenseNet: channels each layer adds to its block (the growth rate k)."""
     layers: PositiveInt = 4
@@ -385,11 +382,6 @@ class DensenetConfig(ImageClassifierConfig):
     """ResNet: channels of the first stage."""
     epochs: PositiveInt = 20
     """Passes through the training images."""
-    batch_size: PositiveInt = 64
-    """Images per mini-batch."""
-    lr: PositiveFloat = 0.005
-    """Peak learning rate of Adam under a one-cycle schedule (rises over the first quarter
-    of training, then anneals to almost zero)."""
 
 
 @experiment(
