@@ -342,11 +342,16 @@ class ResnetVsPlainConfig(DigitsConfig):
             "test accuracy than the plain one, and the 32-layer plain network ends with a "
             "higher training loss than the 8-layer one",
     data="scikit-learn's 8x8 digits (embedded); --data mnist or fashion-mnist fetch theirs",
-    smoke={"blocks": 1, "width": 4, "epochs": 2},
+    smoke={"blocks": 2, "width": 4, "epochs": 2},
 )
 def resnet_vs_plain(cfg: ResnetVsPlainConfig, run: Run) -> Result:
+    from nnzoo.errors import UserError
     from nnzoo.models.cnn import ResNet
 
+    if cfg.blocks <= cfg.shallow:
+        raise UserError(f"expected --blocks (the deep networks) to be larger than --shallow "
+                        f"(the reference), got --blocks {cfg.blocks} and --shallow "
+                        f"{cfg.shallow}; raise --blocks or lower --shallow")
     depth, shallow = 6 * cfg.blocks + 2, 6 * cfg.shallow + 2
     results = train_several(cfg, run, {
         f"plain-{shallow}": lambda s, k: ResNet(s, k, cfg.shallow, cfg.width, shortcut=False),
