@@ -315,20 +315,27 @@ def cmd_tour(args: list[str]) -> int:
         except NnzooError as e:
             status = "DIVERGED" if isinstance(e, Diverged) else "ERROR"
             rows.append((exp.name, status, str(e), round(time.time() - started, 1)))
-    print(tour_table(rows))
+    print(tour_table(rows, smoke))
     index = write_report(out)
     print(f"\nreport: {index}")
+    if smoke:  # as `nnzoo run --smoke`: success is having run, not the claim
+        return 0 if all(r[1] in ("PASS", "FAIL") for r in rows) else 1
     return 0 if all(r[1] == "PASS" for r in rows) else 1
 
 
-def tour_table(rows: list[tuple[str, str, str, float]]) -> str:
+def tour_table(rows: list[tuple[str, str, str, float]], smoke: bool = False) -> str:
     w = max([len(r[0]) for r in rows] + [10])
     lines = [f"\n{'experiment':<{w}}  {'result':<8}  {'seconds':>7}  key metric",
              f"{'-' * w}  {'-' * 8}  {'-' * 7}  {'-' * 40}"]
     for name, status, headline, secs in rows:
         lines.append(f"{name:<{w}}  {status:<8}  {secs:>7.1f}  {headline}")
     passed = sum(r[1] == "PASS" for r in rows)
-    lines.append(f"\n{passed}/{len(rows)} experiments PASS")
+    if smoke:
+        ran = sum(r[1] in ("PASS", "FAIL") for r in rows)
+        lines.append(f"\n{ran}/{len(rows)} smoke runs completed ({passed} already meet their "
+                     f"claim; the claims are for the default settings)")
+    else:
+        lines.append(f"\n{passed}/{len(rows)} experiments PASS")
     return "\n".join(lines)
 
 
