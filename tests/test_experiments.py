@@ -126,3 +126,14 @@ def test_hill_climbing_solves_an_easy_problem():
     net = MLP([2, 1], activation="step", output="step")
     n = hill_climb(net, X, t, budget=5000, sigma=0.5, gen=torch.Generator().manual_seed(0))
     assert n is not None and (net(X) == t).all()
+
+
+def test_td_gridworld_claim(runs_dir):
+    _, s = execute("td-gridworld", runs_dir)
+    assert s["status"] == "PASS" and s["metrics"]["max_error"] < 0.01
+
+
+@pytest.mark.parametrize("env", ["cliffwalking", "frozenlake"])
+def test_q_learning_claim(env, runs_dir):
+    _, s = execute("q-learning", runs_dir, env=env)
+    assert s["status"] == "PASS" and s["metrics"]["optimal"]

@@ -1,0 +1,180 @@
+"""Reinforcement learning: TD(0), Q-learning, REINFORCE, DQN with replay and double Q, A2C, A3C.
+
+Heavy imports (numpy, torch, gymnasium, matplotlib) happen inside the run functions, so
+that `nnzoo list` and `nnzoo show` can read this file's configs without them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from nnzoo.registry import (
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    UnitFloat,
+    experiment,
+    family,
+)
+from nnzoo.runs import Result, Run
+
+family("rl", "Reinforcement learning")
+
+
+# --------------------------------------------------------------------------- td-gridworld
+@dataclass
+class TDGridworldConfig:
+    slip: UnitFloat = 0.2
+    """Probability that a move slips to one side (0.1 each way); 0 = deterministic world."""
+    gamma: UnitFloat = 0.9
+    """Discount factor gamma of the infinite discounted reward."""
+    episodes: PositiveInt = 100_000
+    """Episodes of the policy, each from a random start cell."""
+    lr: PositiveFloat = 1.0
+    """eta_0: the step size of a state's first update."""
+    decay: float = 0.1
+    """eta_n = eta_0 / (1 + decay n) after n updates of the state (0: eta stays eta_0)."""
+
+
+def _grid_labels(env) -> dict[int, str]:
+    return {s: c for s, c in enumerate(env.cells) if c in "GP"}
+
+
+@experiment(
+    "td-gridworld", family="rl", kind="reinforcement", config=TDGridworldConfig,
+    claim="TD(0), V(s_t) <- V(s_t) + eta [r_t + gamma V(s_{t+1}) - V(s_t)], learns the value "
+          "of the optimal policy in Russell and Norvig's stochastic 4x3 grid world",
+    expects="every cell's V within 0.01 of the exact V* (value iteration)",
+    smoke={"episodes": 2000},
+)
+def td_gridworld(cfg: TDGridworldConfig, run: Run) -> Result:
+    import numpy as np
+
+    from nnzoo.rl.gridworld import GridWorld, value_iteration
+    from nnzoo.rl.tabular import TDZero
+
+    env = GridWorld(slip=cfg.slip, random_start=True)
+    n = env.observation_space.n
+    V_star, _, pi = value_iteration(env.P, n, 4, cfg.gamma)
+    free = ~env.terminal & ~env.wall
+    td = TDZero(n, gamma=cfg.gamma, lr=cfg.lr, decay=cfg.decay)
+    chunk = max(cfg.episodes // 50, 1)
+    done, curve = 0, []
+    for _ in run.progress(range(0, cfg.episodes, chunk), desc="episodes"):
+        k = min(chunk, cfg.episodes - done)
+        td.fit(env, pi, k, seed=run.seed if done == 0 else None)
+        done += k
+        err = float(np.abs(td.V_ - V_star)[free].max())
+        curve.append((done, err))
+        run.log_metrics(done, max_error=err)
+    err = curve[-1][1]
+    run.log(f"after {done} episodes ({int(td.visits_.sum())} updates): "
+            f"max |V - V*| = {err:.4f}")
+    run.save_figure(_td_figure(env, td.V_, V_star, curve), "values")
+    return Result(err < 0.01, f"max |V - V*| = {err:.4f} over {int(free.sum())} cells",
+                  {"max_error": err, "episodes": done, "updates": int(td.visits_.sum())})
+
+
+def _td_figure(env, V, V_star, curve):
+    from nnzoo.viz import figure
+    from nnzoo.viz.rl import value_map
+
+    fig, axes = figure(1, 3, size=3.4)
+    labels = _grid_labels(env)
+    value_map(axes[0, 0], V, env.shape, "TD(0) estimate V", env.wall, labels)
+    value_map(axes[0, 1], V_star, env.shape, "exact V* (value iteration)", env.wall, labels)
+    ax = axes[0, 2]
+    ax.semilogy(*zip(*curve))
+    ax.axhline(0.01, color="gray", ls="--", lw=1)
+    ax.set(xlabel="episodes", ylabel="max |V - V*|", title="convergence")
+    return fig
+
+
+# --------------------------------------------------------------------------- q-learning
+TOY_TEXT = {  # --env -> (gymnasium id, arrows in the env's action order, start state)
+    "cliffwalking": ("CliffWalking-v1", "↑→↓←", 36),
+    "frozenlake": ("FrozenLake-v1", "←↓→↑", 0),
+}
+
+
+@dataclass
+class QLearningConfig:
+    env: Literal["cliffwalking", "frozenlake"] = "cliffwalking"
+    """The grid: CliffWalking-v1 (deterministic) or FrozenLake-v1 (slippery 4x4)."""
+    update: Literal["auto", "deterministic", "stochastic"] = "auto"
+    """Q <- r + gamma max Q (deterministic) or Q <- Q + eta [...] (stochastic); auto picks
+    the one the environment needs."""
+    gamma: UnitFloat = 0.95
+    """Discount factor gamma."""
+    episodes: NonNegativeInt = 0
+    """Training episodes; 0 = the environment's default (500 CliffWalking, 10,000 FrozenLake)."""
+    lr: PositiveFloat = 0.5
+    """eta_0 of the stochastic update; eta_n = eta_0 / (1 + decay n) after n updates of (s, a)."""
+    decay: float = 0.01
+    """Step-size decay of the stochastic update."""
+    explore: Literal["epsilon", "softmax"] = "epsilon"
+    """epsilon-greedy (epsilon 1 -> 0.05) or softmax (temperature 1 -> 0.05) over the first
+    half of the episodes."""
+
+
+@experiment(
+    "q-learning", family="rl", kind="reinforcement", config=QLearningConfig,
+    claim="tabular Q-learning, Q(s_t, a_t) <- r_t + gamma max_b Q(s_{t+1}, b) and its "
+          "stochastic form with eta, finds an optimal policy on CliffWalking and FrozenLake",
+    expects="the greedy policy's exact value equals V* from value iteration (within 1e-6) in "
+            "every reachable state",
+    data="gymnasium toy-text environments (installed with nnzoo)",
+    smoke={"episodes": 30},
+)
+def q_learning(cfg: QLearningConfig, run: Run) -> Result:
+    import gymnasium as gym
+    import numpy as np
+
+    from nnzoo.rl.exploration import LinearSchedule
+    from nnzoo.rl.gridworld import policy_values, reachable_states, terminal_states, value_iteration
+    from nnzoo.rl.tabular import QLearning
+
+    env_id, arrows, start = TOY_TEXT[cfg.env]
+    env = gym.make(env_id)
+    P, S, A = env.unwrapped.P, env.observation_space.n, env.action_space.n
+    update = cfg.update if cfg.update != "auto" else \
+        ("deterministic" if cfg.env == "cliffwalking" else "stochastic")
+    episodes = cfg.episodes or {"cliffwalking": 500, "frozenlake": 10_000}[cfg.env]
+    V_star, _, _ = value_iteration(P, S, A, cfg.gamma)
+    ql = QLearning(S, A, gamma=cfg.gamma, lr=None if update == "deterministic" else cfg.lr,
+                   decay=cfg.decay, explore=cfg.explore,
+                   schedule=LinearSchedule(1.0, 0.05, episodes // 2))
+    ql.fit(env, episodes, seed=run.seed)
+    for e in range(0, episodes, max(episodes // 100, 1)):
+        run.log_metrics(e + 1, episode_return=ql.returns_[e])
+    V_pi = policy_values(P, S, A, cfg.gamma, ql.policy_)
+    check = sorted(reachable_states(P, start) - terminal_states(P))
+    gap = float(np.abs(V_pi - V_star)[check].max())
+    optimal = gap < 1e-6
+    run.log(f"{env_id}, {update} update, {episodes} episodes: greedy policy's V(start) = "
+            f"{V_pi[start]:.4f}, V*(start) = {V_star[start]:.4f}; largest gap {gap:.2e} over "
+            f"{len(check)} states")
+    run.save_figure(_q_figure(env, ql, V_star, arrows, check, episodes), "policy")
+    return Result(optimal, f"{env_id}: greedy policy {'optimal' if optimal else 'NOT optimal'} "
+                  f"(max |V^pi - V*| = {gap:.1e})",
+                  {"max_gap": gap, "optimal": optimal, "episodes": episodes, "update": update,
+                   "V_start": float(V_pi[start]), "V_star_start": float(V_star[start])})
+
+
+def _q_figure(env, ql, V_star, arrows, check, episodes):
+    import numpy as np
+
+    from nnzoo.viz import figure
+    from nnzoo.viz.rl import learning_curve, policy_arrows
+
+    u = env.unwrapped
+    shape = (u.nrow, u.ncol) if hasattr(u, "nrow") else u.shape
+    fig, axes = figure(1, 2, size=4.2)
+    marks = [arrows[a] if s in check else "" for s, a in enumerate(ql.policy_)]
+    policy_arrows(axes[0, 0], marks, shape, "greedy policy argmax_a Q(s, a) over V*",
+                  shade=np.where(np.isin(np.arange(len(V_star)), check), V_star, np.nan))
+    learning_curve(axes[0, 1], np.arange(1, episodes + 1), ql.returns_,
+                   window=max(episodes // 50, 1), label="return (running mean)")
+    axes[0, 1].set_title("learning curve")
+    return fig
