@@ -137,3 +137,24 @@ def test_td_gridworld_claim(runs_dir):
 def test_q_learning_claim(env, runs_dir):
     _, s = execute("q-learning", runs_dir, env=env)
     assert s["status"] == "PASS" and s["metrics"]["optimal"]
+
+
+def test_dqn_resumes_mid_training_to_the_same_numbers(runs_dir, monkeypatch):
+    _, whole = execute("dqn", runs_dir / "a", smoke=True)
+    real, calls = Run.checkpoint, {"n": 0}
+
+    def die_after_the_third_checkpoint(self, state):  # during the second agent
+        real(self, state)
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Run, "checkpoint", die_after_the_third_checkpoint)
+    exp = registry.get("dqn")
+    run = Run.create(exp, exp.make_config(smoke=True), runs_dir / "b", seed=0, device="cpu",
+                     smoke=True)
+    with pytest.raises(KeyboardInterrupt):
+        run.execute()
+    monkeypatch.setattr(Run, "checkpoint", real)
+    resumed = Run.reopen(run.dir).execute()
+    assert resumed["metrics"] == whole["metrics"]

@@ -6,6 +6,8 @@ that `nnzoo list` and `nnzoo show` can read this file's configs without them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,6 +22,19 @@ from nnzoo.registry import (
 from nnzoo.runs import Result, Run
 
 family("rl", "Reinforcement learning")
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Small networks on a CPU run fastest on one thread; the old setting comes back after."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 # --------------------------------------------------------------------------- td-gridworld
@@ -177,4 +192,148 @@ def _q_figure(env, ql, V_star, arrows, check, episodes):
     learning_curve(axes[0, 1], np.arange(1, episodes + 1), ql.returns_,
                    window=max(episodes // 50, 1), label="return (running mean)")
     axes[0, 1].set_title("learning curve")
+    return fig
+
+
+# --------------------------------------------------------------------------- dqn
+@dataclass
+class DQNConfig:
+    steps: PositiveInt = 50_000
+    """Budget of environment steps."""
+    double: bool = False
+    """Double Q: the online net chooses argmax_b Q_w(s', b), the target net judges it."""
+    compare: bool = False
+    """Also train the other variant (DQN vs double DQN) for the over-estimation figure."""
+    hidden: PositiveInt = 256
+    """Units in each of the Q-network's two hidden layers."""
+    lr: PositiveFloat = 2.3e-3
+    """Adam's learning rate."""
+    gamma: UnitFloat = 0.99
+    """Discount factor gamma."""
+    batch_size: PositiveInt = 64
+    """Transitions per minibatch sampled from the replay buffer."""
+    buffer_size: PositiveInt = 100_000
+    """Capacity of the replay buffer."""
+    learning_starts: NonNegativeInt = 1000
+    """Steps of acting before the first update."""
+    train_freq: PositiveInt = 256
+    """Act this many steps between training phases."""
+    gradient_steps: PositiveInt = 128
+    """Minibatch updates in each training phase."""
+    target_update: PositiveInt = 10
+    """Copy the online weights w into the target weights wbar every this many steps."""
+    exploration_fraction: UnitFloat = 0.16
+    """epsilon goes from 1 to its final value over this fraction of the budget."""
+    final_epsilon: UnitFloat = 0.04
+    """The final epsilon of epsilon-greedy."""
+    loss: Literal["mse", "huber"] = "mse"
+    """The course's squared TD error, or the Huber loss (linear beyond 1)."""
+    eval_every: PositiveInt = 2000
+    """Evaluate the greedy policy (10 episodes) about every this many steps."""
+    stop_when_solved: bool = True
+    """Stop at the first evaluation that reaches 500."""
+
+
+CARTPOLE_MAX = 500.0
+
+
+def make_dqn(cfg: DQNConfig, run: Run, double: bool):
+    from nnzoo.rl.dqn import DQN
+    from nnzoo.rl.exploration import LinearSchedule
+
+    return DQN(4, 2, hidden=(cfg.hidden, cfg.hidden), lr=cfg.lr, gamma=cfg.gamma,
+               batch_size=cfg.batch_size, buffer_size=cfg.buffer_size,
+               learning_starts=cfg.learning_starts, train_freq=cfg.train_freq,
+               gradient_steps=cfg.gradient_steps, target_update=cfg.target_update,
+               epsilon=LinearSchedule(1.0, cfg.final_epsilon,
+                                      int(cfg.exploration_fraction * cfg.steps)),
+               double=double, loss=cfg.loss, device=run.device, seed=run.seed)
+
+
+def train_dqn(agent, cfg: DQNConfig, run: Run, name: str, saved: dict) -> list[dict]:
+    """Learn in parts of eval_every steps; after each, evaluate greedily (10 episodes) and
+    checkpoint. `saved` holds every agent's state and evaluations so far."""
+    import numpy as np
+
+    from nnzoo.rl.envs import evaluate, make_env
+
+    env, evals = make_env("CartPole-v1"), saved.setdefault(f"{name}_evals", [])
+    if f"{name}_agent" in saved:
+        agent.load_state_dict(saved[f"{name}_agent"])
+    bar = run.progress(total=cfg.steps, desc=name, initial=agent.t)
+    while agent.t < cfg.steps and not (cfg.stop_when_solved and evals
+                                       and evals[-1]["return"] >= CARTPOLE_MAX):
+        before = agent.t
+        episodes = agent.learn(env, min(cfg.eval_every, cfg.steps - agent.t))
+        returns, discounted, first = evaluate(agent.greedy, "CartPole-v1", 10,
+                                              seed=10**6 + run.seed, gamma=cfg.gamma)
+        q_start = float(agent.q_values(first).max(axis=1).mean())
+        evals.append({"step": agent.t, "return": float(returns.mean()),
+                      "q_start": q_start, "g_start": float(discounted.mean()),
+                      "train_return": float(np.mean([e["return"] for e in episodes]))})
+        run.check_loss(episodes[-1].get("loss", 0.0), agent.t)
+        run.log_metrics(agent.t, agent=name, **{k: v for k, v in evals[-1].items() if k != "step"})
+        bar.update(agent.t - before)
+        saved[f"{name}_agent"] = agent.state_dict()
+        run.checkpoint(saved)
+    bar.close()
+    return evals
+
+
+@experiment(
+    "dqn", family="rl", kind="reinforcement", config=DQNConfig,
+    claim="deep Q-learning with experience replay, epsilon-greedy and a target network, "
+          "minimising [r + gamma max_b Q_wbar(s', b) - Q_w(s, a)]^2 (--double: "
+          "Q_wbar(s', argmax_b Q_w(s', b))), balances CartPole-v1",
+    expects="the greedy policy's evaluation return (mean of 10 episodes) reaches 500 within "
+            "50,000 steps",
+    data="gymnasium CartPole-v1 (installed with nnzoo)",
+    smoke={"steps": 600, "hidden": 32, "learning_starts": 100, "train_freq": 50,
+           "gradient_steps": 4, "eval_every": 300, "compare": True},
+)
+def dqn(cfg: DQNConfig, run: Run) -> Result:
+    saved = run.restore() or {}
+    names = {False: "dqn", True: "double"}
+    with torch_threads(1):
+        main = names[cfg.double]
+        evals = {main: train_dqn(make_dqn(cfg, run, cfg.double), cfg, run, main, saved)}
+        if cfg.compare:
+            other = names[not cfg.double]
+            evals[other] = train_dqn(make_dqn(cfg, run, not cfg.double), cfg, run, other, saved)
+    import numpy as np
+
+    solved_at = next((e["step"] for e in evals[main] if e["return"] >= CARTPOLE_MAX), None)
+    for name, ev in evals.items():
+        gap = np.mean([e["q_start"] - e["g_start"] for e in ev])
+        run.log(f"{name}: best evaluation {max(e['return'] for e in ev):.1f} at "
+                f"{ev[-1]['step']} steps; mean Q(s_0) - discounted return = {gap:+.2f}")
+    run.save_figure(_dqn_figure(evals), "learning")
+    headline = (f"{main}: evaluation return 500 at step {solved_at}" if solved_at else
+                f"{main}: evaluation return below 500 for {evals[main][-1]['step']} steps "
+                f"(best {max(e['return'] for e in evals[main]):.1f})")
+    return Result(solved_at is not None and solved_at <= 50_000, headline,
+                  {"solved_at": solved_at, "steps": evals[main][-1]["step"],
+                   "final_return": evals[main][-1]["return"],
+                   **{f"{n}_overestimate": float(np.mean([e["q_start"] - e["g_start"]
+                                                          for e in ev]))
+                      for n, ev in evals.items()}})
+
+
+def _dqn_figure(evals):
+    from nnzoo.viz import figure
+    from nnzoo.viz.rl import learning_curve
+
+    fig, axes = figure(1, 2, size=4.2)
+    for (name, ev), colour in zip(evals.items(), ["tab:blue", "tab:orange"]):
+        steps = [e["step"] for e in ev]
+        learning_curve(axes[0, 0], steps, [e["return"] for e in ev], label=f"{name} (greedy)",
+                       xlabel="environment steps", target=CARTPOLE_MAX, color=colour)
+        axes[0, 1].plot(steps, [e["q_start"] for e in ev], color=colour,
+                        label=f"{name}: max_a Q(s_0, a)")
+        axes[0, 1].plot(steps, [e["g_start"] for e in ev], color=colour, ls="--",
+                        label=f"{name}: true discounted return")
+    axes[0, 0].set_title("evaluation return")
+    axes[0, 0].legend(fontsize=8)
+    axes[0, 1].set(title="value estimate vs truth at the start", xlabel="environment steps")
+    axes[0, 1].legend(fontsize=7)
     return fig
