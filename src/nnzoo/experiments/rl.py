@@ -337,3 +337,241 @@ def _dqn_figure(evals):
     axes[0, 1].set(title="value estimate vs truth at the start", xlabel="environment steps")
     axes[0, 1].legend(fontsize=7)
     return fig
+
+
+# --------------------------------------------------------------------------- policy gradients
+SOLVED_MEAN = 475.0  # gymnasium's CartPole-v1 threshold: mean return over 100 episodes
+
+
+def solved_at(history: list[dict]) -> int | None:
+    """The step at which the mean return of the last 100 episodes first reached 475."""
+    import numpy as np
+
+    returns = np.array([h["return"] for h in history])
+    if len(returns) < 100:
+        return None
+    means = np.convolve(returns, np.ones(100) / 100, mode="valid")  # (episodes - 99,)
+    hits = np.flatnonzero(means >= SOLVED_MEAN)
+    return int(history[hits[0] + 99]["step"]) if len(hits) else None
+
+
+def train_until_solved(agent, envs, steps: int, run: Run, saved: dict, key: str,
+                       chunk: int = 20_000) -> int | None:
+    """agent.learn in parts of `chunk` steps until solved or `steps` are spent, with a
+    checkpoint after each part (saved[key] holds the agent's state)."""
+    bar = run.progress(total=steps, desc=key, initial=agent.t)
+    while agent.t < steps and solved_at(agent.history) is None:
+        before = agent.t
+        agent.learn(envs, min(chunk, steps - agent.t))
+        recent = [h["return"] for h in agent.history[-100:]]
+        run.log_metrics(agent.t, run_key=key, mean_return_100=sum(recent) / len(recent))
+        bar.update(agent.t - before)
+        saved[key] = agent.checkpoint(envs) if hasattr(agent, "checkpoint") else \
+            agent.state_dict()
+        run.checkpoint(saved)
+    bar.close()
+    return solved_at(agent.history)
+
+
+def _returns_figure(histories: dict[str, list[dict]], title: str):
+    from nnzoo.viz import figure
+    from nnzoo.viz.rl import learning_curve
+
+    fig, axes = figure(1, 1, size=5.0)
+    ax = axes[0, 0]
+    for name, hist in histories.items():
+        learning_curve(ax, [h["step"] for h in hist], [h["return"] for h in hist], label=name,
+                       window=min(100, max(len(hist), 1)), xlabel="environment steps",
+                       ylabel="return (mean of 100 episodes)")
+    ax.axhline(SOLVED_MEAN, color="gray", ls="--", lw=1)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig
+
+
+@dataclass
+class ReinforceConfig:
+    seeds: PositiveInt = 5
+    """Independent runs (seeds seed*1000 + i)."""
+    need: PositiveInt = 4
+    """How many runs must solve CartPole-v1 for the claim."""
+    steps: PositiveInt = 300_000
+    """Budget of environment steps per run."""
+    hidden: PositiveInt = 128
+    """Units in the policy network's hidden layer."""
+    lr: PositiveFloat = 1e-2
+    """Adam's learning rate eta."""
+    gamma: UnitFloat = 0.99
+    """Discount of the rewards-to-go (--returns to-go)."""
+    batch_episodes: PositiveInt = 8
+    """Trials per update, run side by side."""
+    baseline: bool = True
+    """Subtract the baseline b = the batch's mean of R."""
+    returns: Literal["to-go", "total"] = "to-go"
+    """R_t: the discounted reward from step t on, or the course's r_total of the trial."""
+
+
+@experiment(
+    "reinforce", family="rl", kind="reinforcement", config=ReinforceConfig,
+    claim="REINFORCE, theta <- theta + eta (r_total - b) grad log pi(a_t|s_t), with a "
+          "baseline, learns to balance CartPole-v1 from its returns alone",
+    expects="mean return >= 475 over 100 consecutive episodes on at least 4 of 5 seeds "
+            "within 300,000 steps each",
+    data="gymnasium CartPole-v1 (installed with nnzoo)",
+    smoke={"seeds": 2, "need": 1, "steps": 2000, "hidden": 16},
+)
+def reinforce(cfg: ReinforceConfig, run: Run) -> Result:
+    import time
+
+    from nnzoo.rl.policy_gradient import REINFORCE, vector_env
+
+    saved = run.restore() or {}
+    results = saved.setdefault("results", [])
+    histories = {}
+    with torch_threads(1):
+        for i in range(len(results), cfg.seeds):
+            start = time.time()
+            agent = REINFORCE(4, 2, hidden=cfg.hidden, lr=cfg.lr, gamma=cfg.gamma,
+                              batch_episodes=cfg.batch_episodes, baseline=cfg.baseline,
+                              returns=cfg.returns, seed=run.seed * 1000 + i)
+            if "agent" in saved:
+                agent.load_state_dict(saved.pop("agent"))
+            at = train_until_solved(agent, vector_env("CartPole-v1", cfg.batch_episodes),
+                                    cfg.steps, run, saved, "agent")
+            results.append({"solved_at": at, "episodes": len(agent.history),
+                            "seconds": time.time() - start,
+                            "history": [{"step": h["step"], "return": h["return"]}
+                                        for h in agent.history]})
+            saved.pop("agent", None)
+            run.checkpoint(saved)
+            run.log(f"seed {i}: " + (f"solved at step {at} ({len(agent.history)} episodes)"
+                                      if at else f"not solved in {agent.t} steps"))
+    for i, r in enumerate(results):
+        histories[f"seed {i}"] = r["history"]
+    run.save_figure(_returns_figure(histories, "REINFORCE on CartPole-v1"), "returns")
+    n = sum(r["solved_at"] is not None for r in results)
+    steps = [r["solved_at"] for r in results if r["solved_at"]]
+    return Result(n >= cfg.need, f"{n}/{cfg.seeds} seeds solved CartPole-v1"
+                  + (f" (median {sorted(steps)[len(steps) // 2]} steps)" if steps else ""),
+                  {"solved": n, "seeds": cfg.seeds, "solved_at": [r["solved_at"] for r in results]})
+
+
+@dataclass
+class A2CConfig:
+    steps: PositiveInt = 500_000
+    """Budget of environment steps (all environments together)."""
+    envs: PositiveInt = 8
+    """Environments stepped side by side."""
+    n_steps: PositiveInt = 5
+    """n of the n-step estimate of Q."""
+    hidden: PositiveInt = 64
+    """Units in each of the two hidden layers of the policy and of the value network."""
+    lr: PositiveFloat = 7e-4
+    """Adam's learning rate."""
+    gamma: UnitFloat = 0.99
+    """Discount factor gamma."""
+    entropy: float = 0.01
+    """Weight of the entropy bonus."""
+
+
+@experiment(
+    "a2c", family="rl", kind="reinforcement", config=A2CConfig,
+    claim="advantage actor-critic: n-step Q(s_t, a_t) minus a learned V_u(s_t) weighs "
+          "grad log pi; V_u learns by minimising [Q - V_u]^2; it balances CartPole-v1",
+    expects="mean return >= 475 over 100 consecutive episodes within 500,000 steps",
+    data="gymnasium CartPole-v1 (installed with nnzoo)",
+    smoke={"steps": 2000, "envs": 4},
+)
+def a2c(cfg: A2CConfig, run: Run) -> Result:
+    import time
+
+    from nnzoo.rl.policy_gradient import A2C, vector_env
+
+    saved = run.restore() or {}
+    start = time.time()
+    with torch_threads(1):
+        agent = A2C(4, 2, hidden=cfg.hidden, lr=cfg.lr, gamma=cfg.gamma, n_steps=cfg.n_steps,
+                    entropy_coef=cfg.entropy, seed=run.seed)
+        envs = vector_env("CartPole-v1", cfg.envs)
+        if "agent" in saved:
+            agent.restore(saved["agent"], envs)
+        at = train_until_solved(agent, envs, cfg.steps, run, saved, "agent")
+    seconds = run.elapsed_before + time.time() - start
+    run.log(f"A2C: {'solved at step ' + str(at) if at else 'not solved'}; "
+            f"{agent.t} steps, {len(agent.history)} episodes, {seconds:.0f} s")
+    run.save_figure(_returns_figure({"A2C": agent.history}, "A2C on CartPole-v1"), "returns")
+    return Result(at is not None, f"A2C: {'solved at step ' + str(at) if at else 'not solved'}"
+                  f" ({seconds:.0f} s)", {"solved_at": at, "steps": agent.t,
+                                           "episodes": len(agent.history), "seconds": seconds})
+
+
+@dataclass
+class A3CConfig:
+    steps: PositiveInt = 500_000
+    """Budget of environment steps (all workers together)."""
+    workers: PositiveInt = 2
+    """Worker processes updating the shared parameters."""
+    envs_per_worker: PositiveInt = 4
+    """Environments each worker steps side by side."""
+    n_steps: PositiveInt = 5
+    """n of the n-step estimate of Q."""
+    hidden: PositiveInt = 64
+    """Units in each of the two hidden layers of the policy and of the value network."""
+    lr: PositiveFloat = 7e-4
+    """Learning rate of the shared Adam."""
+    gamma: UnitFloat = 0.99
+    """Discount factor gamma."""
+    start_method: Literal["spawn", "fork", "forkserver"] = "spawn"
+    """How torch.multiprocessing starts the workers."""
+
+
+@experiment(
+    "a3c", family="rl", kind="reinforcement", config=A3CConfig,
+    claim="asynchronous advantage actor-critic: worker processes apply their actor-critic "
+          "gradients to shared parameters without locks; it balances CartPole-v1",
+    expects="mean return >= 475 over 100 consecutive episodes within 500,000 steps",
+    data="gymnasium CartPole-v1 (installed with nnzoo)",
+    smoke={"steps": 3000, "envs_per_worker": 2},
+    notes="Asynchronous updates interleave differently on every run, so two runs with the "
+          "same seed differ, and --resume goes on from the last checkpoint (shared "
+          "parameters, Adam's moments, step count, episodes) without repeating the numbers "
+          "of an uninterrupted run. Ctrl-C stops the workers cleanly.",
+)
+def a3c(cfg: A3CConfig, run: Run) -> Result:
+    import time
+
+    from nnzoo.rl.a3c import A3C
+
+    saved = run.restore() or {}
+    start = time.time()
+    agent = A3C(4, 2, workers=cfg.workers, envs_per_worker=cfg.envs_per_worker, lr=cfg.lr,
+                seed=run.seed, start_method=cfg.start_method, hidden=cfg.hidden,
+                gamma=cfg.gamma, n_steps=cfg.n_steps)
+    if "agent" in saved:
+        agent.load_state_dict(saved["agent"])
+    bar = run.progress(total=cfg.steps, desc="a3c", initial=agent.t)
+    last = {"checkpoint": agent.t, "bar": agent.t}
+
+    def watch(episode: dict) -> None:  # called in the main process for each finished episode
+        bar.update(episode["step"] - last["bar"])
+        last["bar"] = episode["step"]
+        if episode["step"] - last["checkpoint"] >= 20_000:
+            last["checkpoint"] = episode["step"]
+            recent = [h["return"] for h in agent.history[-100:]]
+            run.log_metrics(episode["step"], mean_return_100=sum(recent) / len(recent))
+            agent.t = episode["step"]
+            run.checkpoint({"agent": agent.state_dict()})
+
+    if solved_at(agent.history) is None and agent.t < cfg.steps:
+        agent.learn(cfg.steps - agent.t, solved=SOLVED_MEAN, on_episode=watch)
+    bar.close()
+    run.checkpoint({"agent": agent.state_dict()})
+    at = solved_at(agent.history)
+    seconds = run.elapsed_before + time.time() - start
+    run.log(f"A3C, {cfg.workers} workers: {'solved at step ' + str(at) if at else 'not solved'}"
+            f"; {agent.t} steps, {len(agent.history)} episodes, {seconds:.0f} s")
+    run.save_figure(_returns_figure({"A3C": agent.history}, "A3C on CartPole-v1"), "returns")
+    return Result(at is not None, f"A3C: {'solved at step ' + str(at) if at else 'not solved'}"
+                  f" ({seconds:.0f} s, {cfg.workers} workers)",
+                  {"solved_at": at, "steps": agent.t, "episodes": len(agent.history),
+                   "seconds": seconds})

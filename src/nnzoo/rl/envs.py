@@ -47,3 +47,25 @@ def evaluate(policy: Callable[[np.ndarray], np.ndarray], env_id: str, episodes: 
             break
     envs.close()
     return returns, discounted, first
+
+
+def env_state(env) -> dict:
+    """The state of a NumPy-based environment (its arrays, plain attributes and random
+    generator) in types that `torch.load(weights_only=True)` reads, for exact resumes."""
+    import torch
+
+    u = env.unwrapped
+    return {"arrays": {k: torch.from_numpy(v.copy()) for k, v in vars(u).items()
+                       if isinstance(v, np.ndarray)},
+            "plain": {k: v for k, v in vars(u).items()
+                      if isinstance(v, (bool, int, float, type(None)))},
+            "np_random": u.np_random.bit_generator.state}
+
+
+def set_env_state(env, state: dict) -> None:
+    u = env.unwrapped
+    for k, v in state["arrays"].items():
+        setattr(u, k, v.numpy().copy())
+    for k, v in state["plain"].items():
+        setattr(u, k, v)
+    u.np_random.bit_generator.state = state["np_random"]
