@@ -355,10 +355,10 @@ def solved_at(history: list[dict]) -> int | None:
     return int(history[hits[0] + 99]["step"]) if len(hits) else None
 
 
-def train_until_solved(agent, envs, steps: int, run: Run, saved: dict, key: str,
-                       chunk: int = 20_000) -> int | None:
-    """agent.learn in parts of `chunk` steps until solved or `steps` are spent, with a
-    checkpoint after each part (saved[key] holds the agent's state)."""
+def train_until_solved(agent, envs, steps: int, run: Run, saved: dict, key: str) -> int | None:
+    """agent.learn in parts (20,000 steps, at most a quarter of the budget) until solved or
+    `steps` are spent, with a checkpoint after each part (saved[key]: the agent's state)."""
+    chunk = max(min(20_000, steps // 4), 1)
     bar = run.progress(total=steps, desc=key, initial=agent.t)
     while agent.t < steps and solved_at(agent.history) is None:
         before = agent.t
@@ -502,7 +502,7 @@ def a2c(cfg: A2CConfig, run: Run) -> Result:
     run.save_figure(_returns_figure({"A2C": agent.history}, "A2C on CartPole-v1"), "returns")
     return Result(at is not None, f"A2C: {'solved at step ' + str(at) if at else 'not solved'}"
                   f" ({seconds:.0f} s)", {"solved_at": at, "steps": agent.t,
-                                           "episodes": len(agent.history), "seconds": seconds})
+                                           "episodes": len(agent.history)})
 
 
 @dataclass
