@@ -64,3 +64,12 @@ def test_model_of_a_gymnasium_toy_text_env():
     assert 40 not in reachable_states(u.P, 36)  # the cliff sends the agent back to the start
     with pytest.raises(ValueError):
         GridWorld(slip=2)
+
+
+def test_the_rl_package_imports_its_agents_lazily():
+    import nnzoo.rl
+    from nnzoo.rl.dqn import DQN
+
+    assert nnzoo.rl.GridWorld is GridWorld and nnzoo.rl.DQN is DQN
+    with pytest.raises(AttributeError):
+        nnzoo.rl.NoSuchAgent  # noqa: B018

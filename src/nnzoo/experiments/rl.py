@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nnzoo.registry import (
+    NonNegativeFloat,
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
@@ -48,7 +49,7 @@ class TDGridworldConfig:
     """Episodes of the policy, each from a random start cell."""
     lr: PositiveFloat = 1.0
     """eta_0: the step size of a state's first update."""
-    decay: float = 0.1
+    decay: NonNegativeFloat = 0.1
     """eta_n = eta_0 / (1 + decay n) after n updates of the state (0: eta stays eta_0)."""
 
 
@@ -126,7 +127,7 @@ class QLearningConfig:
     """Training episodes; 0 = the environment's default (500 CliffWalking, 10,000 FrozenLake)."""
     lr: PositiveFloat = 0.5
     """eta_0 of the stochastic update; eta_n = eta_0 / (1 + decay n) after n updates of (s, a)."""
-    decay: float = 0.01
+    decay: NonNegativeFloat = 0.01
     """Step-size decay of the stochastic update."""
     explore: Literal["epsilon", "softmax"] = "epsilon"
     """epsilon-greedy (epsilon 1 -> 0.05) or softmax (temperature 1 -> 0.05) over the first
@@ -470,7 +471,7 @@ class A2CConfig:
     """Adam's learning rate."""
     gamma: UnitFloat = 0.99
     """Discount factor gamma."""
-    entropy: float = 0.01
+    entropy: NonNegativeFloat = 0.01
     """Weight of the entropy bonus."""
 
 

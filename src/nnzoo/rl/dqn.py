@@ -99,7 +99,8 @@ class DQN:
         if epsilon > 0 and self.rng.random() < epsilon:
             return int(self.rng.integers(self.n_actions))
         with torch.inference_mode():
-            return int(self.q(torch.as_tensor(obs, device=self.device)).argmax())
+            x = torch.as_tensor(obs, dtype=torch.float32, device=self.device)  # (D,)
+            return int(self.q(x).argmax())
 
     def greedy(self, obs: np.ndarray) -> np.ndarray:
         """argmax_a Q_w(s, a) for a batch.  (B, D) -> (B,)"""
