@@ -471,8 +471,9 @@ class A2CConfig:
     """Adam's learning rate."""
     gamma: UnitFloat = 0.99
     """Discount factor gamma."""
-    entropy: NonNegativeFloat = 0.01
-    """Weight of the entropy bonus."""
+    entropy: NonNegativeFloat = 0.0
+    """Weight of the entropy bonus (rl-zoo's CartPole value, 0: at 0.01 one seed in three
+    hovered at 400-450 for 500,000 steps)."""
 
 
 @experiment(
