@@ -63,24 +63,32 @@ def test_bayes_claim(prior, runs_dir):
     assert s["status"] == "PASS" and s["metrics"]["wd_map_error"] < 1e-6
 
 
-def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeypatch):
-    values = {"net": "raw", "hidden": 4, "epochs": 2500, "runs": 2}
-    _, whole = execute("twin-spirals", runs_dir / "a", **values)
+def interrupted_then_resumed(name, runs_dir, monkeypatch, kill_at, smoke=False, **values):
+    """Run `name` until its checkpoint number `kill_at`, 'kill' it there, resume it from its
+    folder; -> the resumed run's summary."""
     real, calls = Run.checkpoint, {"n": 0}
 
-    def die_during_run_1(self, state):  # after run 1's epoch-2000 checkpoint
+    def die_after_checkpoint(self, state):
         real(self, state)
         calls["n"] += 1
-        if calls["n"] == 5:
+        if calls["n"] == kill_at:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(Run, "checkpoint", die_during_run_1)
-    exp = registry.get("twin-spirals")
-    run = Run.create(exp, exp.make_config(values), runs_dir / "b", seed=0, device="cpu")
+    monkeypatch.setattr(Run, "checkpoint", die_after_checkpoint)
+    exp = registry.get(name)
+    run = Run.create(exp, exp.make_config(values, smoke=smoke), runs_dir, seed=0, device="cpu",
+                     smoke=smoke)
     with pytest.raises(KeyboardInterrupt):
         run.execute()
     monkeypatch.setattr(Run, "checkpoint", real)
-    resumed = Run.reopen(run.dir).execute()
+    return Run.reopen(run.dir).execute()
+
+
+def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeypatch):
+    values = {"net": "raw", "hidden": 4, "epochs": 2500, "runs": 2}
+    _, whole = execute("twin-spirals", runs_dir / "a", **values)
+    # killed after run 1's epoch-2000 checkpoint
+    resumed = interrupted_then_resumed("twin-spirals", runs_dir / "b", monkeypatch, 5, **values)
     assert resumed["metrics"] == whole["metrics"]
 
 
@@ -126,3 +134,43 @@ def test_hill_climbing_solves_an_easy_problem():
     net = MLP([2, 1], activation="step", output="step")
     n = hill_climb(net, X, t, budget=5000, sigma=0.5, gen=torch.Generator().manual_seed(0))
     assert n is not None and (net(X) == t).all()
+
+
+def test_td_gridworld_claim(runs_dir):
+    _, s = execute("td-gridworld", runs_dir)
+    assert s["status"] == "PASS" and s["metrics"]["max_error"] < 0.01
+
+
+@pytest.mark.parametrize("env", ["cliffwalking", "frozenlake"])
+def test_q_learning_claim(env, runs_dir):
+    _, s = execute("q-learning", runs_dir, env=env)
+    assert s["status"] == "PASS" and s["metrics"]["optimal"]
+
+
+def test_dqn_resumes_mid_training_to_the_same_numbers(runs_dir, monkeypatch):
+    _, whole = execute("dqn", runs_dir / "a", smoke=True)
+    # killed after the third checkpoint: during the second agent (smoke compares both)
+    resumed = interrupted_then_resumed("dqn", runs_dir / "b", monkeypatch, 3, smoke=True)
+    assert resumed["metrics"] == whole["metrics"]
+
+
+@pytest.mark.parametrize("name", ["reinforce", "a2c"])
+def test_policy_gradients_resume_mid_training_to_the_same_numbers(name, runs_dir, monkeypatch):
+    values = {"steps": 4000, "hidden": 16} if name == "reinforce" else {"steps": 6000}
+    _, whole = execute(name, runs_dir / "a", smoke=True, **values)
+    resumed = interrupted_then_resumed(name, runs_dir / "b", monkeypatch, 2, smoke=True,
+                                       **values)
+    assert resumed["metrics"] == whole["metrics"]
+
+
+@pytest.mark.slow
+def test_reinforce_claim(runs_dir):
+    _, s = execute("reinforce", runs_dir)
+    assert s["status"] == "PASS" and s["metrics"]["solved"] >= 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["dqn", "a2c", "a3c"])
+def test_cartpole_claims(name, runs_dir):
+    _, s = execute(name, runs_dir)
+    assert s["status"] == "PASS" and s["metrics"]["solved_at"] is not None

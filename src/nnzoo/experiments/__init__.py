@@ -6,7 +6,7 @@ FAMILIES lists the family modules in the course's order, which is the order of
 
 import importlib
 
-FAMILIES = ("neuron", "backprop", "cnn")
+FAMILIES = ("neuron", "backprop", "cnn", "rl")
 
 for _name in FAMILIES:
     importlib.import_module(f"nnzoo.experiments.{_name}")

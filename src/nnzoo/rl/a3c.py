@@ -1,0 +1,156 @@
+"""A3C: asynchronous advantage actor-critic (Mnih et al. 2016).
+
+Several worker processes each run their own environments and their own copy of the
+actor-critic (the same loss as A2C: n-step Q, advantage Q - V_u, value error
+[Q - V_u]^2). A worker copies the shared parameters, collects n steps, computes the
+gradient of its loss on its copy and applies it to the shared parameters with a
+shared Adam (its moment estimates live in shared memory too), without locks
+("Hogwild"). The main process only watches: it gathers finished episodes from a
+queue, stops the workers when the policy solves the task or the step budget is spent,
+and checkpoints the shared parameters.
+
+Works with the 'spawn' and 'fork' start methods. Ctrl-C: the workers ignore SIGINT,
+the main process tells them to stop, waits for them, and re-raises. Asynchronous
+updates interleave differently on every run: a resumed run goes on from its
+checkpoint but does not repeat an uninterrupted one number for number.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import time
+from collections.abc import Callable
+
+import numpy as np
+import torch
+import torch.multiprocessing as mp
+from torch import nn
+
+from nnzoo.rl.policy_gradient import A2C, vector_env
+
+
+def shared_adam_state(params: list[nn.Parameter]) -> list[dict[str, torch.Tensor]]:
+    """Adam's per-parameter state (step, first and second moments) in shared memory."""
+    return [{"step": torch.zeros(()).share_memory_(),
+             "exp_avg": torch.zeros_like(p).share_memory_(),
+             "exp_avg_sq": torch.zeros_like(p).share_memory_()} for p in params]
+
+
+def shared_adam(params: list[nn.Parameter], state: list[dict], lr: float):
+    """An Adam over the shared parameters whose state is the shared tensors (updated in
+    place by every worker)."""
+    opt = torch.optim.Adam(params, lr=lr, foreach=False)
+    for p, st in zip(params, state):
+        opt.state[p] = st
+    return opt
+
+
+def worker(rank: int, env_id: str, n_envs: int, agent_kw: dict, policy: nn.Module,
+           value: nn.Module, adam_state: list[dict], counter, stop, episodes, steps: int,
+           seed: int) -> None:
+    """One A3C worker: copy theta and u, roll out n steps, push the gradient, repeat."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    torch.set_num_threads(1)
+    local = A2C(**agent_kw, seed=seed * 1000 + rank)
+    envs = vector_env(env_id, n_envs)
+    shared = [*policy.parameters(), *value.parameters()]
+    opt = shared_adam(shared, adam_state, agent_kw["lr"])
+    try:
+        while not stop.is_set() and counter.value < steps:
+            local.policy.load_state_dict(policy.state_dict())  # theta, u <- the shared ones
+            local.value.load_state_dict(value.state_dict())
+            before = local.t
+            batch, finished = local.rollout(envs)
+            loss, _ = local.loss(batch)
+            for p in local.parameters():
+                p.grad = None
+            loss.backward()
+            nn.utils.clip_grad_norm_(local.parameters(), local.max_grad_norm)
+            for lp, sp in zip(local.parameters(), shared):
+                sp.grad = lp.grad  # this process's view of the shared parameter
+            opt.step()
+            with counter.get_lock():
+                counter.value += local.t - before
+                total = counter.value
+            for f in finished:
+                episodes.put((rank, total, f["return"]))
+    finally:
+        envs.close()
+
+
+class A3C:
+    """The shared actor-critic and its workers: `learn(steps)` runs them until the task is
+    solved (mean return of the last 100 episodes >= `solved`) or `steps` are spent."""
+
+    def __init__(self, obs_dim: int, n_actions: int, *, env_id: str = "CartPole-v1",
+                 workers: int = 2, envs_per_worker: int = 4, lr: float = 7e-4, seed: int = 0,
+                 start_method: str = "spawn", **agent_kw):
+        self.env_id, self.workers, self.lr, self.seed = env_id, workers, lr, seed
+        self.envs_per_worker = envs_per_worker
+        self.agent_kw = {"obs_dim": obs_dim, "n_actions": n_actions, "lr": lr, **agent_kw}
+        self.shared = A2C(**self.agent_kw, seed=seed)
+        self.shared.policy.share_memory()
+        self.shared.value.share_memory()
+        self.adam_state = shared_adam_state(self.shared.parameters())
+        self.ctx = mp.get_context(start_method)
+        self.t = 0
+        self.history: list[dict] = []
+
+    def act(self, obs: np.ndarray) -> np.ndarray:
+        return self.shared.greedy(obs)
+
+    greedy = act
+
+    def learn(self, steps: int, solved: float = float("inf"),
+              on_episode: Callable[[dict], None] | None = None) -> list[dict]:
+        """Run the workers for up to `steps` more steps; returns the episodes finished."""
+        counter, stop = self.ctx.Value("l", self.t), self.ctx.Event()
+        episodes = self.ctx.Queue()
+        procs = [self.ctx.Process(target=worker, daemon=True, args=(
+            rank, self.env_id, self.envs_per_worker, self.agent_kw, self.shared.policy,
+            self.shared.value, self.adam_state, counter, stop, episodes, self.t + steps, self.seed))
+            for rank in range(self.workers)]
+        for p in procs:
+            p.start()
+        new: list[dict] = []
+        try:
+            while any(p.is_alive() for p in procs) or not episodes.empty():
+                try:
+                    rank, t, ret = episodes.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                new.append({"step": t, "return": ret, "worker": rank})
+                self.history.append(new[-1])
+                if on_episode:
+                    on_episode(new[-1])
+                recent = [h["return"] for h in self.history[-100:]]
+                if len(recent) == 100 and np.mean(recent) >= solved:
+                    stop.set()
+        finally:  # normal end, Ctrl-C or error: stop the workers and wait for them
+            stop.set()
+            deadline = time.time() + 10
+            for p in procs:
+                p.join(timeout=max(deadline - time.time(), 0.1))
+                if p.is_alive():
+                    p.terminate()
+                    p.join()
+            self.t = counter.value
+        failed = [p.exitcode for p in procs if p.exitcode not in (0, -signal.SIGTERM)]
+        if failed:
+            raise RuntimeError(f"{len(failed)} A3C worker(s) failed (exit codes {failed}); "
+                               "their traceback is above")
+        return new
+
+    def state_dict(self) -> dict:
+        return {"policy": self.shared.policy.state_dict(), "value": self.shared.value.state_dict(),
+                "adam": [{k: v.clone() for k, v in st.items()} for st in self.adam_state],
+                "t": self.t, "history": self.history}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.shared.policy.load_state_dict(state["policy"])
+        self.shared.value.load_state_dict(state["value"])
+        for st, saved in zip(self.adam_state, state["adam"]):
+            for k, v in st.items():
+                v.copy_(saved[k])
+        self.t, self.history = state["t"], list(state["history"])

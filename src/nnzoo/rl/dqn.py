@@ -1,0 +1,181 @@
+"""Deep Q-learning with experience replay, a target network and double Q.
+
+Actions come from the current Q function, epsilon-greedy; the transitions go into a
+replay database; minibatches sampled from it at random minimise
+
+    DQN:       [r_t + gamma max_b Q_wbar(s_{t+1}, b) - Q_w(s_t, a_t)]^2
+    double Q:  [r_t + gamma Q_wbar(s_{t+1}, argmax_b Q_w(s_{t+1}, b)) - Q_w(s_t, a_t)]^2
+
+where w are the online weights and wbar an older copy (the target network), copied from
+w every `target_update` environment steps. With the same weights choosing and judging
+the next action (plain DQN, w = wbar at the copy) the max over noisy estimates is biased
+upwards; double Q uses w to choose and wbar to judge. When s_{t+1} ends the episode the
+gamma term is 0 (a time limit that cuts an episode is not an end: it bootstraps).
+
+Sources: Mnih et al. 2015 (DQN); van Hasselt, Guez and Silver 2016 (double DQN).
+The schedule of steps follows Stable-Baselines3's DQN so that the two can be compared
+with the same hyper-parameters.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from nnzoo.rl.exploration import LinearSchedule
+from nnzoo.rl.replay import ReplayBuffer
+
+ZOO_EPSILON = LinearSchedule(1.0, 0.04, 8000)  # rl-zoo's CartPole: 16% of 50k steps
+
+
+class QNetwork(nn.Module):
+    """Q_w(s, .): an MLP from an observation to one value per action.  (B, D) -> (B, A)"""
+
+    def __init__(self, obs_dim: int, n_actions: int, hidden: Sequence[int] = (256, 256)):
+        super().__init__()
+        sizes, layers = [obs_dim, *hidden], []
+        for a, b in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(a, b), nn.ReLU()]
+        self.net = nn.Sequential(*layers, nn.Linear(sizes[-1], n_actions))
+
+    def forward(self, s: torch.Tensor) -> torch.Tensor:
+        return self.net(s)
+
+
+def td_targets(r, next_obs, terminated, gamma: float, online: nn.Module, target: nn.Module,
+               double: bool) -> torch.Tensor:
+    """r + gamma Q_wbar(s', b*) (0 at an episode's end), b* = argmax_b Q_wbar(s', b) for DQN
+    and argmax_b Q_w(s', b) for double Q.  (..., B), (..., B, D), (..., B) -> (..., B)"""
+    with torch.no_grad():
+        q_next = target(next_obs)  # (..., B, A)
+        if double:
+            b = online(next_obs).argmax(dim=-1, keepdim=True)  # (..., B, 1)
+        else:
+            b = q_next.argmax(dim=-1, keepdim=True)  # (..., B, 1)
+        return r + gamma * (1 - terminated) * q_next.gather(-1, b).squeeze(-1)
+
+
+class DQN:
+    """A DQN agent: `act(obs)`, `update(batch) -> dict`, `learn(env, steps) -> history`."""
+
+    def __init__(self, obs_dim: int, n_actions: int, *, hidden: Sequence[int] = (256, 256),
+                 lr: float = 2.3e-3, gamma: float = 0.99, batch_size: int = 64,
+                 buffer_size: int = 100_000, learning_starts: int = 1000,
+                 train_freq: int = 256, gradient_steps: int = 128, target_update: int = 10,
+                 epsilon: Callable[[int], float] = ZOO_EPSILON,
+                 double: bool = False, loss: str = "mse", max_grad_norm: float = 10.0,
+                 device: str | torch.device = "cpu", seed: int = 0):
+        if loss not in ("mse", "huber"):
+            raise ValueError(f"loss must be 'mse' or 'huber', got {loss!r}")
+        self.n_actions, self.gamma, self.batch_size = n_actions, gamma, batch_size
+        self.learning_starts, self.train_freq = learning_starts, train_freq
+        self.gradient_steps, self.target_update = gradient_steps, target_update
+        self.epsilon, self.double, self.loss, self.max_grad_norm = epsilon, double, loss, \
+            max_grad_norm
+        self.device = torch.device(device)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.q = QNetwork(obs_dim, n_actions, hidden).to(self.device)
+        self.q_target = copy.deepcopy(self.q).requires_grad_(False)
+        self.optimizer = torch.optim.Adam(self.q.parameters(), lr=lr, fused=True)
+        self.buffer = ReplayBuffer(buffer_size, obs_dim)
+        self.rng = np.random.default_rng(seed)  # exploration, replay sampling, env seeds
+        self.t = 0  # environment steps so far
+        self.history: list[dict] = []  # one entry per finished episode
+
+    # ---- acting
+    @torch.inference_mode()
+    def q_values(self, obs: np.ndarray) -> np.ndarray:
+        """Q_w(s, .) for a batch of observations.  (B, D) -> (B, A)"""
+        x = torch.as_tensor(np.asarray(obs, dtype=np.float32), device=self.device)
+        return self.q(x).cpu().numpy()
+
+    def act(self, obs: np.ndarray, epsilon: float = 0.0) -> int:
+        """epsilon-greedy in Q_w(obs, .); epsilon = 0: the greedy action."""
+        if epsilon > 0 and self.rng.random() < epsilon:
+            return int(self.rng.integers(self.n_actions))
+        with torch.inference_mode():
+            x = torch.as_tensor(obs, dtype=torch.float32, device=self.device)  # (D,)
+            return int(self.q(x).argmax())
+
+    def greedy(self, obs: np.ndarray) -> np.ndarray:
+        """argmax_a Q_w(s, a) for a batch.  (B, D) -> (B,)"""
+        return self.q_values(obs).argmax(axis=1)
+
+    # ---- learning
+    def update(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """One gradient step on one minibatch (tensors of B transitions; "y", the targets,
+        when they were computed beforehand); returns the loss and the mean Q_w(s_t, a_t) as
+        0-d tensors (no device sync per step)."""
+        y = batch.get("y")
+        if y is None:
+            y = td_targets(batch["reward"], batch["next_obs"], batch["terminated"], self.gamma,
+                           self.q, self.q_target, self.double)  # (B,)
+        q = self.q(batch["obs"]).gather(1, batch["action"][:, None]).squeeze(1)  # (B,)
+        if self.loss == "mse":  # the course's [y - Q_w(s_t, a_t)]^2, averaged over the batch
+            loss = nn.functional.mse_loss(q, y)
+        else:  # squared near 0, linear beyond 1: large errors do not blow the step up
+            loss = nn.functional.smooth_l1_loss(q, y)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(self.q.parameters(), self.max_grad_norm)
+        self.optimizer.step()
+        return {"loss": loss.detach(), "q": q.detach().mean()}
+
+    def train_phase(self) -> dict[str, float]:
+        """gradient_steps updates on minibatches drawn at once from the replay buffer."""
+        idx = torch.from_numpy(self.rng.integers(0, len(self.buffer),
+                                                 (self.gradient_steps, self.batch_size)))
+        batches = self.buffer.sample(idx, self.device)  # each (G, B, ...)
+        if not self.double:  # wbar stays fixed during the phase: all G minibatches' targets at once
+            batches["y"] = td_targets(batches["reward"], batches["next_obs"],
+                                      batches["terminated"], self.gamma, self.q, self.q_target,
+                                      False)  # (G, B)
+        stats = [self.update({k: v[g] for k, v in batches.items()})
+                 for g in range(self.gradient_steps)]
+        return {k: torch.stack([s[k] for s in stats]).mean().item() for k in stats[0]}
+
+    def learn(self, env, steps: int) -> list[dict]:
+        """Act and learn for `steps` more environment steps, then to the end of the episode
+        (so that a checkpoint between two calls needs no environment state); returns the
+        episodes finished. Each episode's environment seed comes from the agent's generator."""
+        stop, new = self.t + steps, []
+        while self.t < stop:
+            new.append(self._episode(env))
+        self.history += new
+        return new
+
+    def _episode(self, env) -> dict:
+        obs, _ = env.reset(seed=int(self.rng.integers(2**31)))
+        total, length, stats = 0.0, 0, {}
+        while True:
+            a = self.act(obs, self.epsilon(self.t))
+            obs_next, r, terminated, truncated, _ = env.step(a)
+            self.buffer.add(obs, a, r, obs_next, terminated)
+            self.t += 1
+            total, length, obs = total + r, length + 1, obs_next
+            if self.t % self.target_update == 0:  # wbar <- w
+                self.q_target.load_state_dict(self.q.state_dict())
+            if self.t >= self.learning_starts and self.t % self.train_freq == 0:
+                stats = self.train_phase()
+            if terminated or truncated:
+                return {"step": self.t, "return": total, "length": length,
+                        "epsilon": self.epsilon(self.t), **stats}
+
+    # ---- checkpoints: everything needed to go on exactly
+    def state_dict(self) -> dict:
+        return {"q": self.q.state_dict(), "q_target": self.q_target.state_dict(),
+                "optimizer": self.optimizer.state_dict(), "buffer": self.buffer.state_dict(),
+                "rng": self.rng.bit_generator.state, "t": self.t, "history": self.history}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.q.load_state_dict(state["q"])
+        self.q_target.load_state_dict(state["q_target"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.buffer.load_state_dict(state["buffer"])
+        self.rng.bit_generator.state = state["rng"]
+        self.t, self.history = state["t"], list(state["history"])
