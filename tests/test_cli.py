@@ -102,13 +102,6 @@ def test_fail_exits_1(runs_dir, capsys):
     assert "FAIL  perceptron" in capsys.readouterr().out
 
 
-def test_smoke_tour_succeeds_when_every_run_completes(runs_dir, capsys):
-    # a smoke run is a check that everything runs: its claim may fail (as --smoke alone)
-    assert main(["tour", "--only", "neuron", "--smoke", "--quiet", "--out", str(runs_dir)]) == 0
-    out = capsys.readouterr().out
-    assert "3/3 smoke runs completed" in out and (runs_dir / "index.html").exists()
-
-
 def test_resume_refuses_new_options(runs_dir, capsys):
     assert main(["run", "perceptron", "--smoke", "--quiet"]) == 0
     run_dir = next(runs_dir.glob("perceptron/*"))

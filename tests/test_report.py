@@ -5,12 +5,13 @@ from nnzoo.cli import main
 
 
 def test_tour_smoke_writes_a_report_with_every_run(runs_dir, capsys):
-    assert main(["tour", "--smoke", "--quiet", "--out", str(runs_dir)]) in (0, 1)
+    # a smoke tour succeeds when every run completes (as `run --smoke`), whatever the claims
+    assert main(["tour", "--smoke", "--quiet", "--out", str(runs_dir)]) == 0
     out = capsys.readouterr().out
     names = list(registry.load_all())
     for name in names:
         assert name in out
-    assert "experiments PASS" in out and "report:" in out
+    assert f"{len(names)}/{len(names)} smoke runs completed" in out and "report:" in out
     page = (runs_dir / "index.html").read_text()
     for name in names:
         (run_dir,) = (runs_dir / name).iterdir()
