@@ -102,6 +102,41 @@ def test_fail_exits_1(runs_dir, capsys):
     assert "FAIL  perceptron" in capsys.readouterr().out
 
 
+def test_tour_skips_an_hours_long_experiment_unless_smoke(runs_dir, capsys, monkeypatch):
+    import dataclasses
+
+    from nnzoo import registry
+
+    neuron = [name for name, e in registry.load_all().items() if e.family == "neuron"]
+    for name in neuron:  # as pong-reinforce: registered with tour=False
+        monkeypatch.setitem(registry.EXPERIMENTS, name,
+                            dataclasses.replace(registry.EXPERIMENTS[name], tour=False))
+    assert main(["tour", "--only", "neuron", "--quiet", "--out", str(runs_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("SKIPPED") == len(neuron) == 3
+    assert f"hours long; run it with `nnzoo run {neuron[0]}`" in out
+    assert "0/0 experiments PASS (3 skipped" in out
+    assert not list(runs_dir.glob("*/*/summary.json"))  # nothing ran
+    assert "skipped by `nnzoo tour`" in main_output(["show", neuron[0]], capsys)
+
+    assert main(["tour", "--only", "neuron", "--smoke", "--quiet", "--out", str(runs_dir)]) == 0
+    assert "SKIPPED" not in capsys.readouterr().out  # a smoke tour runs them all
+    assert len(list(runs_dir.glob("*/*/summary.json"))) == 3
+
+
+def test_pong_reinforce_is_left_out_of_the_tour(capsys):
+    from nnzoo import registry
+
+    assert [n for n, e in registry.load_all().items() if not e.tour] == ["pong-reinforce"]
+    text = main_output(["show", "pong-reinforce"], capsys)
+    assert "skipped by `nnzoo tour`" in text and "needs a GPU and many hours" in text
+
+
+def main_output(args, capsys):
+    assert main(args) == 0
+    return capsys.readouterr().out
+
+
 def test_resume_refuses_new_options(runs_dir, capsys):
     assert main(["run", "perceptron", "--smoke", "--quiet"]) == 0
     run_dir = next(runs_dir.glob("perceptron/*"))

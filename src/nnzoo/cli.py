@@ -12,6 +12,7 @@ import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from nnzoo import __version__, registry
@@ -182,6 +183,9 @@ def show_text(exp: registry.Experiment) -> str:
              f"  data:    {exp.data}"]
     if exp.notes:
         lines.append(wrap("note:    " + exp.notes, 2))
+    if not exp.tour:
+        lines.append(wrap("tour:    skipped by `nnzoo tour` (hours long at its defaults); "
+                          "`nnzoo tour --smoke` runs its smoke version", 2))
     lines += ["", f"usage: nnzoo run {exp.name} [options]", "", "options:"]
     if not exp.options:
         lines.append("  (none: this experiment has nothing to choose)")
@@ -303,6 +307,10 @@ def cmd_tour(args: list[str]) -> int:
     out, smoke = opts.get("out", "runs"), opts.get("smoke", False)
     rows = []
     for k, exp in enumerate(exps, 1):
+        if not smoke and not exp.tour:  # hours long: only `nnzoo run NAME` starts it
+            rows.append((exp.name, SKIPPED, f"hours long; run it with `nnzoo run {exp.name}`",
+                         0.0))
+            continue
         if not opts.get("quiet"):
             print(f"[{k}/{len(exps)}] {exp.name} ...", flush=True)
         run = Run.create(exp, exp.make_config(smoke=smoke), out, seed=opts.get("seed", 0),
@@ -316,11 +324,15 @@ def cmd_tour(args: list[str]) -> int:
             status = "DIVERGED" if isinstance(e, Diverged) else "ERROR"
             rows.append((exp.name, status, str(e), round(time.time() - started, 1)))
     print(tour_table(rows, smoke))
+    Path(out).mkdir(parents=True, exist_ok=True)
     index = write_report(out)
     print(f"\nreport: {index}")
     if smoke:  # as `nnzoo run --smoke`: success is having run, not the claim
         return 0 if all(r[1] in ("PASS", "FAIL") for r in rows) else 1
-    return 0 if all(r[1] == "PASS" for r in rows) else 1
+    return 0 if all(r[1] in ("PASS", SKIPPED) for r in rows) else 1
+
+
+SKIPPED = "SKIPPED"  # the tour's status of an experiment registered with tour=False
 
 
 def tour_table(rows: list[tuple[str, str, str, float]], smoke: bool = False) -> str:
@@ -335,7 +347,9 @@ def tour_table(rows: list[tuple[str, str, str, float]], smoke: bool = False) -> 
         lines.append(f"\n{ran}/{len(rows)} smoke runs completed ({passed} already meet their "
                      f"claim; the claims are for the default settings)")
     else:
-        lines.append(f"\n{passed}/{len(rows)} experiments PASS")
+        skipped = sum(r[1] == SKIPPED for r in rows)
+        lines.append(f"\n{passed}/{len(rows) - skipped} experiments PASS"
+                     + (f" ({skipped} skipped: hours long, see the table)" if skipped else ""))
     return "\n".join(lines)
 
 

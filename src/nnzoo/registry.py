@@ -179,6 +179,7 @@ class Experiment:
     data: str = "generated"
     smoke: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
+    tour: bool = True  # False: `nnzoo tour` skips it at its defaults (hours long); --smoke runs it
 
     @property
     def options(self) -> list[Option]:
@@ -226,8 +227,10 @@ def experiment(
     data: str = "generated",
     smoke: dict[str, Any] | None = None,
     notes: str = "",
+    tour: bool = True,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `fn(cfg, run) -> Result` as the experiment `name`."""
+    """Register `fn(cfg, run) -> Result` as the experiment `name`; `tour=False` keeps
+    `nnzoo tour` from running its default settings (an experiment of hours)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if name in EXPERIMENTS:
@@ -236,7 +239,8 @@ def experiment(
             raise ValueError(f"experiment {name!r}: unknown family {family!r}")
         if kind not in KINDS:
             raise ValueError(f"experiment {name!r}: kind must be one of {KINDS}")
-        exp = Experiment(name, family, kind, claim, expects, config, fn, data, smoke or {}, notes)
+        exp = Experiment(name, family, kind, claim, expects, config, fn, data, smoke or {}, notes,
+                         tour)
         exp.make_config(smoke=True)  # fail at import, not at run time, on a bad smoke key
         options_of(config)  # and on a field without type or docstring
         EXPERIMENTS[name] = exp

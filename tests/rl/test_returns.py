@@ -47,6 +47,16 @@ def test_discounted_returns_from_every_step_equal_the_sum():
         assert G[t].item() == pytest.approx(discounted_return(REWARDS[t:], 0.9))
 
 
+def test_discounted_returns_reset_at_each_point_by_hand():
+    # Pong: a point (r != 0) ends a game; the sum restarts after it
+    r = torch.tensor([0.0, 0.0, 1.0, 0.0, -1.0])
+    G = discounted_returns(r, 0.5, reset=True)
+    torch.testing.assert_close(G, torch.tensor([0.25, 0.5, 1.0, -0.5, -1.0]))
+    # without the reset, the point lost at the end reaches back past the point won
+    torch.testing.assert_close(discounted_returns(r, 0.5),
+                               torch.tensor([0.1875, 0.375, 0.75, -0.5, -1.0]))
+
+
 def test_n_step_returns_by_hand():
     # two envs, n = 3; env 1's episode ends after its second step
     r = torch.tensor([[1.0, 1.0], [2.0, 3.0], [4.0, 5.0]])

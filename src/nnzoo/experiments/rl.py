@@ -1,4 +1,5 @@
-"""Reinforcement learning: TD(0), Q-learning, REINFORCE, DQN with replay and double Q, A2C, A3C.
+"""Reinforcement learning: TD(0), Q-learning, REINFORCE (CartPole and Pong from pixels), DQN
+with replay and double Q, A2C, A3C.
 
 Heavy imports (numpy, torch, gymnasium, matplotlib) happen inside the run functions, so
 that `nnzoo list` and `nnzoo show` can read this file's configs without them.
@@ -455,6 +456,115 @@ def reinforce(cfg: ReinforceConfig, run: Run) -> Result:
     return Result(n >= cfg.need, f"{n}/{cfg.seeds} seeds solved CartPole-v1"
                   + (f" (median {sorted(steps)[len(steps) // 2]} steps)" if steps else ""),
                   {"solved": n, "seeds": cfg.seeds, "solved_at": [r["solved_at"] for r in results]})
+
+# --------------------------------------------------------------------------- pong-reinforce
+@dataclass
+class PongReinforceConfig:
+    episodes: PositiveInt = 10_000
+    """Episodes (games to 21) to play; the full run takes many hours."""
+    hidden: PositiveInt = 200
+    """ReLU units in the policy network's hidden layer."""
+    lr: PositiveFloat = 1e-4
+    """RMSProp's learning rate eta (Karpathy's)."""
+    gamma: UnitFloat = 0.99
+    """Discount of the rewards, the sum restarting at each point (reward != 0)."""
+    batch: PositiveInt = 10
+    """Episodes per update, played side by side."""
+    max_steps: NonNegativeInt = 0
+    """Cut each episode after this many steps (0: play every game to 21)."""
+    window: PositiveInt = 100
+    """Episodes in the running mean of the return."""
+    need: PositiveFloat = 10.0
+    """How many points the running mean must rise from its first value for the claim."""
+
+
+@experiment(
+    "pong-reinforce", family="rl", kind="reinforcement", config=PongReinforceConfig,
+    claim="REINFORCE from raw pixels (Karpathy's Pong from pixels): a 6400-200-1 policy "
+          "network on the difference of two preprocessed frames, returns discounted within "
+          "each point and standardised, RMSProp, learns to return the ball in Atari Pong",
+    expects="the running mean return (over 100 episodes) rises at least 10 points from its "
+            "first value (about -21) within 10,000 episodes",
+    data="Atari Pong, ALE/Pong-v5 (ale-py, installed with nnzoo, bundles the game)",
+    smoke={"episodes": 4, "batch": 2, "max_steps": 150, "hidden": 8, "window": 2},
+    notes="the full run needs a GPU and many hours (tens of thousands of episodes; Karpathy's "
+          "took three nights on a CPU): run it alone with `nnzoo run pong-reinforce`, stop it "
+          "at will and continue with `nnzoo run --resume RUN_DIR`. A resumed run restarts at "
+          "its last finished batch and, as the games are re-seeded at every batch, ends with "
+          "the same numbers as one never stopped.",
+    tour=False,
+)
+def pong_reinforce(cfg: PongReinforceConfig, run: Run) -> Result:
+    import numpy as np
+
+    from nnzoo.rl.policy_gradient import REINFORCE
+    from nnzoo.rl.pong import SIZE, pong_envs, pong_policy
+
+    with torch_threads(1 if run.device.type == "cpu" else 4):
+        agent = REINFORCE(SIZE * SIZE, 2, gamma=cfg.gamma, lr=cfg.lr, batch_episodes=cfg.batch,
+                          policy=pong_policy(cfg.hidden), optimizer="rmsprop", reset=True,
+                          seed=run.seed, device=run.device)
+        saved = run.restore()
+        if saved is not None:
+            agent.load_state_dict(saved["agent"])
+        envs = pong_envs(cfg.batch, cfg.max_steps)
+        sample = None
+        bar = run.progress(total=cfg.episodes, desc="episodes", initial=len(agent.history))
+        while len(agent.history) < cfg.episodes:
+            trials = agent.run_trials(envs)
+            stats = agent.update(trials)
+            run.check_loss(stats["loss"], len(agent.history))
+            for tr in trials:
+                agent.t += len(tr["rewards"])
+                agent.history.append({"step": agent.t, "return": float(tr["rewards"].sum()),
+                                      "length": len(tr["rewards"])})
+            if sample is None:  # a frame with the most motion in it, for the picture
+                obs = trials[0]["obs"]
+                sample = obs[int((obs != 0).sum(1).argmax())].reshape(SIZE, SIZE).numpy()
+            returns = [h["return"] for h in agent.history]
+            mean = float(np.mean(returns[-cfg.window:]))
+            run.log_metrics(len(agent.history), running_mean=mean, loss=stats["loss"])
+            bar.update(len(trials))
+            run.checkpoint({"agent": agent.state_dict()})
+        envs.close()
+    returns = [h["return"] for h in agent.history]
+    curve = [float(np.mean(returns[max(0, i + 1 - cfg.window):i + 1]))
+             for i in range(len(returns))]
+    first = float(np.mean(returns[:cfg.window]))
+    last = float(np.mean(returns[-cfg.window:]))
+    run.log(f"{len(returns)} episodes, {agent.t} steps: running mean of the return "
+            f"{first:.1f} -> {last:.1f}")
+    W1 = agent.policy[0].weight.detach().cpu().numpy()
+    run.save_figure(_pong_curve(curve, cfg.window), "returns")
+    run.save_figure(_pong_pictures(sample, W1, SIZE), "pixels_and_weights")
+    rise = last - first
+    return Result(rise >= cfg.need,
+                  f"running mean return {first:.1f} -> {last:.1f} ({rise:+.1f}) "
+                  f"over {len(returns)} episodes",
+                  {"first_mean": first, "last_mean": last, "rise": rise,
+                   "episodes": len(returns), "steps": agent.t})
+
+
+def _pong_curve(curve, window):
+    from nnzoo.viz import figure
+
+    fig, axes = figure(1, 1, size=5.0)
+    ax = axes[0, 0]
+    ax.plot(range(1, len(curve) + 1), curve)
+    ax.axhline(0, color="gray", ls="--", lw=1)
+    ax.set(xlabel="episode", ylabel=f"return (mean of the last {window} episodes)",
+           title="REINFORCE on Pong from pixels")
+    return fig
+
+
+def _pong_pictures(sample, W1, size):
+    from nnzoo.viz.images import image_grid
+
+    k = min(len(W1), 7)
+    return image_grid([sample] + [w.reshape(size, size) for w in W1[:k]],
+                      ["input: frame difference"] + [f"unit {i} weights" for i in range(k)],
+                      ncols=4, symmetric=True, size=2.2,
+                      title="what the network sees (80x80), and its first-layer weights")
 
 
 @dataclass

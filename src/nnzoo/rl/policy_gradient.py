@@ -52,6 +52,12 @@ def vector_env(env_id: str, n: int) -> gym.vector.VectorEnv:
         return gym.make_vec(env_id, num_envs=n, vectorization_mode="sync")
 
 
+OPTIMIZERS = {
+    "adam": lambda params, lr: torch.optim.Adam(params, lr=lr),
+    "rmsprop": lambda params, lr: torch.optim.RMSprop(params, lr=lr, alpha=0.99),
+}
+
+
 def sample_actions(logits: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     """a ~ pi(.|s) = softmax(logits) for each row.  (E, A) -> (E,)"""
     return torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=gen).squeeze(1)
@@ -86,20 +92,32 @@ class Agent:
 
 
 class REINFORCE(Agent):
-    """REINFORCE on a batch of `batch_episodes` trials per update."""
+    """REINFORCE on a batch of `batch_episodes` trials per update.
+
+    By default pi_theta is an MLP with tanh units trained by Adam (CartPole). `policy`
+    puts any network of observations -> logits in its place (Pong's `pong_policy`),
+    `optimizer="rmsprop"` gives RMSProp (decay 0.99, Karpathy's), `reset=True` restarts
+    the discounted sum at each nonzero reward, and `device` is where the network lives.
+    """
 
     def __init__(self, obs_dim: int, n_actions: int, *, hidden: int = 128, lr: float = 1e-2,
                  gamma: float = 0.99, batch_episodes: int = 8, baseline: bool = True,
-                 returns: str = "to-go", seed: int = 0):
+                 returns: str = "to-go", seed: int = 0, policy: nn.Module | None = None,
+                 optimizer: str = "adam", reset: bool = False, device="cpu"):
         super().__init__(seed)
         if returns not in ("total", "to-go"):
             raise ValueError(f"returns must be 'total' or 'to-go', got {returns!r}")
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            self.policy = mlp([obs_dim, hidden, n_actions])  # logits of pi_theta(.|s)
-        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=lr)
+            if policy is None:
+                policy = mlp([obs_dim, hidden, n_actions])  # logits of pi_theta(.|s)
+            self.policy = policy.to(device)
+        self.device = torch.device(device)
+        self.optimizer = OPTIMIZERS[optimizer](self.policy.parameters(), lr)
         self.gamma, self.batch_episodes = gamma, batch_episodes
-        self.baseline, self.returns = baseline, returns
+        self.baseline, self.returns, self.reset = baseline, returns, reset
 
     def modules(self) -> dict[str, nn.Module]:
         return {"policy": self.policy}
@@ -107,8 +125,8 @@ class REINFORCE(Agent):
     def act(self, obs: np.ndarray) -> np.ndarray:
         """a ~ pi_theta(.|s) for a batch of observations.  (E, D) -> (E,)"""
         with torch.no_grad():
-            return sample_actions(self.policy(torch.as_tensor(obs, dtype=torch.float32)),
-                                  self.gen).numpy()
+            logits = self.policy(torch.as_tensor(obs, dtype=torch.float32, device=self.device))
+            return sample_actions(logits.cpu(), self.gen).numpy()
 
     def run_trials(self, envs) -> list[dict]:
         """One trial in each of the E environments, run side by side until all have ended.
@@ -136,13 +154,14 @@ class REINFORCE(Agent):
         if self.returns == "total":  # R_t = r_total for every step of the trial
             R = [tr["rewards"].sum().expand(len(tr["rewards"])) for tr in trials]
         else:  # R_t = sum_{i>=t} gamma^{i-t} r_i
-            R = [discounted_returns(tr["rewards"], self.gamma) for tr in trials]
-        R = torch.cat(R)  # (N,) all steps of all trials
+            R = [discounted_returns(tr["rewards"], self.gamma, self.reset) for tr in trials]
+        R = torch.cat(R).to(self.device)  # (N,) all steps of all trials
         b = R.mean() if self.baseline else 0.0
         weight = (R - b) / (R.std() + 1e-8)  # (N,)
-        logits = self.policy(torch.cat([tr["obs"] for tr in trials]))  # (N, A)
-        log_pi = torch.log_softmax(logits, dim=1).gather(
-            1, torch.cat([tr["actions"] for tr in trials])[:, None]).squeeze(1)  # (N,)
+        obs = torch.cat([tr["obs"] for tr in trials]).to(self.device, torch.float32)
+        logits = self.policy(obs)  # (N, A)
+        actions = torch.cat([tr["actions"] for tr in trials]).to(self.device)
+        log_pi = torch.log_softmax(logits, dim=1).gather(1, actions[:, None]).squeeze(1)  # (N,)
         loss = -(weight * log_pi).sum() / len(trials)  # gradient descent on -sum (R - b) log pi
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -40,12 +40,17 @@ def average_reward(rewards: Sequence[float], h: int | None = None) -> float:
     return float(sum(rewards[:h])) / h
 
 
-def discounted_returns(rewards: torch.Tensor, gamma: float) -> torch.Tensor:
+def discounted_returns(rewards: torch.Tensor, gamma: float, reset: bool = False) -> torch.Tensor:
     """G_t = sum_{i>=0} gamma^i r_{t+i} for every step t of one episode, by the recursion
-    G_t = r_t + gamma G_{t+1} from the end.  rewards: (T,) -> (T,)"""
+    G_t = r_t + gamma G_{t+1} from the end.  With `reset`, the sum stops at the next
+    nonzero reward (G_{t+1} counts as 0 after a step with r_t != 0): in Pong, each point
+    is a game of its own, and an action is credited only with the point it played in.
+    rewards: (T,) -> (T,)"""
     G = torch.empty_like(rewards)
     running = rewards.new_zeros(())
     for t in range(len(rewards) - 1, -1, -1):
+        if reset and rewards[t] != 0:
+            running = rewards.new_zeros(())
         running = rewards[t] + gamma * running
         G[t] = running
     return G
