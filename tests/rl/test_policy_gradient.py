@@ -2,6 +2,7 @@ import io
 
 import gymnasium as gym
 import numpy as np
+import pytest
 import torch
 
 from nnzoo.rl.policy_gradient import A2C, REINFORCE, vector_env
@@ -38,6 +39,29 @@ def test_reinforce_without_baseline_learns_the_bandit_too():
                       returns="to-go", seed=1)
     agent.learn(bandit_envs(16), 16 * 40)
     assert torch.softmax(agent.policy(torch.ones(1, 1)), dim=1)[0, 1].item() > 0.9
+
+
+def test_reinforce_with_pongs_settings_learns_the_bandit():
+    # Pong's agent: its own network (P(action 0) = sigmoid(z)), RMSProp, returns reset at
+    # each point; a bandit pays +1 for action 0 (UP) here
+    from nnzoo.rl.pong import UpLogit
+
+    class Up(Bandit):
+        def step(self, a):
+            return np.ones(1, dtype=np.float32), float(a == 0), True, False, {}
+
+    net = torch.nn.Sequential(torch.nn.Linear(1, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1),
+                              UpLogit())
+    agent = REINFORCE(1, 2, lr=0.03, batch_episodes=16, policy=net, optimizer="rmsprop",
+                      reset=True, seed=0)
+    assert isinstance(agent.optimizer, torch.optim.RMSprop) and agent.policy is net
+    agent.learn(gym.vector.SyncVectorEnv([Up for _ in range(16)]), 16 * 40)
+    assert torch.softmax(agent.policy(torch.ones(1, 1)), dim=1)[0, 0].item() > 0.95
+
+
+def test_reinforce_refuses_an_unknown_optimizer():
+    with pytest.raises(ValueError, match="rmsprop"):
+        REINFORCE(1, 2, optimizer="sgd")
 
 
 def test_reinforce_gradient_is_the_course_update():

@@ -86,7 +86,8 @@ def test_the_policy_outputs_p_up_as_a_sigmoid():
     assert all(layer.bias is None for layer in (net[0], net[2]))
 
 
-def test_a_resumed_pong_run_equals_an_uninterrupted_one(runs_dir, monkeypatch):
+@pytest.mark.parametrize("die_at", [1, 2])  # after the first batch; after the last one
+def test_a_resumed_pong_run_equals_an_uninterrupted_one(die_at, runs_dir, monkeypatch):
     exp = registry.get("pong-reinforce")
     assert not exp.tour  # hours long: the tour leaves it out
 
@@ -97,9 +98,13 @@ def test_a_resumed_pong_run_equals_an_uninterrupted_one(runs_dir, monkeypatch):
     whole = make("a").execute()
     real = Run.checkpoint
 
+    calls = {"n": 0}
+
     def checkpoint_then_die(self, state):
         real(self, state)
-        raise KeyboardInterrupt  # after the first of the smoke run's two batches
+        calls["n"] += 1
+        if calls["n"] == die_at:  # of the smoke run's two batches
+            raise KeyboardInterrupt
 
     monkeypatch.setattr(Run, "checkpoint", checkpoint_then_die)
     run = make("b")
@@ -109,3 +114,4 @@ def test_a_resumed_pong_run_equals_an_uninterrupted_one(runs_dir, monkeypatch):
     resumed = Run.reopen(run.dir, quiet=True).execute()
     assert resumed["resumed"] and resumed["metrics"] == whole["metrics"]
     assert whole["metrics"]["episodes"] == 4
+    assert resumed["figures"] == whole["figures"] == ["pixels_and_weights.png", "returns.png"]

@@ -504,28 +504,23 @@ def pong_reinforce(cfg: PongReinforceConfig, run: Run) -> Result:
         agent = REINFORCE(SIZE * SIZE, 2, gamma=cfg.gamma, lr=cfg.lr, batch_episodes=cfg.batch,
                           policy=pong_policy(cfg.hidden), optimizer="rmsprop", reset=True,
                           seed=run.seed, device=run.device)
-        saved = run.restore()
-        if saved is not None:
+        saved = run.restore() or {}
+        if saved:
             agent.load_state_dict(saved["agent"])
+        sample = saved.get("sample")  # (80, 80) tensor: a difference frame, for the picture
         envs = pong_envs(cfg.batch, cfg.max_steps)
-        sample = None
         bar = run.progress(total=cfg.episodes, desc="episodes", initial=len(agent.history))
         while len(agent.history) < cfg.episodes:
-            trials = agent.run_trials(envs)
-            stats = agent.update(trials)
-            run.check_loss(stats["loss"], len(agent.history))
-            for tr in trials:
-                agent.t += len(tr["rewards"])
-                agent.history.append({"step": agent.t, "return": float(tr["rewards"].sum()),
-                                      "length": len(tr["rewards"])})
+            trials, new = agent.learn_batch(envs)
+            loss = run.check_loss(new[0]["loss"], len(agent.history))
             if sample is None:  # a frame with the most motion in it, for the picture
                 obs = trials[0]["obs"]
-                sample = obs[int((obs != 0).sum(1).argmax())].reshape(SIZE, SIZE).numpy()
+                sample = obs[int((obs != 0).sum(1).argmax())].reshape(SIZE, SIZE).clone()
             returns = [h["return"] for h in agent.history]
             mean = float(np.mean(returns[-cfg.window:]))
-            run.log_metrics(len(agent.history), running_mean=mean, loss=stats["loss"])
+            run.log_metrics(len(agent.history), running_mean=mean, loss=loss)
             bar.update(len(trials))
-            run.checkpoint({"agent": agent.state_dict()})
+            run.checkpoint({"agent": agent.state_dict(), "sample": sample})
         envs.close()
     returns = [h["return"] for h in agent.history]
     curve = [float(np.mean(returns[max(0, i + 1 - cfg.window):i + 1]))
@@ -536,7 +531,7 @@ def pong_reinforce(cfg: PongReinforceConfig, run: Run) -> Result:
             f"{first:.1f} -> {last:.1f}")
     W1 = agent.policy[0].weight.detach().cpu().numpy()
     run.save_figure(_pong_curve(curve, cfg.window), "returns")
-    run.save_figure(_pong_pictures(sample, W1, SIZE), "pixels_and_weights")
+    run.save_figure(_pong_pictures(sample.numpy(), W1, SIZE), "pixels_and_weights")
     rise = last - first
     return Result(rise >= cfg.need,
                   f"running mean return {first:.1f} -> {last:.1f} ({rise:+.1f}) "

@@ -168,17 +168,24 @@ class REINFORCE(Agent):
         self.optimizer.step()
         return {"loss": loss.item()}
 
+    def learn_batch(self, envs) -> tuple[list[dict], list[dict]]:
+        """One batch of trials in the vector environment `envs` and one update.
+        -> the trials, and their entries (step, return, length, loss) added to the history"""
+        trials = self.run_trials(envs)
+        stats = self.update(trials)
+        new = []
+        for tr in trials:
+            self.t += len(tr["rewards"])
+            new.append({"step": self.t, "return": float(tr["rewards"].sum()),
+                        "length": len(tr["rewards"]), **stats})
+        self.history += new
+        return trials, new
+
     def learn(self, envs, steps: int) -> list[dict]:
         """Batches of trials in the vector environment `envs` until `steps` more steps."""
         stop, new = self.t + steps, []
         while self.t < stop:
-            trials = self.run_trials(envs)
-            stats = self.update(trials)
-            for tr in trials:
-                self.t += len(tr["rewards"])
-                new.append({"step": self.t, "return": float(tr["rewards"].sum()),
-                            "length": len(tr["rewards"]), **stats})
-        self.history += new
+            new += self.learn_batch(envs)[1]
         return new
 
 
