@@ -92,6 +92,17 @@ def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeyp
     assert resumed["metrics"] == whole["metrics"]
 
 
+@pytest.mark.parametrize("kill_at", [1, 2])  # after the first batch; after the last one
+def test_pong_reinforce_resumes_to_the_same_numbers(kill_at, runs_dir, monkeypatch):
+    # the games are re-seeded at every batch: a resumed run is number-for-number
+    _, whole = execute("pong-reinforce", runs_dir / "a", smoke=True)
+    resumed = interrupted_then_resumed("pong-reinforce", runs_dir / "b", monkeypatch, kill_at,
+                                       smoke=True)
+    assert resumed["resumed"] and resumed["metrics"] == whole["metrics"]
+    assert whole["metrics"]["episodes"] == 4 and not registry.get("pong-reinforce").tour
+    assert resumed["figures"] == whole["figures"] == ["pixels_and_weights.png", "returns.png"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("net", ["polar", "raw", "short"])
 def test_twin_spirals_claim(net, runs_dir):

@@ -1,14 +1,12 @@
-"""Pong from pixels: the preprocessing, the difference input, the policy's P(UP), and a
-resumed run."""
+"""Pong from pixels: the preprocessing, the difference input and the policy's P(UP).
+(The smoke run and its resume: tests/test_experiments.py.)"""
 
 import gymnasium as gym
 import numpy as np
 import pytest
 import torch
 
-from nnzoo import registry
 from nnzoo.rl.pong import ACTIONS, PongDifference, pong_policy, preprocess
-from nnzoo.runs import Run
 
 BACKGROUND = (144, 72, 17)  # Pong's orange-brown playing field
 
@@ -84,34 +82,3 @@ def test_the_policy_outputs_p_up_as_a_sigmoid():
     p = torch.softmax(logits, dim=1)
     torch.testing.assert_close(p[:, 0], torch.sigmoid(z))
     assert all(layer.bias is None for layer in (net[0], net[2]))
-
-
-@pytest.mark.parametrize("die_at", [1, 2])  # after the first batch; after the last one
-def test_a_resumed_pong_run_equals_an_uninterrupted_one(die_at, runs_dir, monkeypatch):
-    exp = registry.get("pong-reinforce")
-    assert not exp.tour  # hours long: the tour leaves it out
-
-    def make(where):
-        return Run.create(exp, exp.make_config(smoke=True), runs_dir / where, seed=0,
-                          device="cpu", smoke=True, quiet=True)
-
-    whole = make("a").execute()
-    real = Run.checkpoint
-
-    calls = {"n": 0}
-
-    def checkpoint_then_die(self, state):
-        real(self, state)
-        calls["n"] += 1
-        if calls["n"] == die_at:  # of the smoke run's two batches
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(Run, "checkpoint", checkpoint_then_die)
-    run = make("b")
-    with pytest.raises(KeyboardInterrupt):
-        run.execute()
-    monkeypatch.setattr(Run, "checkpoint", real)
-    resumed = Run.reopen(run.dir, quiet=True).execute()
-    assert resumed["resumed"] and resumed["metrics"] == whole["metrics"]
-    assert whole["metrics"]["episodes"] == 4
-    assert resumed["figures"] == whole["figures"] == ["pixels_and_weights.png", "returns.png"]
