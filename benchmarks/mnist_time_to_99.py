@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from nnzoo.data import load
-from nnzoo.experiments.cnn import MnistCnnConfig, build_cnn
+from nnzoo.experiments.cnn import MnistCnnConfig, adam_one_cycle, build_cnn
 
 
 class PyTorchExampleNet(nn.Module):
@@ -45,20 +45,18 @@ class PyTorchExampleNet(nn.Module):
         return F.log_softmax(self.fc2(x), dim=1)
 
 
-def example_recipe(X, steps_per_epoch):
+def example_recipe(X):
+    steps_per_epoch = -(-len(X) // 64)
     net = PyTorchExampleNet()
     opt = torch.optim.Adadelta(net.parameters(), lr=1.0)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=steps_per_epoch, gamma=0.7)
     return net, opt, sched, F.nll_loss, lambda a: (a - 0.1307) / 0.3081, 64, None
 
 
-def our_recipe(X, steps_per_epoch):
+def our_recipe(X):
     cfg = MnistCnnConfig()
     net = build_cnn(cfg)((1, 28, 28), 10)
-    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr)
-    steps = cfg.epochs * -(-len(X) // cfg.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps,
-                                                pct_start=0.25)
+    opt, sched = adam_one_cycle(net, cfg, len(X))  # as the experiment
     mean, std = X.mean(), X.std()  # as the experiment: the training images' statistics
     return net, opt, sched, F.cross_entropy, lambda a: (a - mean) / std, cfg.batch_size, \
         cfg.epochs
@@ -68,7 +66,7 @@ def time_to_99(recipe, X, y, Xt, yt, evals_per_epoch, max_epochs, seed):
     """Train until the test accuracy reaches 99%: (seconds of training, epochs, accuracy)."""
     torch.manual_seed(seed)
     n = len(X)
-    net, opt, sched, loss_fn, normalise, batch, epochs = recipe(X, -(-n // 64))
+    net, opt, sched, loss_fn, normalise, batch, epochs = recipe(X)
     Xn, Xtn = normalise(X), normalise(Xt)
     epochs = min(epochs or max_epochs, max_epochs)
     steps_per_epoch = -(-n // batch)

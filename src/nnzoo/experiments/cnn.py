@@ -51,6 +51,17 @@ def load_images(cfg: ImageClassifierConfig, run: Run) -> dict:
             "y_test": yt}
 
 
+def adam_one_cycle(model, cfg: ImageClassifierConfig, n_train: int):
+    """Adam whose learning rate rises to cfg.lr over the first quarter of the mini-batches
+    of cfg.epochs epochs, then anneals (a one-cycle schedule, stepped every mini-batch)."""
+    import torch
+
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    steps = cfg.epochs * -(-n_train // cfg.batch_size)
+    return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps,
+                                                    pct_start=0.25)
+
+
 def train_classifier(cfg: ImageClassifierConfig, run: Run, build, d: dict | None = None,
                      resume: dict | None = None, extra_state: dict | None = None,
                      tags: dict | None = None, desc: str = "") -> dict:
@@ -77,10 +88,7 @@ def train_classifier(cfg: ImageClassifierConfig, run: Run, build, d: dict | None
                         f"--model") from e
     n_weights = sum(p.numel() for p in model.parameters())
     run.log(f"{desc or ds.name}: {ds!r}; {n_weights:,} weights")
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
-    steps = cfg.epochs * -(-len(X) // cfg.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps,
-                                                pct_start=0.25)
+    opt, sched = adam_one_cycle(model, cfg, len(X))
     # -log Prob(correct class) of the softmax: F.cross_entropy, proved equal to the
     # course's nnzoo.nn.nll in tests/nn/test_losses.py
     history = fit(model, opt, F.cross_entropy, X, y, epochs=cfg.epochs,
