@@ -1,6 +1,8 @@
+import copy
+
 import torch
 
-from nnzoo.nn.optim import Momentum
+from nnzoo.nn.optim import Momentum, flatten_parameters
 
 
 def quadratic_grad_steps(opt_factory, steps=5):
@@ -37,3 +39,29 @@ def test_alpha_zero_is_plain_gradient_descent():
     ours = quadratic_grad_steps(lambda p: Momentum(p, lr=0.05, alpha=0.0))
     theirs = quadratic_grad_steps(lambda p: torch.optim.SGD(p, lr=0.05))
     torch.testing.assert_close(ours, theirs)
+
+
+def test_flatten_parameters_keeps_the_module_and_gathers_its_gradients():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))
+    twin = copy.deepcopy(net)
+    flat = flatten_parameters(net)
+    assert flat.numel() == sum(p.numel() for p in twin.parameters())
+    x = torch.randn(7, 3)
+    assert torch.equal(net(x), twin(x))
+    for _ in range(2):  # twice: the second backward accumulates into the same views
+        net(x).square().sum().backward()
+        twin(x).square().sum().backward()
+    expected = torch.cat([p.grad.reshape(-1) for p in twin.parameters()])
+    assert torch.allclose(flat.grad, expected)
+    # a step on the flat tensor is a step of every layer; load_state_dict writes through
+    opt, opt_twin = (torch.optim.Adam(ps, lr=0.1) for ps in ([flat], twin.parameters()))
+    opt.step()
+    opt_twin.step()
+    assert torch.allclose(net(x), twin(x), atol=1e-6)
+    other = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))
+    net.load_state_dict(other.state_dict())
+    assert torch.equal(flat.detach(), torch.cat([p.detach().reshape(-1)
+                                                 for p in other.parameters()]))
+    flat.grad.zero_()
+    assert all(not p.grad.any() for p in net.parameters())

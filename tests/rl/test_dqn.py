@@ -3,8 +3,9 @@ import io
 import numpy as np
 import pytest
 import torch
+from torch import nn
 
-from nnzoo.rl.dqn import DQN, td_targets
+from nnzoo.rl.dqn import DQN, QNetwork, td_targets
 from nnzoo.rl.envs import evaluate, make_env
 from nnzoo.rl.exploration import LinearSchedule
 from nnzoo.rl.replay import ReplayBuffer
@@ -60,6 +61,31 @@ def test_update_minimises_the_squared_td_error():
     assert out["loss"].item() == pytest.approx(((y - q) ** 2).mean().item(), rel=1e-6)
     losses = [agent.update({**batch, "y": y})["loss"].item() for _ in range(100)]
     assert losses[-1] < 0.1 * losses[0]
+
+
+@pytest.mark.parametrize("loss", ["mse", "huber"])
+@pytest.mark.parametrize("hidden", [(), (7,), (6, 5)])
+def test_backprop_by_hand_equals_autograd(loss, hidden):
+    torch.manual_seed(0)
+    net = QNetwork(4, 3, hidden).double()
+    s, a = torch.randn(9, 4, dtype=torch.float64), torch.randint(3, (9,))
+    y = 3 * torch.randn(9, dtype=torch.float64)  # errors on both sides of Huber's 1
+    q = net(s).gather(1, a[:, None]).squeeze(1)
+    E = (nn.functional.mse_loss if loss == "mse" else nn.functional.smooth_l1_loss)(q, y)
+    expected = torch.autograd.grad(E, list(net.parameters()))
+    E_hand, q_hand = net.backprop(s, a, y, loss)
+    assert torch.allclose(E_hand, E) and torch.allclose(q_hand, q)
+    for p, g in zip(net.parameters(), expected):
+        assert torch.allclose(p.grad, g, atol=1e-12)
+    net.backprop(s, a, y, loss)  # a second call overwrites: it does not accumulate
+    assert all(torch.allclose(p.grad, g, atol=1e-12) for p, g in zip(net.parameters(),
+                                                                    expected))
+
+
+def test_acting_in_numpy_equals_the_networks_greedy_choice():
+    agent = DQN(4, 3, hidden=(32, 32), seed=0)
+    obs = np.random.default_rng(0).normal(size=(200, 4))
+    assert [agent.act(o) for o in obs] == agent.greedy(obs).tolist()
 
 
 def test_replay_buffer_is_a_ring_and_restores():

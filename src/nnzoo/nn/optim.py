@@ -10,6 +10,7 @@ SGD keeps v = -delta_w / eta and steps w <- w - eta v.
 from __future__ import annotations
 
 import torch
+from torch import nn
 
 
 class Momentum(torch.optim.Optimizer):
@@ -37,3 +38,25 @@ class Momentum(torch.optim.Optimizer):
                 # w <- w + delta_w
                 w.add_(delta)
         return loss
+
+
+def flatten_parameters(module: nn.Module) -> nn.Parameter:
+    """Make every parameter of `module`, and its gradient, a view of one flat tensor and
+    return that tensor as a Parameter: the one to give the optimiser. A gradient-norm clip
+    or an Adam step is then one operation on one tensor instead of one per layer (the
+    cost of small networks is mostly such per-tensor overhead); the module computes as
+    before, and its `state_dict` and `load_state_dict` write through to the flat tensor.
+
+    Call it after moving the module to its device. Zero the gradient with
+    `flat.grad.zero_()`: `optimizer.zero_grad()` would set `flat.grad` to None and cut
+    the layers' gradients off from it."""
+    params = list(module.parameters())
+    flat = nn.Parameter(torch.cat([p.detach().reshape(-1) for p in params]))
+    flat.grad = torch.zeros_like(flat)
+    offset = 0
+    for p in params:
+        n = p.numel()
+        p.data = flat.data[offset:offset + n].view_as(p)  # backward accumulates into .grad
+        p.grad = flat.grad[offset:offset + n].view_as(p)  # in place: it stays a view
+        offset += n
+    return flat
