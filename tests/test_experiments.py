@@ -152,10 +152,11 @@ def test_td_gridworld_claim(runs_dir):
     assert s["status"] == "PASS" and s["metrics"]["max_error"] < 0.01
 
 
-@pytest.mark.parametrize("env", ["cliffwalking", "frozenlake"])
+@pytest.mark.parametrize("env", ["cliffwalking", "frozenlake", "taxi"])
 def test_q_learning_claim(env, runs_dir):
-    _, s = execute("q-learning", runs_dir, env=env)
+    run, s = execute("q-learning", runs_dir, env=env)
     assert s["status"] == "PASS" and s["metrics"]["optimal"]
+    assert (run.dir / "figures" / "policy.png").stat().st_size > 1000
 
 
 def test_dqn_resumes_mid_training_to_the_same_numbers(runs_dir, monkeypatch):
