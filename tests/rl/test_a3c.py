@@ -3,7 +3,7 @@ import multiprocessing
 import pytest
 import torch
 
-from nnzoo.rl.a3c import A3C, shared_adam, shared_adam_state
+from nnzoo.rl.a3c import A3C, shared_adam, shared_adam_state, worker_seed
 
 
 def test_shared_adam_equals_adam():
@@ -41,3 +41,10 @@ def test_ctrl_c_stops_the_workers_cleanly():
     with pytest.raises(KeyboardInterrupt):
         agent.learn(10**6, on_episode=interrupt)
     assert not multiprocessing.active_children()
+
+
+def test_workers_of_a_resumed_run_draw_new_random_streams():
+    first = {worker_seed(0, rank, 0) for rank in range(4)}
+    resumed = {worker_seed(0, rank, 40_000) for rank in range(4)}
+    assert len(first) == len(resumed) == 4 and not first & resumed
+    assert worker_seed(0, 1, 40_000) == worker_seed(0, 1, 40_000) != worker_seed(1, 1, 40_000)

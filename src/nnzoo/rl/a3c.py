@@ -11,8 +11,10 @@ and checkpoints the shared parameters.
 
 Works with the 'spawn' and 'fork' start methods. Ctrl-C: the workers ignore SIGINT,
 the main process tells them to stop, waits for them, and re-raises. Asynchronous
-updates interleave differently on every run: a resumed run goes on from its
-checkpoint but does not repeat an uninterrupted one number for number.
+updates interleave differently on every run, so no two runs, resumed or not, are equal
+number for number. A checkpoint holds the shared parameters, Adam's moments, the step
+count and the episodes so far; a resumed run's workers start new episodes with new
+random streams (`worker_seed`).
 """
 
 from __future__ import annotations
@@ -46,13 +48,19 @@ def shared_adam(params: list[nn.Parameter], state: list[dict], lr: float):
     return opt
 
 
+def worker_seed(seed: int, rank: int, start: int) -> int:
+    """The seed of worker `rank` in a run of seed `seed` whose workers start at step
+    `start`: a resumed run's workers draw new random streams, not the first part's again."""
+    return int(np.random.SeedSequence([seed, rank, start]).generate_state(1)[0])
+
+
 def worker(rank: int, env_id: str, n_envs: int, agent_kw: dict, policy: nn.Module,
            value: nn.Module, adam_state: list[dict], counter, stop, episodes, steps: int,
            seed: int) -> None:
     """One A3C worker: copy theta and u, roll out n steps, push the gradient, repeat."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     torch.set_num_threads(1)
-    local = A2C(**agent_kw, seed=seed * 1000 + rank)
+    local = A2C(**agent_kw, seed=seed)
     envs = vector_env(env_id, n_envs)
     shared = [*policy.parameters(), *value.parameters()]
     opt = shared_adam(shared, adam_state, agent_kw["lr"])
@@ -109,7 +117,8 @@ class A3C:
         episodes = self.ctx.Queue()
         procs = [self.ctx.Process(target=worker, daemon=True, args=(
             rank, self.env_id, self.envs_per_worker, self.agent_kw, self.shared.policy,
-            self.shared.value, self.adam_state, counter, stop, episodes, self.t + steps, self.seed))
+            self.shared.value, self.adam_state, counter, stop, episodes, self.t + steps,
+            worker_seed(self.seed, rank, self.t)))
             for rank in range(self.workers)]
         for p in procs:
             p.start()
