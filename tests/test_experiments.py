@@ -182,7 +182,7 @@ def test_reinforce_claim(runs_dir):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["dqn", "a2c", "a3c"])
-def test_cartpole_claims(name, runs_dir):
+@pytest.mark.parametrize("name", ["dqn", "dqn-acrobot", "dqn-mountaincar", "a2c", "a3c"])
+def test_control_claims(name, runs_dir):
     _, s = execute(name, runs_dir)
     assert s["status"] == "PASS" and s["metrics"]["solved_at"] is not None

@@ -278,14 +278,57 @@ class DQNConfig:
     whole budget: over-estimation shows once the values have grown)."""
 
 
-CARTPOLE_MAX = 500.0
+@dataclass
+class DQNAcrobotConfig(DQNConfig):
+    """rl-zoo's DQN hyper-parameters for Acrobot-v1."""
+
+    steps: PositiveInt = 100_000
+    compare: bool = False
+    lr: PositiveFloat = 6.3e-4
+    batch_size: PositiveInt = 128
+    buffer_size: PositiveInt = 50_000
+    learning_starts: NonNegativeInt = 0
+    train_freq: PositiveInt = 4
+    gradient_steps: PositiveInt = 4
+    target_update: PositiveInt = 250
+    exploration_fraction: UnitFloat = 0.12
+    final_epsilon: UnitFloat = 0.1
+    stop_when_solved: bool = True
 
 
-def make_dqn(cfg: DQNConfig, run: Run, double: bool):
+@dataclass
+class DQNMountainCarConfig(DQNConfig):
+    """rl-zoo's DQN hyper-parameters for MountainCar-v0."""
+
+    steps: PositiveInt = 120_000
+    compare: bool = False
+    lr: PositiveFloat = 4e-3
+    gamma: UnitFloat = 0.98
+    batch_size: PositiveInt = 128
+    buffer_size: PositiveInt = 10_000
+    train_freq: PositiveInt = 16
+    gradient_steps: PositiveInt = 8
+    target_update: PositiveInt = 600
+    exploration_fraction: UnitFloat = 0.2
+    final_epsilon: UnitFloat = 0.07
+    stop_when_solved: bool = True
+
+
+# experiment -> gymnasium id, the evaluation return that solves it, the budget of the claim
+# (steps), the largest reward of a step
+DQN_TASKS = {"dqn": ("CartPole-v1", 500.0, 50_000, 1.0),
+             "dqn-acrobot": ("Acrobot-v1", -100.0, 100_000, 0.0),
+             "dqn-mountaincar": ("MountainCar-v0", -110.0, 120_000, 0.0)}
+
+
+def make_dqn(cfg: DQNConfig, run: Run, double: bool, env_id: str = "CartPole-v1"):
     from nnzoo.rl.dqn import DQN
+    from nnzoo.rl.envs import make_env
     from nnzoo.rl.exploration import LinearSchedule
 
-    return DQN(4, 2, hidden=(cfg.hidden, cfg.hidden), lr=cfg.lr, gamma=cfg.gamma,
+    env = make_env(env_id)
+    return DQN(env.observation_space.shape[0], env.action_space.n,
+               hidden=(cfg.hidden, cfg.hidden), lr=cfg.lr, gamma=cfg.gamma,
                batch_size=cfg.batch_size, buffer_size=cfg.buffer_size,
                learning_starts=cfg.learning_starts, train_freq=cfg.train_freq,
                gradient_steps=cfg.gradient_steps, target_update=cfg.target_update,
@@ -294,22 +337,23 @@ def make_dqn(cfg: DQNConfig, run: Run, double: bool):
                double=double, loss=cfg.loss, device=run.device, seed=run.seed)
 
 
-def train_dqn(agent, cfg: DQNConfig, run: Run, name: str, saved: dict) -> list[dict]:
+def train_dqn(agent, cfg: DQNConfig, run: Run, name: str, saved: dict,
+              env_id: str = "CartPole-v1", target: float = 500.0) -> list[dict]:
     """Learn in parts of eval_every steps; after each, evaluate greedily (10 episodes) and
     checkpoint. `saved` holds every agent's state and evaluations so far."""
     import numpy as np
 
     from nnzoo.rl.envs import evaluate, make_env
 
-    env, evals = make_env("CartPole-v1"), saved.setdefault(f"{name}_evals", [])
+    env, evals = make_env(env_id), saved.setdefault(f"{name}_evals", [])
     if f"{name}_agent" in saved:
         agent.load_state_dict(saved[f"{name}_agent"])
     bar = run.progress(total=cfg.steps, desc=name, initial=agent.t)
     while agent.t < cfg.steps and not (cfg.stop_when_solved and evals
-                                       and evals[-1]["return"] >= CARTPOLE_MAX):
+                                       and evals[-1]["return"] >= target):
         before = agent.t
         episodes = agent.learn(env, min(cfg.eval_every, cfg.steps - agent.t))
-        returns, discounted, first = evaluate(agent.greedy, "CartPole-v1", 10,
+        returns, discounted, first = evaluate(agent.greedy, env_id, 10,
                                               seed=10**6 + run.seed, gamma=cfg.gamma)
         q_start = float(agent.q_values(first).max(axis=1).mean())
         evals.append({"step": agent.t, "return": float(returns.mean()),
@@ -324,11 +368,53 @@ def train_dqn(agent, cfg: DQNConfig, run: Run, name: str, saved: dict) -> list[d
     return evals
 
 
+def run_dqn(cfg: DQNConfig, run: Run, task: str) -> Result:
+    """Train DQN (or double DQN) on the task, and with `compare` the other one too."""
+    env_id, target, budget, r_max = DQN_TASKS[task]
+    saved = run.restore() or {}
+    names = {False: "dqn", True: "double"}
+    with torch_threads(1):
+        main = names[cfg.double]
+        evals = {main: train_dqn(make_dqn(cfg, run, cfg.double, env_id), cfg, run, main, saved,
+                                 env_id, target)}
+        if cfg.compare:
+            other = names[not cfg.double]
+            evals[other] = train_dqn(make_dqn(cfg, run, not cfg.double, env_id), cfg, run,
+                                     other, saved, env_id, target)
+
+    def reached(ev: list[dict]) -> int | None:  # the first evaluation at the target, if any
+        return next((e["step"] for e in ev if e["return"] >= target), None)
+
+    solved_at = reached(evals[main])
+    ceiling = r_max / (1 - cfg.gamma)  # no state is worth more than r_max every step
+    for name, ev in evals.items():
+        q_end = ev[-1]["q_start"]
+        run.log(f"{name}: best evaluation {max(e['return'] for e in ev):.1f}, final "
+                f"{ev[-1]['return']:.1f} after {ev[-1]['step']} steps; final max_a Q(s_0, a) = "
+                f"{q_end:.1f} against the true discounted return {ev[-1]['g_start']:.1f}"
+                + (f" and the ceiling r_max/(1 - gamma) = {ceiling:.0f}: over-estimated"
+                   if q_end > ceiling else ""))
+    run.save_figure(_dqn_figure(evals, env_id, target, ceiling), "learning")
+    labels = {"dqn": "DQN", "double": "double DQN"}
+    headline = "; ".join(
+        f"{labels[n]}: evaluation return {target:g} at step {reached(ev)}" if reached(ev) else
+        f"{labels[n]}: evaluation return below {target:g} for {ev[-1]['step']} steps "
+        f"(best {max(e['return'] for e in ev):.1f})" for n, ev in evals.items())
+    return Result(solved_at is not None and solved_at <= budget, f"{env_id}: {headline}",
+                  {"solved_at": solved_at, "steps": evals[main][-1]["step"],
+                   "final_return": evals[main][-1]["return"],
+                   **{f"{n}_final_q_start": ev[-1]["q_start"] for n, ev in evals.items()},
+                   **{f"{n}_final_g_start": ev[-1]["g_start"] for n, ev in evals.items()}})
+
+
+DQN_CLAIM = ("deep Q-learning with experience replay, epsilon-greedy and a target network, "
+             "minimising [r + gamma max_b Q_wbar(s', b) - Q_w(s, a)]^2 (--double: "
+             "Q_wbar(s', argmax_b Q_w(s', b))), ")
+
+
 @experiment(
     "dqn", family="rl", kind="reinforcement", config=DQNConfig,
-    claim="deep Q-learning with experience replay, epsilon-greedy and a target network, "
-          "minimising [r + gamma max_b Q_wbar(s', b) - Q_w(s, a)]^2 (--double: "
-          "Q_wbar(s', argmax_b Q_w(s', b))), balances CartPole-v1",
+    claim=DQN_CLAIM + "balances CartPole-v1",
     expects="the greedy policy's evaluation return (mean of 10 episodes) reaches 500 within "
             "50,000 steps",
     data="gymnasium CartPole-v1 (installed with nnzoo)",
@@ -336,41 +422,34 @@ def train_dqn(agent, cfg: DQNConfig, run: Run, name: str, saved: dict) -> list[d
            "gradient_steps": 4, "eval_every": 300, "compare": True},
 )
 def dqn(cfg: DQNConfig, run: Run) -> Result:
-    saved = run.restore() or {}
-    names = {False: "dqn", True: "double"}
-    with torch_threads(1):
-        main = names[cfg.double]
-        evals = {main: train_dqn(make_dqn(cfg, run, cfg.double), cfg, run, main, saved)}
-        if cfg.compare:
-            other = names[not cfg.double]
-            evals[other] = train_dqn(make_dqn(cfg, run, not cfg.double), cfg, run, other, saved)
-
-    def reached(ev: list[dict]) -> int | None:  # the first evaluation at 500, if any
-        return next((e["step"] for e in ev if e["return"] >= CARTPOLE_MAX), None)
-
-    solved_at = reached(evals[main])
-    ceiling = 1 / (1 - cfg.gamma)  # rewards are at most 1 a step: no state is worth more
-    for name, ev in evals.items():
-        q_end = ev[-1]["q_start"]
-        run.log(f"{name}: best evaluation {max(e['return'] for e in ev):.1f}, final "
-                f"{ev[-1]['return']:.1f} after {ev[-1]['step']} steps; final max_a Q(s_0, a) = "
-                f"{q_end:.1f} against the true discounted return {ev[-1]['g_start']:.1f}"
-                + (f" and the ceiling 1/(1 - gamma) = {ceiling:.0f}: over-estimated"
-                   if q_end > ceiling else ""))
-    run.save_figure(_dqn_figure(evals, ceiling), "learning")
-    labels = {"dqn": "DQN", "double": "double DQN"}
-    headline = "; ".join(
-        f"{labels[n]}: evaluation return 500 at step {reached(ev)}" if reached(ev) else
-        f"{labels[n]}: evaluation return below 500 for {ev[-1]['step']} steps "
-        f"(best {max(e['return'] for e in ev):.1f})" for n, ev in evals.items())
-    return Result(solved_at is not None and solved_at <= 50_000, headline,
-                  {"solved_at": solved_at, "steps": evals[main][-1]["step"],
-                   "final_return": evals[main][-1]["return"],
-                   **{f"{n}_final_q_start": ev[-1]["q_start"] for n, ev in evals.items()},
-                   **{f"{n}_final_g_start": ev[-1]["g_start"] for n, ev in evals.items()}})
+    return run_dqn(cfg, run, "dqn")
 
 
-def _dqn_figure(evals, ceiling: float):
+@experiment(
+    "dqn-acrobot", family="rl", kind="reinforcement", config=DQNAcrobotConfig,
+    claim=DQN_CLAIM + "swings Acrobot-v1's lower link up to the line",
+    expects="the greedy policy's evaluation return (mean of 10 episodes) reaches -100 "
+            "(gymnasium's threshold) within 100,000 steps",
+    data="gymnasium Acrobot-v1 (installed with nnzoo)",
+    smoke={"steps": 600, "hidden": 32, "learning_starts": 100, "eval_every": 300},
+)
+def dqn_acrobot(cfg: DQNAcrobotConfig, run: Run) -> Result:
+    return run_dqn(cfg, run, "dqn-acrobot")
+
+
+@experiment(
+    "dqn-mountaincar", family="rl", kind="reinforcement", config=DQNMountainCarConfig,
+    claim=DQN_CLAIM + "drives MountainCar-v0's underpowered car up the hill",
+    expects="the greedy policy's evaluation return (mean of 10 episodes) reaches -110 "
+            "(gymnasium's threshold) within 120,000 steps",
+    data="gymnasium MountainCar-v0 (installed with nnzoo)",
+    smoke={"steps": 600, "hidden": 32, "learning_starts": 100, "eval_every": 300},
+)
+def dqn_mountaincar(cfg: DQNMountainCarConfig, run: Run) -> Result:
+    return run_dqn(cfg, run, "dqn-mountaincar")
+
+
+def _dqn_figure(evals, env_id: str, target: float, ceiling: float):
     from nnzoo.viz import figure
     from nnzoo.viz.rl import learning_curve
 
@@ -378,14 +457,14 @@ def _dqn_figure(evals, ceiling: float):
     for (name, ev), colour in zip(evals.items(), ["tab:blue", "tab:orange"]):
         steps = [e["step"] for e in ev]
         learning_curve(axes[0, 0], steps, [e["return"] for e in ev], label=f"{name} (greedy)",
-                       xlabel="environment steps", target=CARTPOLE_MAX, color=colour)
+                       xlabel="environment steps", target=target, color=colour)
         axes[0, 1].plot(steps, [e["q_start"] for e in ev], color=colour,
                         label=f"{name}: max_a Q(s_0, a)")
         axes[0, 1].plot(steps, [e["g_start"] for e in ev], color=colour, ls="--",
                         label=f"{name}: true discounted return")
     axes[0, 1].axhline(ceiling, color="gray", ls=":", lw=1.2,
-                       label=f"1/(1-gamma) = {ceiling:.0f}: no state is worth more")
-    axes[0, 0].set_title("evaluation return")
+                       label=f"r_max/(1-gamma) = {ceiling:.0f}: no state is worth more")
+    axes[0, 0].set_title(f"evaluation return on {env_id}")
     axes[0, 0].legend(fontsize=8)
     axes[0, 1].set(title="over-estimation: value estimate vs truth at s_0",
                    xlabel="environment steps")
