@@ -759,6 +759,8 @@ class A3CConfig:
     """Learning rate of the shared Adam."""
     gamma: UnitFloat = 0.99
     """Discount factor gamma."""
+    entropy: NonNegativeFloat = 0.0
+    """Weight of the entropy bonus (0, as a2c: at A2C's 0.01 a run hovered at 400-460)."""
     start_method: Literal["spawn", "fork", "forkserver"] = "spawn"
     """How torch.multiprocessing starts the workers."""
 
@@ -784,7 +786,7 @@ def a3c(cfg: A3CConfig, run: Run) -> Result:
     start = time.time()
     agent = A3C(4, 2, workers=cfg.workers, envs_per_worker=cfg.envs_per_worker, lr=cfg.lr,
                 seed=run.seed, start_method=cfg.start_method, hidden=cfg.hidden,
-                gamma=cfg.gamma, n_steps=cfg.n_steps)
+                gamma=cfg.gamma, n_steps=cfg.n_steps, entropy_coef=cfg.entropy)
     if "agent" in saved:
         agent.load_state_dict(saved["agent"])
     bar = run.progress(total=cfg.steps, desc="a3c", initial=agent.t)
