@@ -469,6 +469,8 @@ def _dqn_figure(evals, env_id: str, target: float, ceiling: float):
     axes[0, 1].set(title="over-estimation: value estimate vs truth at s_0",
                    xlabel="environment steps")
     axes[0, 1].legend(fontsize=7)
+    for ax in axes[0]:  # 50k, not 50000
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x / 1000:g}k")
     return fig
 
 
