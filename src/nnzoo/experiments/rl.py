@@ -274,8 +274,8 @@ class DQNConfig:
     eval_every: PositiveInt = 2000
     """Evaluate the greedy policy (10 episodes) about every this many steps."""
     stop_when_solved: bool = False
-    """Stop at the first evaluation that reaches 500 (by default both variants use the
-    whole budget: over-estimation shows once the values have grown)."""
+    """Stop at the first evaluation that reaches the target (500 on CartPole, where both
+    variants use the whole budget by default: over-estimation shows once values have grown)."""
 
 
 @dataclass
