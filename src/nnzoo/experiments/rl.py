@@ -321,12 +321,10 @@ DQN_TASKS = {"dqn": ("CartPole-v1", 500.0, 50_000, 1.0),
              "dqn-mountaincar": ("MountainCar-v0", -110.0, 120_000, 0.0)}
 
 
-def make_dqn(cfg: DQNConfig, run: Run, double: bool, env_id: str = "CartPole-v1"):
+def make_dqn(cfg: DQNConfig, run: Run, double: bool, env):
     from nnzoo.rl.dqn import DQN
-    from nnzoo.rl.envs import make_env
     from nnzoo.rl.exploration import LinearSchedule
 
-    env = make_env(env_id)
     return DQN(env.observation_space.shape[0], env.action_space.n,
                hidden=(cfg.hidden, cfg.hidden), lr=cfg.lr, gamma=cfg.gamma,
                batch_size=cfg.batch_size, buffer_size=cfg.buffer_size,
@@ -337,15 +335,15 @@ def make_dqn(cfg: DQNConfig, run: Run, double: bool, env_id: str = "CartPole-v1"
                double=double, loss=cfg.loss, device=run.device, seed=run.seed)
 
 
-def train_dqn(agent, cfg: DQNConfig, run: Run, name: str, saved: dict,
-              env_id: str = "CartPole-v1", target: float = 500.0) -> list[dict]:
-    """Learn in parts of eval_every steps; after each, evaluate greedily (10 episodes) and
-    checkpoint. `saved` holds every agent's state and evaluations so far."""
+def train_dqn(agent, env, cfg: DQNConfig, run: Run, name: str, saved: dict,
+              target: float) -> list[dict]:
+    """Learn in `env` in parts of eval_every steps; after each, evaluate greedily (10
+    episodes) and checkpoint. `saved` holds every agent's state and evaluations so far."""
     import numpy as np
 
-    from nnzoo.rl.envs import evaluate, make_env
+    from nnzoo.rl.envs import evaluate
 
-    env, evals = make_env(env_id), saved.setdefault(f"{name}_evals", [])
+    env_id, evals = env.spec.id, saved.setdefault(f"{name}_evals", [])
     if f"{name}_agent" in saved:
         agent.load_state_dict(saved[f"{name}_agent"])
     bar = run.progress(total=cfg.steps, desc=name, initial=agent.t)
@@ -372,15 +370,14 @@ def run_dqn(cfg: DQNConfig, run: Run, task: str) -> Result:
     """Train DQN (or double DQN) on the task, and with `compare` the other one too."""
     env_id, target, budget, r_max = DQN_TASKS[task]
     saved = run.restore() or {}
-    names = {False: "dqn", True: "double"}
-    with torch_threads(1):
-        main = names[cfg.double]
-        evals = {main: train_dqn(make_dqn(cfg, run, cfg.double, env_id), cfg, run, main, saved,
-                                 env_id, target)}
-        if cfg.compare:
-            other = names[not cfg.double]
-            evals[other] = train_dqn(make_dqn(cfg, run, not cfg.double, env_id), cfg, run,
-                                     other, saved, env_id, target)
+    from nnzoo.rl.envs import make_env
+
+    env, names = make_env(env_id), {False: "dqn", True: "double"}
+    main = names[cfg.double]
+    with torch_threads(1):  # the asked-for variant first, then with `compare` the other
+        evals = {names[d]: train_dqn(make_dqn(cfg, run, d, env), env, cfg, run, names[d], saved,
+                                     target)
+                 for d in ([cfg.double, not cfg.double] if cfg.compare else [cfg.double])}
 
     def reached(ev: list[dict]) -> int | None:  # the first evaluation at the target, if any
         return next((e["step"] for e in ev if e["return"] >= target), None)
