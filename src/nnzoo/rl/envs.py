@@ -14,7 +14,6 @@ import numpy as np
 
 ENVIRONMENTS = ("CartPole-v1", "Acrobot-v1", "MountainCar-v0", "FrozenLake-v1",
                 "CliffWalking-v1", "Taxi-v4")
-SOLVED = {"CartPole-v1": 475.0}  # gymnasium's reward threshold: mean over 100 episodes
 
 
 def make_env(env_id: str, **kw) -> gym.Env:

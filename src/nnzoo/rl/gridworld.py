@@ -27,8 +27,7 @@ import gymnasium as gym
 import numpy as np
 
 RUSSELL_NORVIG = ("...G", ".#.P", "S...")
-MOVES = ((-1, 0), (0, 1), (1, 0), (0, -1))  # up, right, down, left (gymnasium's toy-text order
-ARROWS = "↑→↓←"  # differs per env; the grid worlds here use this one)
+MOVES = ((-1, 0), (0, 1), (1, 0), (0, -1))  # up, right, down, left
 CELL_REWARD = {"G": 1.0, "P": -1.0}
 
 
