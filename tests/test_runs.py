@@ -38,8 +38,8 @@ def test_resume_after_interruption_equals_uninterrupted_run(runs_dir, monkeypatc
     calls = {"n": 0}
     real_checkpoint = Run.checkpoint
 
-    def checkpoint_then_die(self, state):
-        real_checkpoint(self, state)
+    def checkpoint_then_die(self):
+        real_checkpoint(self)
         calls["n"] += 1
         if calls["n"] == 2:
             self.log_metrics(999, loss=123.0)  # logged after the checkpoint: must vanish
@@ -62,8 +62,8 @@ def test_resume_after_interruption_equals_uninterrupted_run(runs_dir, monkeypatc
 def test_cli_resume_of_an_interrupted_run(runs_dir, monkeypatch, capsys):
     real_checkpoint = Run.checkpoint
 
-    def die(self, state):
-        real_checkpoint(self, state)
+    def die(self):
+        real_checkpoint(self)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Run, "checkpoint", die)
@@ -84,8 +84,8 @@ def test_divergence_guard_stops_and_keeps_last_good_checkpoint(runs_dir, monkeyp
     real_checkpoint = Run.checkpoint
     broken = {"on": False}
 
-    def checkpoint(self, state):
-        real_checkpoint(self, state)
+    def checkpoint(self):
+        real_checkpoint(self)
         broken["on"] = True  # after the first run is saved, the loss goes bad
 
     monkeypatch.setattr(Run, "checkpoint", checkpoint)
@@ -98,8 +98,9 @@ def test_divergence_guard_stops_and_keeps_last_good_checkpoint(runs_dir, monkeyp
     assert "lower the learning rate" in err and "last good checkpoint is" in err
     run_dir = next(runs_dir.glob("xor-backprop/*"))
     assert json.loads((run_dir / "summary.json").read_text())["status"] == "DIVERGED"
-    kept = Run.reopen(run_dir).restore()
-    assert len(kept["runs"]) == 1
+    kept = Run.reopen(run_dir)
+    kept._restore()
+    assert len(kept._saved["parts"]["parts"]) == 1
 
 
 def test_guard_reports_step_and_last_finite_loss(runs_dir):

@@ -4,7 +4,7 @@ import torch
 from nnzoo import registry
 from nnzoo.nn import nll
 from nnzoo.runs import Run
-from nnzoo.train import accuracy, evaluate, fit, predict
+from nnzoo.train import Data, accuracy, evaluate, fit, predict
 
 
 def blobs(n=120, seed=0):
@@ -26,7 +26,7 @@ def test_full_batch_equals_hand_written_loop():
     a = torch.nn.Linear(2, 3)
     b = torch.nn.Linear(2, 3)
     b.load_state_dict(a.state_dict())
-    fit(a, torch.optim.SGD(a.parameters(), lr=0.5), nll, X, y, epochs=20)
+    fit(a, torch.optim.SGD(a.parameters(), lr=0.5), nll, Data(X, y), epochs=20)
     opt = torch.optim.SGD(b.parameters(), lr=0.5)
     for _ in range(20):
         opt.zero_grad()
@@ -38,9 +38,9 @@ def test_full_batch_equals_hand_written_loop():
 def test_minibatches_learn_and_stop_when_asked():
     X, y = blobs()
     net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
-    h = fit(net, torch.optim.Adam(net.parameters(), lr=0.05), nll, X, y, epochs=200,
-            batch_size=16, X_val=X[:30], y_val=y[:30],
-            stop_when=lambda s: s["train_acc"] == 1.0)
+    h = fit(net, torch.optim.Adam(net.parameters(), lr=0.05), nll,
+            Data(X, y, X_val=X[:30], y_val=y[:30]), epochs=200, batch_size=16,
+            generator=torch.Generator().manual_seed(0), stop_when=lambda s: s["train_acc"] == 1.0)
     assert h.stopped_early and h.last()["train_acc"] == 1.0 and "val_acc" in h.last()
     assert h.epochs[-1] < 200
 
@@ -56,14 +56,14 @@ def test_checkpointed_fit_resumes_to_the_same_weights(tmp_path, monkeypatch):
     exp = registry.get("xor-backprop")  # any experiment: the run only gives folder and logs
     X, y = blobs()
 
-    def train(run, resume=None):
+    def train(run):
         torch.manual_seed(1)
         net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
         opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
         # a per-batch schedule: resuming must also restore where the schedule was
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.3, total_steps=30 * 4)
-        fit(net, opt, nll, X, y, epochs=30, batch_size=32, run=run, checkpoint_every=10,
-            resume=resume, generator=torch.Generator().manual_seed(5), scheduler=sched)
+        fit(net, opt, nll, Data(X, y), epochs=30, batch_size=32, run=run, checkpoint_every=10,
+            generator=torch.Generator().manual_seed(5), scheduler=sched)
         return net
 
     def make_run(name):
@@ -76,8 +76,8 @@ def test_checkpointed_fit_resumes_to_the_same_weights(tmp_path, monkeypatch):
     real = Run.checkpoint
     calls = {"n": 0}
 
-    def die_after_second(self, state):
-        real(self, state)
+    def die_after_second(self):
+        real(self)
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt
@@ -86,9 +86,11 @@ def test_checkpointed_fit_resumes_to_the_same_weights(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         train(run)
     monkeypatch.setattr(Run, "checkpoint", real)
-    state = run.restore()
-    assert state["fit"]["epoch"] == 20
-    resumed = train(run, resume=state["fit"])
+    run = Run.reopen(run.dir)
+    run._started = 0.0
+    run._restore()
+    assert [s["epoch"] for s in run._saved["parts"]["fit"]] == list(range(1, 21))
+    resumed = train(run)
     for p, q in zip(whole.parameters(), resumed.parameters()):
         torch.testing.assert_close(p, q)
 
@@ -98,3 +100,11 @@ def test_accuracy_of_all_correct_is_exactly_one():
     y = torch.ones(194)
     assert accuracy(torch.full((194, 1), 0.9), y) == 1.0
     assert accuracy(torch.eye(194)[:, :10].roll(0), torch.zeros(194, dtype=torch.long)) < 1
+
+
+def test_shuffling_without_a_generator_is_refused():
+    X, y = blobs()
+    net = torch.nn.Linear(2, 3)
+    with pytest.raises(ValueError, match="needs a generator"):
+        fit(net, torch.optim.SGD(net.parameters(), lr=0.1), nll, Data(X, y), epochs=1,
+            batch_size=16)

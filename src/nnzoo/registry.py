@@ -9,11 +9,19 @@ carry a docstring, plus a run function registered with `@experiment(...)`:
         lr: PositiveFloat = 1.0
         '''Learning rate eta of the perceptron rule.'''
 
-    @experiment("perceptron", family="neuron", kind="supervised", config=PerceptronConfig,
+    @experiment("perceptron", kind="supervised", config=PerceptronConfig,
                 claim="...", expects="...", smoke={"max_epochs": 5})
-    def perceptron(cfg: PerceptronConfig, run: Run) -> Result: ...
+    def run(cfg: PerceptronConfig, run: Run) -> Result: ...
 
-Each field becomes the option `--lr` with its type, default, docstring and range check.
+Each field becomes the option `--lr` with its type, default, docstring and range check;
+one validator (`Option.check`) applies them to the command line, the smoke settings, a
+resumed run's config.json and Python callers alike. Checks across fields go in the
+config's `__post_init__` (raising UserError), so they run before any run folder is made.
+
+Experiments are discovered: every package under `nnzoo/experiments/` is a family (its
+`__init__.py` calls `family(...)`), every module in it is one experiment. The family
+declares its position in the course and the order of its experiments, once.
+
 This module must stay light: `nnzoo list` and `nnzoo show` import it without torch.
 """
 
@@ -21,8 +29,11 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
+import importlib
 import inspect
 import math
+import pkgutil
 import textwrap
 import typing
 from collections.abc import Callable
@@ -90,25 +101,38 @@ class Option:
         return f"{base} {self.range.describe()}" if self.range else base
 
     def parse(self, text: str, experiment: str) -> Any:
-        """The value of `text` for this option, or a UserError that says how to fix it."""
-        fix = f"see `nnzoo show {experiment}` for the options"
-        if self.choices:
-            if text in self.choices:
-                return text
-            raise UserError(
-                f"expected {self.flag} to be one of {', '.join(self.choices)}, got {text!r}"
-                f"{nearest(text, self.choices)}"
-            )
+        """The value of the command-line `text` for this option, checked; or a UserError that
+        says how to fix it."""
+        if self.choices or self.type is str:
+            return self.check(text, experiment)
         try:
-            value = {int: int, float: float, str: str}[self.type](text)
+            value = {int: int, float: float}[self.type](text)
         except ValueError:
             raise UserError(
                 f"expected {self.flag} to be {_article(self.type_name)}, got {text!r}; "
                 f"e.g. {self.flag} {self.default}"
             ) from None
+        return self.check(value, experiment)
+
+    def check(self, value: Any, experiment: str) -> Any:
+        """`value` if it is one this option takes (an int is taken as a float), else a
+        UserError: the one validator of every option, wherever its value comes from."""
+        fix = f"see `nnzoo show {experiment}` for the options"
+        if self.choices:
+            if value in self.choices:
+                return value
+            raise UserError(
+                f"expected {self.flag} to be one of {', '.join(self.choices)}, got {value!r}"
+                f"{nearest(str(value), self.choices)}"
+            )
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, self.type) or (self.type is not bool and isinstance(value, bool)):
+            raise UserError(f"expected {self.flag} to be {_article(self.type_name)}, "
+                            f"got {value!r}; {fix}")
         if self.range is not None and value not in self.range:
             raise UserError(
-                f"expected {self.flag} to be {_article(self.type_name)}, got {text}; {fix}"
+                f"expected {self.flag} to be {_article(self.type_name)}, got {value}; {fix}"
             )
         return value
 
@@ -143,8 +167,10 @@ def _own_field_docs(cls: type) -> dict[str, str]:
     return docs
 
 
-def options_of(config: type) -> list[Option]:
-    """The options of a config dataclass: type, default, docstring and range of each field."""
+@functools.cache
+def options_of(config: type) -> tuple[Option, ...]:
+    """The options of a config dataclass: type, default, docstring and range of each field
+    (read once per class: parsing the source is the slow part of `nnzoo show`)."""
     hints = typing.get_type_hints(config, include_extras=True)
     docs = field_docs(config)
     options = []
@@ -161,7 +187,55 @@ def options_of(config: type) -> list[Option]:
         if f.name not in docs:
             raise TypeError(f"{config.__name__}.{f.name} needs a docstring (it is the --help)")
         options.append(Option(f.name, hint, f.default, docs[f.name], choices, rng))
-    return options
+    return tuple(options)
+
+
+def check_values(config: type, values: dict[str, Any], experiment: str) -> dict[str, Any]:
+    """`values` checked against the options of `config`: known names, types, ranges."""
+    options = {o.name: o for o in options_of(config)}
+    checked = {}
+    for key, value in values.items():
+        if key not in options:
+            flag = "--" + key.replace("_", "-")
+            flags = [o.flag for o in options.values()]
+            raise UserError(f"{experiment} has no option {flag}{nearest(flag, flags)}; "
+                            f"see `nnzoo show {experiment}`")
+        checked[key] = options[key].check(value, experiment)
+    return checked
+
+
+# --------------------------------------------------------------------------- run options
+@dataclass(frozen=True)
+class RunOptions:
+    """The options common to every experiment's run (the one place of their defaults)."""
+
+    seed: NonNegativeInt = 0
+    """Seed of every random stream of the run."""
+    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+    """Where to compute: auto takes a GPU when PyTorch sees one."""
+    out: str = "runs"
+    """The folder where run folders go."""
+    smoke: bool = False
+    """A seconds-long version, to check that everything works."""
+    quiet: bool = False
+    """No progress bars and no messages but the verdict."""
+
+    @classmethod
+    def make(cls, **values: Any) -> RunOptions:
+        """RunOptions from keyword values, each checked as a command-line value would be."""
+        values = {k: str(v) if k == "out" and v is not None else v for k, v in values.items()}
+        return cls(**check_values(cls, values, "run"))
+
+
+# --------------------------------------------------------------------------- building
+def build(cls: type, cfg: Any, **extra: Any) -> Any:
+    """cls(**the config fields named like cls's parameters, **extra): configs build models
+    and agents through this, so a field and the parameter it sets share one name, and
+    `tests/test_registry.py` checks that they share one default too."""
+    params = inspect.signature(cls).parameters
+    values = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)
+              if f.name in params and f.name not in extra}
+    return cls(**values, **extra)
 
 
 # --------------------------------------------------------------------------- experiments
@@ -182,44 +256,43 @@ class Experiment:
     tour: bool = True  # False: `nnzoo tour` skips it at its defaults (hours long); --smoke runs it
 
     @property
-    def options(self) -> list[Option]:
+    def options(self) -> tuple[Option, ...]:
         return options_of(self.config)
 
     def make_config(self, values: dict[str, Any] | None = None, smoke: bool = False) -> Any:
-        """The config with smoke overrides (if asked) and then the user's values applied."""
+        """The config with smoke overrides (if asked) and then the user's values applied,
+        every value checked (range, choices, type) and then the config's own cross-field
+        checks (its __post_init__): all before any run folder exists."""
         values = {**(self.smoke if smoke else {}), **(values or {})}
-        known = {o.name for o in self.options}
-        for key in values:
-            if key not in known:
-                flag = "--" + key.replace("_", "-")
-                flags = ["--" + k.replace("_", "-") for k in known]
-                raise UserError(
-                    f"{self.name} has no option {flag}{nearest(flag, flags)}; "
-                    f"see `nnzoo show {self.name}`"
-                )
-        return self.config(**values)
+        return self.config(**check_values(self.config, values, self.name))
 
 
 @dataclass(frozen=True)
 class Family:
+    """A family of experiments: one package under nnzoo/experiments."""
+
     name: str
     title: str
+    position: int  # its place in the course: the order of `nnzoo list`, the tour, the report
+    about: str = ""  # a paragraph for `nnzoo list` and the report
+    order: tuple[str, ...] = ()  # its experiments in the course's order (others follow)
 
 
 FAMILIES: dict[str, Family] = {}
 EXPERIMENTS: dict[str, Experiment] = {}
 
 
-def family(name: str, title: str) -> Family:
-    """Declare a family of experiments (one file under nnzoo/experiments)."""
-    FAMILIES.setdefault(name, Family(name, title))
+def family(name: str, title: str, *, position: int, about: str = "",
+           order: tuple[str, ...] = ()) -> Family:
+    """Declare a family of experiments (in nnzoo/experiments/<name>/__init__.py)."""
+    FAMILIES.setdefault(name, Family(name, title, position, " ".join(about.split()),
+                                     tuple(order)))
     return FAMILIES[name]
 
 
 def experiment(
     name: str,
     *,
-    family: str,
     kind: str,
     config: type,
     claim: str,
@@ -228,32 +301,67 @@ def experiment(
     smoke: dict[str, Any] | None = None,
     notes: str = "",
     tour: bool = True,
+    family: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `fn(cfg, run) -> Result` as the experiment `name`; `tour=False` keeps
-    `nnzoo tour` from running its default settings (an experiment of hours)."""
+    """Register `fn(cfg, run) -> Result` as the experiment `name` of the family whose
+    package holds fn's module (or `family`); `tour=False` keeps `nnzoo tour` from running
+    its default settings (an experiment of hours)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        nonlocal family
+        if family is None:
+            parts = fn.__module__.split(".")
+            family = parts[2] if parts[:2] == ["nnzoo", "experiments"] and len(parts) > 3 \
+                else None
         if name in EXPERIMENTS:
             raise ValueError(f"experiment {name!r} is registered twice")
         if family not in FAMILIES:
             raise ValueError(f"experiment {name!r}: unknown family {family!r}")
         if kind not in KINDS:
             raise ValueError(f"experiment {name!r}: kind must be one of {KINDS}")
-        exp = Experiment(name, family, kind, claim, expects, config, fn, data, smoke or {}, notes,
-                         tour)
-        exp.make_config(smoke=True)  # fail at import, not at run time, on a bad smoke key
-        options_of(config)  # and on a field without type or docstring
-        EXPERIMENTS[name] = exp
+        # smoke keys and field docstrings are checked by tests/test_registry.py, not here:
+        # parsing every config's source at import would make `nnzoo list` slow
+        EXPERIMENTS[name] = Experiment(name, family, kind, claim, expects, config, fn, data,
+                                       smoke or {}, notes, tour)
         return fn
 
     return register
 
 
-def load_all() -> dict[str, Experiment]:
-    """Import every family module so that its experiments register; return the registry."""
-    import nnzoo.experiments  # noqa: F401  (importing registers)
+_loaded = False
 
+
+def load_all() -> dict[str, Experiment]:
+    """Import every family package under nnzoo/experiments and every experiment module in
+    it, so that they register; return the registry in the course's order."""
+    global _loaded
+    if not _loaded:
+        import nnzoo.experiments as package
+
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            if info.ispkg:
+                for sub in pkgutil.iter_modules(module.__path__):
+                    if not sub.name.startswith("_"):
+                        importlib.import_module(f"{module.__name__}.{sub.name}")
+        _loaded = True
+        _sort()
     return EXPERIMENTS
+
+
+def _sort() -> None:
+    """Order FAMILIES by position and EXPERIMENTS by family, then the family's order."""
+    def key(exp: Experiment) -> tuple:
+        fam = FAMILIES[exp.family]
+        place = fam.order.index(exp.name) if exp.name in fam.order else len(fam.order)
+        return (fam.position, fam.name, place, exp.name)
+
+    families = sorted(FAMILIES.values(), key=lambda f: (f.position, f.name))
+    experiments = sorted(EXPERIMENTS.values(), key=key)
+    FAMILIES.clear()
+    FAMILIES.update((f.name, f) for f in families)
+    EXPERIMENTS.clear()
+    EXPERIMENTS.update((e.name, e) for e in experiments)
 
 
 def get(name: str) -> Experiment:
@@ -268,7 +376,7 @@ def get(name: str) -> Experiment:
 
 
 def by_family(only: str | None = None) -> dict[str, list[Experiment]]:
-    """Experiments grouped by family, in registration order."""
+    """Experiments grouped by family, in the course's order."""
     experiments = load_all()
     if only is not None and only not in FAMILIES:
         raise UserError(

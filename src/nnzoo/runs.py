@@ -8,9 +8,23 @@
         checkpoints/last.pt   written to a temp file, then renamed into place
         log.txt          a copy of what the run printed
 
-A checkpoint holds the experiment's state, every random generator's state and the
-number of metrics lines written so far, so a resumed run truncates the lines logged
-after the checkpoint and ends with the same numbers as one that was never stopped.
+Seeds: the run seeds the global generators once (for the few torch layers that draw from
+them, such as dropout) and hands out named, independent streams: `run.rng("init", i)`
+(see nnzoo.random). Nothing else seeds anything.
+
+Resume: work that lasts goes through `run.parts`, the one mechanism:
+
+    runs = run.parts(cfg.runs, desc="runs")       # results of finished parts, restored
+    for i in runs:                                # the parts not yet finished
+        runs.done(train_one(cfg, run, i))         # keep its result, then checkpoint
+
+`keep={"agent": agent}` names objects (with state_dict/load_state_dict, or torch
+Generators) whose state is saved with every checkpoint and loaded when the parts are
+resumed; parts made inside a part (e.g. `nnzoo.train.fit`'s epochs inside run i) are
+saved with it and forgotten once it is done. A checkpoint holds every parts' results, the
+kept objects' states, the global generators' states and the number of metrics lines
+written, so a resumed run truncates the lines logged after the checkpoint and ends with
+the same numbers as one that was never stopped.
 """
 
 from __future__ import annotations
@@ -23,14 +37,18 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nnzoo import __version__
 from nnzoo.errors import Diverged, UserError
-from nnzoo.registry import Experiment, get
+from nnzoo.registry import Experiment, RunOptions, get
+
+if TYPE_CHECKING:  # nnzoo.random imports numpy: not on `nnzoo list`'s path
+    from nnzoo.random import Stream
 
 CHECKPOINT = "last.pt"
 DIVERGED_HINT = "lower the learning rate (--lr) or the initial weight scale"
@@ -46,8 +64,8 @@ class Result:
 
 
 # --------------------------------------------------------------------------- seeds and devices
-def seed_everything(seed: int) -> None:
-    """The one place where seeds are set: Python, NumPy and PyTorch (CPU and CUDA)."""
+def _seed_globals(seed: int) -> None:
+    """Seed Python's, NumPy's and PyTorch's global generators: done once, by Run.execute."""
     import numpy as np
     import torch
 
@@ -133,16 +151,22 @@ def write_json(path: Path, obj: Any) -> None:
 
 # --------------------------------------------------------------------------- the run
 class Run:
-    """One run of one experiment: its folder, its logs and its checkpoints."""
+    """One run of one experiment: its folder, its logs, its random streams and its
+    checkpoints."""
 
-    def __init__(self, experiment: Experiment, cfg: Any, directory: Path, *, seed: int,
-                 device: str = "auto", smoke: bool = False, quiet: bool = False,
+    def __init__(self, experiment: Experiment, cfg: Any, directory: Path,
+                 options: RunOptions = RunOptions(), *,
                  echo: Callable[[str], None] | None = None):
         self.experiment, self.cfg, self.dir = experiment, cfg, Path(directory)
-        self.seed, self.device_name, self.smoke, self.quiet = seed, device, smoke, quiet
+        self.options = options
+        self.seed, self.device_name, self.smoke = options.seed, options.device, options.smoke
+        self.quiet = options.quiet
         self._echo = echo or (lambda msg: None)
         self._device = None
         self._metrics_lines = 0
+        self._saved: dict[str, Any] = {"parts": {}, "keep": {}}  # from the last checkpoint
+        self._parts: dict[str, Parts] = {}  # the parts of this process, by key
+        self._active: list[Parts] = []  # the parts being iterated, outermost first
         self.elapsed_before = 0.0  # wall seconds spent before the last resume
         self.resumed = False  # restored from a checkpoint
         self.reopened = False  # opened from an existing folder with --resume
@@ -151,32 +175,42 @@ class Run:
 
     # ---- creating and reopening
     @classmethod
-    def create(cls, experiment: Experiment, cfg: Any, out: str | Path = "runs", *, seed: int = 0,
-               device: str = "auto", smoke: bool = False, **kw: Any) -> Run:
-        resolve_device(device)  # a device that is not there fails before any folder is made
-        base = Path(out) / experiment.name
+    def create(cls, experiment: Experiment, cfg: Any, out: str | Path | None = None, *,
+               echo: Callable[[str], None] | None = None, **options: Any) -> Run:
+        """A new run folder OUT/<experiment>/<time>-s<seed>; `options` are RunOptions'
+        (seed, device, smoke, quiet), checked, their defaults from RunOptions."""
+        if out is not None:
+            options["out"] = out
+        opts = RunOptions.make(**options)
+        resolve_device(opts.device)  # a device that is not there fails before any folder
+        base = Path(opts.out) / experiment.name
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for i in range(1000):
-            directory = base / (f"{stamp}-s{seed}" + (f"-{i + 1}" if i else ""))
+            directory = base / (f"{stamp}-s{opts.seed}" + (f"-{i + 1}" if i else ""))
             try:
                 directory.mkdir(parents=True)
                 break
             except FileExistsError:
                 continue
-        run = cls(experiment, cfg, directory, seed=seed, device=device, smoke=smoke, **kw)
+        run = cls(experiment, cfg, directory, opts, echo=echo)
         write_json(run.dir / "config.json", {
-            "experiment": experiment.name, "seed": seed, "device": device, "smoke": smoke,
-            "config": dataclasses.asdict(cfg)})
+            "experiment": experiment.name, "seed": opts.seed, "device": opts.device,
+            "smoke": opts.smoke, "config": dataclasses.asdict(cfg)})
         return run
 
     @classmethod
-    def reopen(cls, directory: str | Path, **kw: Any) -> Run:
-        """The run saved in `directory`, with its saved config, ready to resume."""
+    def reopen(cls, directory: str | Path, *, device: str | None = None, quiet: bool = False,
+               echo: Callable[[str], None] | None = None) -> Run:
+        """The run saved in `directory`, with its saved config (checked again), ready to
+        resume; `device` (default: the saved one) and `quiet` may change."""
         directory = Path(directory)
         fix = "give the folder of a run, e.g. runs/perceptron/20261126-101500-s0"
         try:
             saved = json.loads((directory / "config.json").read_text())
             name, values = saved["experiment"], saved["config"]
+            options = {"seed": saved["seed"], "smoke": bool(saved.get("smoke")),
+                       "device": device or saved.get("device", "auto"), "quiet": quiet,
+                       "out": str(directory.parent.parent)}
         except FileNotFoundError:
             raise UserError(f"cannot resume {directory}: it has no config.json; {fix}") from None
         except (OSError, ValueError, KeyError, TypeError) as e:
@@ -184,9 +218,7 @@ class Run:
                             f"{fix}") from None
         experiment = get(name)
         cfg = experiment.make_config(values)
-        device = kw.pop("device", None) or saved.get("device", "auto")
-        run = cls(experiment, cfg, directory, seed=int(saved["seed"]), device=device,
-                  smoke=bool(saved.get("smoke")), **kw)
+        run = cls(experiment, cfg, directory, RunOptions.make(**options), echo=echo)
         run.reopened = True
         return run
 
@@ -197,13 +229,31 @@ class Run:
             self._device = resolve_device(self.device_name)
         return self._device
 
-    def generator(self, i: int = 0):
-        """A torch.Generator of its own for part i of the run (e.g. its i-th training run),
-        seeded from the run's seed, so that part i is the same whether or not the run was
-        resumed before it."""
+    def rng(self, *key: str | int) -> Stream:
+        """The random stream named `key` (e.g. "init", 3) of this run: independent of every
+        other name, and the same whether or not the run was resumed (nnzoo.random)."""
+        from nnzoo.random import stream
+
+        return stream(self.seed, *key)
+
+    @contextmanager
+    def seeded(self, *key: str | int):
+        """A block in which torch's global generator draws from the stream named `key`, for
+        PyTorch modules that initialise their own weights (nn.Linear, nn.Conv2d); the global
+        generator's state is put back afterwards."""
         import torch
 
-        return torch.Generator().manual_seed(self.seed * 1_000_003 + i)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.rng(*key).seed())
+            yield
+
+    def parts(self, n: int, *, label: str = "parts", desc: str | None = None,
+              keep: dict[str, Any] | None = None,
+              until: Callable[[list], bool] | None = None) -> Parts:
+        """The one resume mechanism: `n` parts, checkpointed as each is done (see the module
+        docstring). `label` names these parts among the run's others; `desc` shows a
+        progress bar; `until(results)` stops early (checked before each part)."""
+        return Parts(self, n, label, desc, keep or {}, until)
 
     def log(self, message: str, echo: bool = True) -> None:
         """Tell the user something (unless echo=False); it is also kept in log.txt."""
@@ -243,22 +293,27 @@ class Run:
         return loss
 
     # ---- checkpoints
-    def checkpoint(self, state: dict[str, Any]) -> None:
-        """Save `state` with the generators' states, atomically (temp file, then rename)."""
+    def checkpoint(self) -> None:
+        """Save every parts' results and kept objects' states, with the global generators'
+        states, atomically (temp file, then rename)."""
         import torch
 
-        payload = {"state": state, "rng": rng_state(), "metrics_lines": self._metrics_lines,
-                   "elapsed": self.elapsed_before + (time.time() - self._started)}
+        payload = {
+            "parts": {k: p.results for k, p in self._parts.items()},
+            "keep": {k: {name: _state_of(obj) for name, obj in p.keep.items()}
+                     for k, p in self._parts.items()},
+            "rng": rng_state(), "metrics_lines": self._metrics_lines,
+            "elapsed": self.elapsed_before + (time.time() - self._started)}
         atomic_write(self.dir / "checkpoints" / CHECKPOINT,
                      lambda f: torch.save(payload, f), mode="wb")
 
-    def restore(self) -> dict[str, Any] | None:
-        """The state of the last checkpoint (generators restored), or None for a fresh start."""
+    def _restore(self) -> None:
+        """Load the last checkpoint, if any: generators, metrics lines, saved parts."""
         import torch
 
         path = self.dir / "checkpoints" / CHECKPOINT
         if not path.exists():
-            return None
+            return
         try:
             payload = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as e:  # a corrupt file must not run code nor crash with a traceback
@@ -267,8 +322,8 @@ class Run:
         set_rng_state(payload["rng"])
         self._truncate_metrics(payload["metrics_lines"])
         self.elapsed_before = payload.get("elapsed", 0.0)
+        self._saved = {"parts": payload["parts"], "keep": payload["keep"]}
         self.resumed = True
-        return payload["state"]
 
     def _truncate_metrics(self, n: int) -> None:
         path = self.dir / "metrics.jsonl"
@@ -280,7 +335,8 @@ class Run:
     def execute(self) -> dict[str, Any]:
         """Seed, run the experiment (resuming if a checkpoint exists), write summary.json."""
         self._started = time.time()
-        seed_everything(self.seed)
+        _seed_globals(self.seed)
+        self._restore()
         status, result = "FAIL", None
         try:
             result = self.experiment.fn(self.cfg, self)
@@ -312,3 +368,74 @@ class Run:
         }
         write_json(self.dir / "summary.json", summary)
         return summary
+
+
+# --------------------------------------------------------------------------- parts
+def _state_of(obj: Any) -> Any:
+    return obj.get_state() if hasattr(obj, "get_state") else obj.state_dict()
+
+
+def _load_state(obj: Any, state: Any) -> None:
+    if hasattr(obj, "set_state"):  # a torch.Generator
+        obj.set_state(state)
+    else:
+        obj.load_state_dict(state)
+
+
+class Parts:
+    """Parts of a run that are checkpointed as each is done and skipped when resumed.
+
+    Iterate it for the indices of the parts still to do; call `done(result)` at the end of
+    each (the result must be made of tensors, numbers, strings, lists and dicts). The
+    results of every finished part, restored ones included, are in `results`."""
+
+    def __init__(self, run: Run, n: int, label: str, desc: str | None, keep: dict[str, Any],
+                 until: Callable[[list], bool] | None):
+        outer = run._active[-1] if run._active else None
+        self.key = f"{outer.key}/{outer.current}/{label}" if outer else label
+        if self.key in run._parts:
+            raise ValueError(f"two loops of parts are labelled {self.key!r} in this run; give "
+                             "each its own label")
+        self.run, self.n, self.desc, self.keep, self.until = run, n, desc, keep, until
+        self.results: list = list(run._saved["parts"].get(self.key, []))
+        for name, state in run._saved["keep"].get(self.key, {}).items():
+            _load_state(keep[name], state)
+        self.current: int | None = None
+        self.bar = None
+        run._parts[self.key] = self
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self) -> Iterator[int]:
+        run = self.run
+        self.bar = run.progress(total=self.n, initial=len(self.results), desc=self.desc) \
+            if self.desc else None
+        run._active.append(self)
+        try:
+            for i in range(len(self.results), self.n):
+                if self.until is not None and self.results and self.until(self.results):
+                    break
+                self.current = i
+                yield i
+                if len(self.results) != i + 1:
+                    raise RuntimeError(f"part {i} of {self.key!r} ended without done(result)")
+        finally:
+            run._active.pop()
+            if self.bar is not None:
+                self.bar.close()
+
+    def done(self, result: Any = None, checkpoint: bool = True) -> None:
+        """Part `current` is finished with `result`: keep it, forget the parts made inside
+        it, and (unless checkpoint=False) checkpoint the run."""
+        self.results.append(result)
+        inner = f"{self.key}/{self.current}/"
+        for key in [k for k in self.run._parts if k.startswith(inner)]:
+            del self.run._parts[key]
+        for saved in self.run._saved.values():
+            for key in [k for k in saved if k.startswith(inner)]:
+                del saved[key]
+        if self.bar is not None:
+            self.bar.update(1)
+        if checkpoint:
+            self.run.checkpoint()

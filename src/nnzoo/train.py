@@ -4,16 +4,16 @@ Small data sets live on the device as whole tensors and mini-batches are slices 
 shuffled index, not a per-sample DataLoader. Every `eval_every` epochs the loop
 measures loss and accuracy (and on validation data when given), logs them to the run,
 updates the progress bar, asks `stop_when` whether to stop, and checks the loss with
-the run's divergence guard. With `checkpoint_every`, the model, the optimiser, the
-shuffling generator and the history are checkpointed so that a resumed run continues
-exactly where it stopped.
+the run's divergence guard. Its measurements are parts of the run (`run.parts`): the
+model, the optimiser, the scheduler, the shuffling generator and the history are
+checkpointed with them, so that a resumed run continues exactly where it stopped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 from torch import Tensor, nn
@@ -64,86 +64,131 @@ def evaluate(model: nn.Module, loss_fn: Callable, X: Tensor, y: Tensor,
 Loss = Callable[[Tensor, Tensor], Tensor]
 
 
-def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss,
-        X: Tensor, y: Tensor, *, epochs: int, batch_size: int | None = None,
-        X_val: Tensor | None = None, y_val: Tensor | None = None, eval_every: int = 1,
-        stop_when: Callable[[dict[str, float]], bool] | None = None, run: Any = None,
-        checkpoint_every: int = 0, resume: dict | None = None, extra_state: dict | None = None,
-        generator: torch.Generator | None = None, desc: str = "train",
-        regularizer: Callable[[], Tensor] | None = None, tags: dict | None = None,
-        scheduler: Any = None, eval_train: bool = True,
-        eval_batch_size: int | None = None) -> History:
-    """Train `model` on (X, y) by mini-batch gradient descent; return its History.
+class TrainingRun(Protocol):
+    """What `fit` needs from a run (nnzoo.runs.Run is one): resumable parts, the metrics
+    log and the divergence guard."""
+
+    def parts(self, n: int, *, label: str, desc: str | None, keep: dict[str, Any],
+              until: Callable[[list], bool] | None) -> Any: ...
+
+    def log_metrics(self, step: int, **values: Any) -> None: ...
+
+    def check_loss(self, loss: float, step: int) -> float: ...
+
+
+@dataclass
+class Data:
+    """Training inputs and targets, and optionally validation ones, as whole tensors on the
+    model's device. Measuring runs `eval_batch_size` rows at a time (all at once if None);
+    eval_train=False measures only the validation data (for large training sets)."""
+
+    X: Tensor
+    y: Tensor
+    X_val: Tensor | None = None
+    y_val: Tensor | None = None
+    eval_batch_size: int | None = None
+    eval_train: bool = True
+
+
+def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data: Data, *,
+        epochs: int, batch_size: int | None = None, eval_every: int = 1,
+        stop_when: Callable[[dict[str, float]], bool] | None = None,
+        regularizer: Callable[[], Tensor] | None = None, scheduler: Any = None,
+        generator: torch.Generator | None = None, run: TrainingRun | None = None,
+        label: str = "fit", checkpoint_every: int = 1) -> History:
+    """Train `model` on `data` by mini-batch gradient descent; return its History.
 
     loss_fn(out, y) is the error E of one mini-batch; `regularizer()` (e.g. weight decay)
-    is added to it. stop_when(stats) sees each evaluation's numbers and its "epoch".
-    `resume` is the "fit" entry of a checkpoint written by this loop; `extra_state` is
-    saved beside it (e.g. an experiment's finished runs); `tags` are logged with every
-    metrics line (e.g. {"run": 3}). `scheduler` (a torch LR scheduler) steps after every
-    mini-batch. Evaluation runs `eval_batch_size` rows at a time; with eval_train=False
-    it measures only the validation data (the epoch's mean loss is still logged).
+    is added to it; `scheduler` (a torch LR scheduler) steps after every mini-batch. Every
+    `eval_every` epochs the loop measures loss and accuracy, and stop_when(stats) (which
+    also sees the "epoch") may end training. `generator` shuffles the mini-batches (needed
+    when batch_size < the number of rows). With a `run`, each measurement is logged (with
+    "label" when it is not "fit") and, every `checkpoint_every` measurements, the model,
+    optimiser, scheduler, generator and history are checkpointed through `run.parts`, so a
+    resumed run continues exactly where it stopped.
     """
-    n = X.shape[0]
+    n = data.X.shape[0]
     batch_size = batch_size or n
-    generator = generator or torch.Generator().manual_seed(0)
-    history, start = History(), 0
-    if resume is not None:
-        model.load_state_dict(resume["model"])
-        optimizer.load_state_dict(resume["optimizer"])
-        if scheduler is not None:
-            scheduler.load_state_dict(resume["scheduler"])
-        generator.set_state(resume["generator"])
-        history = History(resume["epochs"], resume["stats"])
-        start = resume["epoch"]
-    bar = run.progress(total=epochs, initial=start, desc=desc) if run is not None else None
+    if batch_size < n and generator is None:
+        raise ValueError("fit needs a generator to shuffle mini-batches (e.g. run.rng(...)"
+                         ".torch)")
+    keep = {"model": model, "optimizer": optimizer}
+    keep |= {} if scheduler is None else {"scheduler": scheduler}
+    keep |= {} if generator is None else {"generator": generator}
+    periods = -(-epochs // eval_every)  # measurements: every eval_every epochs and the last
+    parts = _Parts(periods) if run is None else run.parts(
+        periods, label=label, desc=label, keep=keep,
+        until=None if stop_when is None else lambda stats: stop_when(stats[-1]))
     model.train()
-    for epoch in range(start + 1, epochs + 1):
-        order = torch.randperm(n, generator=generator).to(X.device) if batch_size < n else None
-        batch_losses = []
-        for i in range(0, n, batch_size):
-            idx = order[i:i + batch_size] if order is not None else slice(None)
-            xb, yb = X[idx], y[idx]  # (B, D), (B,)
-            E = loss_fn(model(xb), yb)
-            if regularizer is not None:
-                E = E + regularizer()
-            optimizer.zero_grad(set_to_none=True)
-            E.backward()
-            optimizer.step()
-            if scheduler is not None:
-                scheduler.step()
-            batch_losses.append(E.detach())
-        if epoch % eval_every and epoch != epochs:
-            continue
-        sizes = torch.tensor([min(batch_size, n - i) for i in range(0, n, batch_size)],
-                             dtype=batch_losses[0].dtype, device=batch_losses[0].device)
-        # the epoch's loss: the batches' E, weighted by batch size
-        stats = {"loss": float(torch.stack(batch_losses) @ sizes / n)}
+    for k in parts:
+        first, last = k * eval_every + 1, min((k + 1) * eval_every, epochs)
+        for _ in range(first, last + 1):
+            loss = _epoch(model, optimizer, loss_fn, data, batch_size, regularizer, scheduler,
+                          generator)
+        stats = {"epoch": last, "loss": loss, **_measure(model, loss_fn, data)}
         if run is not None:
-            run.check_loss(stats["loss"], epoch)
-        if eval_train:
-            stats["train_loss"], stats["train_acc"] = evaluate(model, loss_fn, X, y,
-                                                               eval_batch_size)
-        if X_val is not None:
-            stats["val_loss"], stats["val_acc"] = evaluate(model, loss_fn, X_val, y_val,
-                                                           eval_batch_size)
-        history.epochs.append(epoch)
-        history.stats.append(stats)
-        done = stop_when is not None and stop_when({"epoch": epoch, **stats})
-        if run is not None:
-            run.log_metrics(epoch, **(tags or {}), **stats)
-            bar.update(epoch - bar.n)
-            acc = stats.get("train_acc", stats.get("val_acc"))
-            bar.set_postfix(loss=f"{stats['loss']:.4g}", **({} if acc is None else
-                                                            {"acc": f"{acc:.4f}"}))
-            if checkpoint_every and (epoch % checkpoint_every == 0 or done):
-                run.checkpoint({"fit": {
-                    "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                    "generator": generator.get_state(), "epoch": epoch,
-                    "scheduler": None if scheduler is None else scheduler.state_dict(),
-                    "epochs": history.epochs, "stats": history.stats}, **(extra_state or {})})
+            run.check_loss(loss, last)
+            run.log_metrics(last, **({} if label == "fit" else {"label": label}),
+                            **{k: v for k, v in stats.items() if k != "epoch"})
+            if parts.bar is not None:
+                acc = stats.get("train_acc", stats.get("val_acc"))
+                parts.bar.set_postfix(loss=f"{loss:.4g}", **({} if acc is None else
+                                                              {"acc": f"{acc:.4f}"}))
+        done = k == periods - 1 or (stop_when is not None and stop_when(stats))
+        parts.done(stats, checkpoint=done or (k + 1) % checkpoint_every == 0)
         if done:
-            history.stopped_early = True
             break
-    if bar is not None:
-        bar.close()
-    return history
+    stats = parts.results
+    return History([s["epoch"] for s in stats],
+                   [{k: v for k, v in s.items() if k != "epoch"} for s in stats],
+                   stopped_early=bool(stats) and stats[-1]["epoch"] < epochs)
+
+
+def _epoch(model, optimizer, loss_fn, data: Data, batch_size: int, regularizer, scheduler,
+           generator) -> float:
+    """One pass through the training data in shuffled mini-batches; -> the epoch's loss."""
+    X, y, n = data.X, data.y, data.X.shape[0]
+    order = torch.randperm(n, generator=generator).to(X.device) if batch_size < n else None
+    batch_losses = []
+    for i in range(0, n, batch_size):
+        idx = order[i:i + batch_size] if order is not None else slice(None)
+        xb, yb = X[idx], y[idx]  # (B, D), (B,)
+        E = loss_fn(model(xb), yb)
+        if regularizer is not None:
+            E = E + regularizer()
+        optimizer.zero_grad(set_to_none=True)
+        E.backward()
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        batch_losses.append(E.detach())
+    sizes = torch.tensor([min(batch_size, n - i) for i in range(0, n, batch_size)],
+                         dtype=batch_losses[0].dtype, device=batch_losses[0].device)
+    return float(torch.stack(batch_losses) @ sizes / n)  # the batches' E, weighted by size
+
+
+def _measure(model, loss_fn, data: Data) -> dict[str, float]:
+    stats = {}
+    if data.eval_train:
+        stats["train_loss"], stats["train_acc"] = evaluate(model, loss_fn, data.X, data.y,
+                                                           data.eval_batch_size)
+    if data.X_val is not None:
+        stats["val_loss"], stats["val_acc"] = evaluate(model, loss_fn, data.X_val, data.y_val,
+                                                       data.eval_batch_size)
+    model.train()
+    return stats
+
+
+class _Parts:
+    """fit's loop without a run: the same iteration, nothing saved."""
+
+    bar = None
+
+    def __init__(self, n: int):
+        self.n, self.results = n, []
+
+    def __iter__(self):
+        return iter(range(self.n))
+
+    def done(self, result: dict, checkpoint: bool = False) -> None:
+        self.results.append(result)

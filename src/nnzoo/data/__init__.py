@@ -15,7 +15,8 @@ _EXPORTS = {
     "Dataset": "datasets", "ImageSet": "imageset", "cache_dir": "cache",
     "read_idx": "idx", "parse_idx": "idx", "load_idx_dir": "idx", "load_cifar10": "cifar",
     "restricted_load": "safe_pickle", "restricted_loads": "safe_pickle",
-    "twin_spirals": "synthetic",
+    "twin_spirals": "synthetic", "separable_points": "synthetic", "TRUTH_INPUTS": "synthetic",
+    "GATE_TARGETS": "synthetic",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -20,3 +20,23 @@ def twin_spirals(n: int = 97, turns: float = 3.0, radius: float = 6.5):
     X = np.vstack([first, -first]).astype(np.float32)
     y = np.concatenate([np.ones(n), np.zeros(n)]).astype(np.int64)
     return X, y
+
+
+# The four input patterns of a two-input gate, and the targets of the gates the course uses.
+TRUTH_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+GATE_TARGETS = {"and": np.array([0, 0, 0, 1]), "or": np.array([0, 1, 1, 1]),
+                "nor": np.array([1, 0, 0, 0]), "xor": np.array([0, 1, 1, 0])}
+
+
+def separable_points(n: int, margin: float, rng: np.random.Generator):
+    """n points in [-1, 1]^2 labelled by a random line, none within `margin` of it.
+    Returns X (n, 2), y (n,) of 0/1 and the line (w, b) with unit normal w."""
+    angle = rng.uniform(0, 2 * np.pi)
+    w = np.array([np.cos(angle), np.sin(angle)])  # unit normal of the line
+    b = rng.uniform(-0.3, 0.3)
+    X = np.empty((0, 2))
+    while len(X) < n:
+        P = rng.uniform(-1, 1, size=(4 * n, 2))
+        X = np.vstack([X, P[np.abs(P @ w + b) >= margin]])  # distance to the line >= margin
+    X = X[:n]
+    return X, (X @ w + b > 0).astype(int), (w, b)

@@ -1,12 +1,9 @@
-"""Experiments, one file per family; importing this package registers them all.
+"""Experiments: one package per family, one module per experiment.
 
-FAMILIES lists the family modules in the course's order, which is the order of
-`nnzoo list`, the tour, the report and the README's catalogue.
+    experiments/<family>/__init__.py     family(name, title, position=..., order=(...))
+    experiments/<family>/<experiment>.py  its config, @experiment registration, run
+                                          function (the story) and figure
+
+Nothing here lists them: `nnzoo.registry.load_all()` discovers the packages and modules.
+Nothing outside this package imports from it (tests go through the registry).
 """
-
-import importlib
-
-FAMILIES = ("neuron", "backprop", "cnn", "rl")
-
-for _name in FAMILIES:
-    importlib.import_module(f"nnzoo.experiments.{_name}")

@@ -12,7 +12,7 @@ from typing import Literal
 from nnzoo.registry import PositiveFloat, PositiveInt, UnitFloat, experiment, family
 from nnzoo.runs import Result, Run
 
-family("backprop", "Multi-layer networks and backpropagation")
+family("backprop", "Multi-layer networks and backpropagation", position=2)
 
 
 # --------------------------------------------------------------------------- activations

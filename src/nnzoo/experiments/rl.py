@@ -23,7 +23,7 @@ from nnzoo.registry import (
 )
 from nnzoo.runs import Result, Run
 
-family("rl", "Reinforcement learning")
+family("rl", "Reinforcement learning", position=4)
 
 
 @contextmanager

@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnzoo.random import Stream, as_stream
+
 
 def step(s: np.ndarray) -> np.ndarray:
     # g(s) = 1 if s >= 0 else 0
@@ -67,7 +69,7 @@ class Perceptron:
     lr : the learning rate eta > 0.
     max_epochs : passes through the data before giving up.
     shuffle : present the patterns in a new random order each epoch (else in order).
-    seed : seed of the shuffling.
+    rng : the random stream of the shuffling (a nnzoo.random.Stream, an int seed, or None).
 
     Learned attributes
     ------------------
@@ -79,12 +81,12 @@ class Perceptron:
     """
 
     def __init__(self, lr: float = 1.0, max_epochs: int = 100, shuffle: bool = False,
-                 seed: int | None = None):
+                 rng: Stream | int | None = None):
         if lr <= 0:
             raise ValueError(f"expected lr > 0, got {lr}")
         if max_epochs < 1:
             raise ValueError(f"expected max_epochs >= 1, got {max_epochs}")
-        self.lr, self.max_epochs, self.shuffle, self.seed = lr, max_epochs, shuffle, seed
+        self.lr, self.max_epochs, self.shuffle, self.rng = lr, max_epochs, shuffle, rng
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> Perceptron:
         X = np.asarray(X, dtype=float)  # (B, D)
@@ -94,7 +96,7 @@ class Perceptron:
                              f"got {X.shape} and {t.shape}")
         if not np.isin(t, (0, 1)).all():
             raise ValueError("expected targets y in {0, 1}")
-        rng = np.random.default_rng(self.seed)
+        rng = as_stream(self.rng).numpy
         eta = self.lr
         self.w_, self.b_ = np.zeros(X.shape[1]), 0.0
         self.errors_, self.history_, self.path_, self.cycle_ = [], [], [], None
@@ -128,10 +130,6 @@ class Perceptron:
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         return ThresholdUnit(self.w_, self.b_)(X)
-
-    def as_unit(self) -> ThresholdUnit:
-        """The learned neuron as a ThresholdUnit."""
-        return ThresholdUnit(self.w_, self.b_)
 
 
 class TwoLayerThresholdNet:

@@ -1,0 +1,120 @@
+"""The house's rules, checked from the source: one experiment per file, seeds only from the
+run, nothing imports experiments, one default per hyper-parameter, files under 400 lines."""
+
+import ast
+import dataclasses
+import importlib
+import inspect
+import pathlib
+import re
+
+import pytest
+
+from nnzoo import registry
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "nnzoo"
+EXPERIMENTS = SRC / "experiments"
+
+
+def python_files(*folders):
+    return sorted(p for folder in folders for p in folder.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", python_files(SRC), ids=lambda p: str(p.relative_to(SRC)))
+def test_no_source_file_is_over_400_lines(path):
+    n = len(path.read_text().splitlines())
+    assert n <= 400, f"{path.name} has {n} lines: split it by what its parts do"
+
+
+def imported_modules(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+
+
+def test_nothing_outside_the_experiments_imports_from_them():
+    outside = [p for p in python_files(SRC, ROOT / "tests", ROOT / "benchmarks")
+               if EXPERIMENTS not in p.parents and p.name != "registry.py"]
+    offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in outside
+                 for m in imported_modules(p) if m.startswith("nnzoo.experiments")]
+    assert not offenders, "move the helper into the library: " + "; ".join(offenders)
+
+
+SEEDING = re.compile(r"manual_seed\(|np\.random\.seed\(|random\.seed\(|default_rng\(|"
+                     r"seed_everything\(|fork_rng\(")
+
+
+def test_experiments_take_their_randomness_from_the_run():
+    offenders = [f"{p.relative_to(ROOT)}:{i}" for p in python_files(EXPERIMENTS)
+                 for i, line in enumerate(p.read_text().splitlines(), 1) if SEEDING.search(line)]
+    assert not offenders, "ask the run for a stream (run.rng(name)): " + ", ".join(offenders)
+
+
+def test_the_library_never_seeds_the_global_generators():
+    # only the run seeds them, once; nnzoo.random builds streams of its own
+    allowed = {SRC / "runs.py", SRC / "random.py"}
+    pattern = re.compile(r"torch\.manual_seed\(|np\.random\.seed\(|random\.seed\(|"
+                         r"torch\.cuda\.manual_seed")
+    offenders = [f"{p.relative_to(ROOT)}:{i}" for p in python_files(SRC) if p not in allowed
+                 and EXPERIMENTS not in p.parents
+                 for i, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
+    assert not offenders, "take a stream as `rng` instead: " + ", ".join(offenders)
+
+
+def test_one_experiment_per_module_and_families_are_packages():
+    experiments = registry.load_all()
+    modules = {}
+    for exp in experiments.values():
+        modules.setdefault(exp.fn.__module__, []).append(exp.name)
+    assert all(len(names) == 1 for names in modules.values()), modules
+    for module, (name,) in modules.items():
+        parts = module.split(".")
+        assert parts[:2] == ["nnzoo", "experiments"] and len(parts) == 4, \
+            f"{name} lives in {module}, not in experiments/<family>/<experiment>.py"
+        assert parts[2] == experiments[name].family
+    for path in EXPERIMENTS.iterdir():
+        if path.suffix == ".py" and path.name != "__init__.py":
+            pytest.fail(f"{path.name}: experiments live in family packages")
+
+
+def test_every_family_orders_only_its_own_experiments():
+    experiments = registry.load_all()
+    for fam in registry.FAMILIES.values():
+        mine = [e.name for e in experiments.values() if e.family == fam.name]
+        assert mine, f"family {fam.name} has no experiments"
+        unknown = set(fam.order) - set(mine)
+        assert not unknown, f"{fam.name}'s order names {unknown}, which it does not have"
+        assert fam.title and fam.about
+    positions = [f.position for f in registry.FAMILIES.values()]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions)
+
+
+def built_classes(module):
+    """The classes that a module builds through registry.build(cls, cfg, ...)."""
+    tree = ast.parse(inspect.getsource(module))
+    where = {a.asname or a.name: node.module for node in ast.walk(tree)
+             if isinstance(node, ast.ImportFrom) and node.module for a in node.names}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "build"
+                and node.args and isinstance(node.args[0], ast.Name)):
+            name = node.args[0].id
+            yield getattr(importlib.import_module(where[name]), name)
+
+
+CASES = [(exp.name, cls) for exp in registry.load_all().values()
+         for cls in built_classes(importlib.import_module(exp.fn.__module__))]
+
+
+@pytest.mark.parametrize("name, cls", CASES, ids=[f"{n}-{c.__name__}" for n, c in CASES])
+def test_a_config_field_and_the_parameter_it_sets_share_one_default(name, cls):
+    config = registry.get(name).config
+    differ = getattr(config, "not_the_default", {})  # field -> why this experiment differs
+    params = inspect.signature(cls).parameters
+    for f in dataclasses.fields(config):
+        if f.name in params and f.name not in differ:
+            assert f.default == params[f.name].default, \
+                f"{name}: --{f.name} defaults to {f.default!r}, {cls.__name__}'s " \
+                f"{f.name} to {params[f.name].default!r}: keep one default"
