@@ -37,7 +37,7 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from nnzoo import __version__
 from nnzoo.errors import Diverged, UserError
+from nnzoo.parts import Parts, state_of
 from nnzoo.registry import Experiment, RunOptions, get
 
 if TYPE_CHECKING:  # nnzoo.random imports numpy: not on `nnzoo list`'s path
@@ -155,8 +156,7 @@ class Run:
     checkpoints."""
 
     def __init__(self, experiment: Experiment, cfg: Any, directory: Path,
-                 options: RunOptions = RunOptions(), *,
-                 echo: Callable[[str], None] | None = None):
+                 options: RunOptions, *, echo: Callable[[str], None] | None = None):
         self.experiment, self.cfg, self.dir = experiment, cfg, Path(directory)
         self.options = options
         self.seed, self.device_name, self.smoke = options.seed, options.device, options.smoke
@@ -300,7 +300,7 @@ class Run:
 
         payload = {
             "parts": {k: p.results for k, p in self._parts.items()},
-            "keep": {k: {name: _state_of(obj) for name, obj in p.keep.items()}
+            "keep": {k: {name: state_of(obj) for name, obj in p.keep.items()}
                      for k, p in self._parts.items()},
             "rng": rng_state(), "metrics_lines": self._metrics_lines,
             "elapsed": self.elapsed_before + (time.time() - self._started)}
@@ -368,74 +368,3 @@ class Run:
         }
         write_json(self.dir / "summary.json", summary)
         return summary
-
-
-# --------------------------------------------------------------------------- parts
-def _state_of(obj: Any) -> Any:
-    return obj.get_state() if hasattr(obj, "get_state") else obj.state_dict()
-
-
-def _load_state(obj: Any, state: Any) -> None:
-    if hasattr(obj, "set_state"):  # a torch.Generator
-        obj.set_state(state)
-    else:
-        obj.load_state_dict(state)
-
-
-class Parts:
-    """Parts of a run that are checkpointed as each is done and skipped when resumed.
-
-    Iterate it for the indices of the parts still to do; call `done(result)` at the end of
-    each (the result must be made of tensors, numbers, strings, lists and dicts). The
-    results of every finished part, restored ones included, are in `results`."""
-
-    def __init__(self, run: Run, n: int, label: str, desc: str | None, keep: dict[str, Any],
-                 until: Callable[[list], bool] | None):
-        outer = run._active[-1] if run._active else None
-        self.key = f"{outer.key}/{outer.current}/{label}" if outer else label
-        if self.key in run._parts:
-            raise ValueError(f"two loops of parts are labelled {self.key!r} in this run; give "
-                             "each its own label")
-        self.run, self.n, self.desc, self.keep, self.until = run, n, desc, keep, until
-        self.results: list = list(run._saved["parts"].get(self.key, []))
-        for name, state in run._saved["keep"].get(self.key, {}).items():
-            _load_state(keep[name], state)
-        self.current: int | None = None
-        self.bar = None
-        run._parts[self.key] = self
-
-    def __len__(self) -> int:
-        return len(self.results)
-
-    def __iter__(self) -> Iterator[int]:
-        run = self.run
-        self.bar = run.progress(total=self.n, initial=len(self.results), desc=self.desc) \
-            if self.desc else None
-        run._active.append(self)
-        try:
-            for i in range(len(self.results), self.n):
-                if self.until is not None and self.results and self.until(self.results):
-                    break
-                self.current = i
-                yield i
-                if len(self.results) != i + 1:
-                    raise RuntimeError(f"part {i} of {self.key!r} ended without done(result)")
-        finally:
-            run._active.pop()
-            if self.bar is not None:
-                self.bar.close()
-
-    def done(self, result: Any = None, checkpoint: bool = True) -> None:
-        """Part `current` is finished with `result`: keep it, forget the parts made inside
-        it, and (unless checkpoint=False) checkpoint the run."""
-        self.results.append(result)
-        inner = f"{self.key}/{self.current}/"
-        for key in [k for k in self.run._parts if k.startswith(inner)]:
-            del self.run._parts[key]
-        for saved in self.run._saved.values():
-            for key in [k for k in saved if k.startswith(inner)]:
-                del saved[key]
-        if self.bar is not None:
-            self.bar.update(1)
-        if checkpoint:
-            self.run.checkpoint()
