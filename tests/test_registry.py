@@ -1,3 +1,4 @@
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -79,3 +80,78 @@ def test_every_registered_experiment_is_complete():
         assert exp.family in registry.FAMILIES
         exp.make_config()
         exp.make_config(smoke=True)
+
+
+def test_one_validator_for_every_source_of_values(runs_dir):
+    import json
+
+    from nnzoo.runs import Run
+
+    exp = registry.get("perceptron")
+    with pytest.raises(UserError, match=r"expected --lr to be a number > 0, got -1.0"):
+        exp.make_config({"lr": -1})  # a Python caller
+    with pytest.raises(UserError, match=r"expected --max-epochs to be an integer >= 1"):
+        exp.make_config({"max_epochs": True})  # a bool is not an int
+    assert exp.make_config({"lr": 2}).lr == 2.0  # an int is a float
+    with pytest.raises(UserError, match=r"expected --task to be one of"):
+        exp.make_config({"task": "xr"})
+    run = Run.create(exp, exp.make_config(), runs_dir, seed=0, device="cpu")
+    saved = json.loads((run.dir / "config.json").read_text())
+    saved["config"]["margin"] = 0
+    (run.dir / "config.json").write_text(json.dumps(saved))
+    with pytest.raises(UserError, match=r"expected --margin to be a number > 0, got 0"):
+        Run.reopen(run.dir)  # a resumed run's config.json
+
+
+def test_common_options_are_checked_before_any_folder_exists(runs_dir):
+    from nnzoo.runs import Run
+
+    exp = registry.get("perceptron")
+    with pytest.raises(UserError, match=r"expected --seed to be an integer >= 0, got -1; see "
+                                        r"`nnzoo --help`"):
+        Run.create(exp, exp.make_config(), runs_dir, seed=-1)
+    with pytest.raises(UserError, match=r"a run has no option --sead \(did you mean --seed"):
+        registry.RunOptions.make(sead=1)
+    assert not runs_dir.exists()
+    assert registry.RunOptions.make() == registry.RunOptions()
+
+
+def test_smoke_settings_are_checked_like_any_value():
+    exp = registry.get("perceptron")
+    bad = dataclasses.replace(exp, smoke={"max_epochs": 0})
+    with pytest.raises(UserError, match=r"expected --max-epochs to be an integer >= 1, got 0"):
+        bad.make_config(smoke=True)
+
+
+def test_cross_field_checks_run_when_the_config_is_made():
+    @dataclass
+    class Depth:
+        blocks: PositiveInt = 5
+        """Blocks."""
+        reference: PositiveInt = 2
+        """Reference."""
+
+        def __post_init__(self):
+            if self.blocks <= self.reference:
+                raise UserError("expected --blocks > --reference")
+
+    exp = registry.Experiment("toy", "neuron", "supervised", "c", "e", Depth, lambda c, r: None)
+    assert exp.make_config().blocks == 5
+    with pytest.raises(UserError, match="expected --blocks > --reference"):
+        exp.make_config({"blocks": 1})
+
+
+def test_build_passes_the_fields_named_like_parameters():
+    class Model:
+        def __init__(self, lr=0.5, epochs=10, extra=None):
+            self.lr, self.epochs, self.extra = lr, epochs, extra
+
+    m = registry.build(Model, ToyConfig(lr=0.25), extra="x")
+    assert (m.lr, m.epochs, m.extra) == (0.25, 10, "x")
+
+
+def test_experiments_come_in_the_course_order():
+    names = list(registry.load_all())
+    assert names[:3] == ["logic-gates", "perceptron", "xor-backprop"]
+    families = [e.family for e in registry.load_all().values()]
+    assert families == sorted(families, key=lambda f: registry.FAMILIES[f].position)

@@ -39,7 +39,7 @@ class Parts:
     def __init__(self, run: Run, n: int, label: str, desc: str | None, keep: dict[str, Any],
                  until: Callable[[list], bool] | None):
         outer = run._active[-1] if run._active else None
-        self.key = f"{outer.key}/{outer.current}/{label}" if outer else label
+        self.key = f"{outer.key}/{outer.current}/{label}" if outer is not None else label
         if self.key in run._parts:
             raise ValueError(f"two loops of parts are labelled {self.key!r} in this run; give "
                              "each its own label")
@@ -50,9 +50,6 @@ class Parts:
         self.current: int | None = None
         self.bar = None
         run._parts[self.key] = self
-
-    def __len__(self) -> int:
-        return len(self.results)
 
     def __iter__(self) -> Iterator[int]:
         run = self.run

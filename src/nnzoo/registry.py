@@ -100,7 +100,7 @@ class Option:
         base = {int: "integer", float: "number", str: "text"}[self.type]
         return f"{base} {self.range.describe()}" if self.range else base
 
-    def parse(self, text: str, experiment: str) -> Any:
+    def parse(self, text: str, experiment: str | None) -> Any:
         """The value of the command-line `text` for this option, checked; or a UserError that
         says how to fix it."""
         if self.choices or self.type is str:
@@ -114,10 +114,12 @@ class Option:
             ) from None
         return self.check(value, experiment)
 
-    def check(self, value: Any, experiment: str) -> Any:
+    def check(self, value: Any, experiment: str | None) -> Any:
         """`value` if it is one this option takes (an int is taken as a float), else a
-        UserError: the one validator of every option, wherever its value comes from."""
-        fix = f"see `nnzoo show {experiment}` for the options"
+        UserError: the one validator of every option, wherever its value comes from.
+        `experiment` is the experiment whose option it is (None: a common option)."""
+        fix = f"see `nnzoo show {experiment}` for the options" if experiment else \
+            "see `nnzoo --help` for the common options"
         if self.choices:
             if value in self.choices:
                 return value
@@ -190,7 +192,8 @@ def options_of(config: type) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def check_values(config: type, values: dict[str, Any], experiment: str) -> dict[str, Any]:
+def check_values(config: type, values: dict[str, Any], experiment: str | None
+                 ) -> dict[str, Any]:
     """`values` checked against the options of `config`: known names, types, ranges."""
     options = {o.name: o for o in options_of(config)}
     checked = {}
@@ -198,8 +201,9 @@ def check_values(config: type, values: dict[str, Any], experiment: str) -> dict[
         if key not in options:
             flag = "--" + key.replace("_", "-")
             flags = [o.flag for o in options.values()]
-            raise UserError(f"{experiment} has no option {flag}{nearest(flag, flags)}; "
-                            f"see `nnzoo show {experiment}`")
+            where = f"see `nnzoo show {experiment}`" if experiment else "see `nnzoo --help`"
+            raise UserError(f"{experiment or 'a run'} has no option {flag}"
+                            f"{nearest(flag, flags)}; {where}")
         checked[key] = options[key].check(value, experiment)
     return checked
 
@@ -224,7 +228,7 @@ class RunOptions:
     def make(cls, **values: Any) -> RunOptions:
         """RunOptions from keyword values, each checked as a command-line value would be."""
         values = {k: str(v) if k == "out" and v is not None else v for k, v in values.items()}
-        return cls(**check_values(cls, values, "run"))
+        return cls(**check_values(cls, values, None))
 
 
 # --------------------------------------------------------------------------- building

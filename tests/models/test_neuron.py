@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnzoo.experiments.neuron import separable_points
+from nnzoo.data.synthetic import separable_points
 from nnzoo.models.neuron import AND, NOR, NOT, OR, XOR, Perceptron, ThresholdUnit
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])

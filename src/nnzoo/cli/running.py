@@ -1,0 +1,160 @@
+"""`nnzoo run`, `nnzoo tour` and `nnzoo report`: the commands that train."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nnzoo import registry
+from nnzoo.cli.args import COMMON, HELP, Flag, experiment_flags, parse_tokens, usage, wrap
+from nnzoo.cli.catalogue import show_text
+from nnzoo.errors import Diverged, NnzooError, UserError
+
+
+def cmd_run(args: list[str]) -> int:
+    name = args[0] if args and not args[0].startswith("-") else None  # NAME comes first
+    resume_flags = {**HELP, **COMMON, "--resume": Flag("resume")}
+    if name is None:
+        _, opts = parse_tokens(args, resume_flags, "run", 0)
+        if opts.get("help") or not opts.get("resume"):
+            if not opts.get("help"):
+                raise UserError("`nnzoo run` needs an experiment name (e.g. `nnzoo run perceptron`)"
+                                " or --resume RUN_DIR; `nnzoo list` shows the experiments")
+            print(usage())
+            return 0
+        return _resume(opts)
+    exp = registry.get(name)
+    flags = {**HELP, **COMMON, "--resume": Flag("resume"), **experiment_flags(exp)}
+    _, opts = parse_tokens(args, flags, f"run {name}", 1)
+    if opts.get("help"):
+        print(show_text(exp))
+        return 0
+    if opts.get("resume"):
+        return _resume(opts, name)
+    common = registry.RunOptions.make(**{k: opts.pop(k) for k in list(opts)
+                                         if f"--{k}" in COMMON})
+    cfg = exp.make_config(opts, smoke=common.smoke)  # every check before the folder exists
+    from nnzoo.runs import Run
+
+    run = Run.create(exp, cfg, echo=_echo(common.quiet), **vars(common))
+    return _execute(run)
+
+
+def _resume(opts: dict[str, Any], name: str | None = None) -> int:
+    from nnzoo.runs import Run
+
+    extra = [f"--{k}" for k in opts if k not in ("resume", "quiet", "device")]
+    if extra:
+        raise UserError(f"--resume continues a run with its saved options; drop "
+                        f"{', '.join(extra)}, or start a new run without --resume")
+    run = Run.reopen(opts["resume"], quiet=opts.get("quiet", False),
+                     device=opts.get("device"), echo=_echo(opts.get("quiet", False)))
+    if name is not None and run.experiment.name != name:
+        raise UserError(f"{opts['resume']} is a run of {run.experiment.name}, not {name}; "
+                        f"use `nnzoo run --resume {opts['resume']}`")
+    return _execute(run)
+
+
+def _echo(quiet: bool) -> Callable[[str], None]:
+    return (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
+
+
+def _execute(run) -> int:
+    exp = run.experiment
+    print(f"{'resuming' if run.reopened else 'running'} {exp.name} -> {run.dir}", flush=True)
+    try:
+        summary = run.execute()
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; continue with: nnzoo run --resume {run.dir}", file=sys.stderr)
+        return 130
+    verdict = verdict_text(summary, run.dir)
+    print(verdict)
+    run.log(verdict, echo=False)
+    return 0 if summary["passed"] or run.smoke else 1
+
+
+def verdict_text(summary: dict[str, Any], run_dir) -> str:
+    smoke = " (smoke: a quick check, the claim is for the default settings)" \
+        if summary["smoke"] else ""
+    figures = ", ".join(summary["figures"]) or "none"
+    return "\n".join([
+        f"{summary['status']}  {summary['experiment']}: {summary['headline']}{smoke}",
+        wrap(f"expected: {summary['expects']}", 6),
+        f"      run folder: {run_dir} (figures: {figures})",
+        f"      wall time {summary['wall_time_s']:.1f} s on {summary['device']}"])
+
+
+# --------------------------------------------------------------------------- tour and report
+def cmd_tour(args: list[str]) -> int:
+    flags = {**HELP, **COMMON, "--only": Flag("only")}
+    _, opts = parse_tokens(args, flags, "tour", 0)
+    if opts.get("help"):
+        print("usage: nnzoo tour [--only FAMILY] [--smoke] [--seed N] [--device D] [--out DIR] "
+              "[--quiet]\n  runs every experiment at its default settings (or --smoke), "
+              "prints a table and writes OUT/index.html")
+        return 0
+    from nnzoo.report import write_report
+    from nnzoo.runs import Run
+
+    groups = registry.by_family(opts.pop("only", None))
+    exps = [e for es in groups.values() for e in es]
+    common = registry.RunOptions.make(**opts)
+    out, smoke = common.out, common.smoke
+    rows = []
+    for k, exp in enumerate(exps, 1):
+        if not smoke and not exp.tour:  # hours long: only `nnzoo run NAME` starts it
+            rows.append((exp.name, SKIPPED, f"hours long; run it with `nnzoo run {exp.name}`",
+                         0.0))
+            continue
+        if not common.quiet:
+            print(f"[{k}/{len(exps)}] {exp.name} ...", flush=True)
+        run = Run.create(exp, exp.make_config(smoke=smoke), **vars(common))
+        started = time.time()
+        try:
+            s = run.execute()
+            rows.append((exp.name, s["status"], s["headline"], s["wall_time_s"]))
+        except NnzooError as e:
+            status = "DIVERGED" if isinstance(e, Diverged) else "ERROR"
+            rows.append((exp.name, status, str(e), round(time.time() - started, 1)))
+    print(tour_table(rows, smoke))
+    Path(out).mkdir(parents=True, exist_ok=True)
+    index = write_report(out)
+    print(f"\nreport: {index}")
+    if smoke:  # as `nnzoo run --smoke`: success is having run, not the claim
+        return 0 if all(r[1] in ("PASS", "FAIL") for r in rows) else 1
+    return 0 if all(r[1] in ("PASS", SKIPPED) for r in rows) else 1
+
+
+SKIPPED = "SKIPPED"  # the tour's status of an experiment registered with tour=False
+
+
+def tour_table(rows: list[tuple[str, str, str, float]], smoke: bool = False) -> str:
+    w = max([len(r[0]) for r in rows] + [10])
+    lines = [f"\n{'experiment':<{w}}  {'result':<8}  {'seconds':>7}  key metric",
+             f"{'-' * w}  {'-' * 8}  {'-' * 7}  {'-' * 40}"]
+    for name, status, headline, secs in rows:
+        lines.append(f"{name:<{w}}  {status:<8}  {secs:>7.1f}  {headline}")
+    passed = sum(r[1] == "PASS" for r in rows)
+    if smoke:
+        ran = sum(r[1] in ("PASS", "FAIL") for r in rows)
+        lines.append(f"\n{ran}/{len(rows)} smoke runs completed ({passed} already meet their "
+                     f"claim; the claims are for the default settings)")
+    else:
+        skipped = sum(r[1] == SKIPPED for r in rows)
+        lines.append(f"\n{passed}/{len(rows) - skipped} experiments PASS"
+                     + (f" ({skipped} skipped: hours long, see the table)" if skipped else ""))
+    return "\n".join(lines)
+
+
+def cmd_report(args: list[str]) -> int:
+    dirs, opts = parse_tokens(args, HELP, "report", 1)
+    if opts.get("help"):
+        print("usage: nnzoo report [RUNS_DIR]   writes RUNS_DIR/index.html (default runs/)")
+        return 0
+    from nnzoo.report import write_report
+
+    print(f"report: {write_report(dirs[0] if dirs else 'runs')}")
+    return 0
