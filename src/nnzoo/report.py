@@ -21,6 +21,7 @@ CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#222;padding:0 1rem}
 h1{margin-bottom:.2rem} h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
 .meta{color:#666;font-size:.9rem}
+.about{color:#333;max-width:60rem}
 .card{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0;background:#fcfcfc}
 .card h3{margin:0 0 .4rem 0;font-family:monospace;font-size:1.15rem}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:4px;color:#fff;font-weight:bold;
@@ -98,8 +99,12 @@ def write_report(runs_dir: str | Path = "runs") -> Path:
     statuses = [json.loads((d / "summary.json").read_text())["status"] for d in latest.values()]
     sections = []
     for fam, dirs in by_family.items():
-        title = registry.FAMILIES[fam].title if fam in registry.FAMILIES else "Other runs"
-        sections.append(f"<h2>{html.escape(title)}</h2>" + "".join(card(d, root) for d in dirs))
+        family = registry.FAMILIES.get(fam)
+        title = family.title if family else "Other runs"
+        about = f"<p class=\"about\">{html.escape(family.about)}</p>" if family and family.about \
+            else ""
+        sections.append(f"<h2>{html.escape(title)}</h2>{about}"
+                        + "".join(card(d, root) for d in dirs))
     body = "".join(sections) or "<p>No finished runs yet: try <code>nnzoo tour</code>.</p>"
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>nnzoo runs</title>

@@ -21,7 +21,10 @@ def cmd_list(args: list[str]) -> int:
         print(catalogue_markdown(groups))
         return 0
     for fam, exps in groups.items():
-        print(f"{registry.FAMILIES[fam].title} (--only {fam})")
+        family = registry.FAMILIES[fam]
+        print(f"{family.title} (--only {fam})")
+        if family.about:
+            print(wrap(family.about, 2))
         for exp in exps:
             print(f"  {exp.name:<18} {exp.kind} learning; data: {exp.data}")
             print(wrap(exp.claim, 21))
