@@ -24,6 +24,12 @@ from nnzoo.nn.activations import ACTIVATIONS
 from nnzoo.nn.layers import BatchNorm, Dropout
 
 
+def identity(s: Tensor) -> Tensor:
+    # g(s) = s: a linear output (a named function, so that an MLP can be pickled for
+    # worker processes)
+    return s
+
+
 class MLP(nn.Module):
     """Fully connected layers of sizes `sizes`, transfer function `activation` between
     them and `output` on the last layer ("linear" for none); with `shortcut`, every layer
@@ -43,7 +49,7 @@ class MLP(nn.Module):
         self.layers = nn.ModuleList(nn.Linear(a, b, bias=bias)
                                     for a, b in zip(fan_in, sizes[1:]))
         self.g = ACTIVATIONS[activation]
-        self.g_out = (lambda s: s) if output == "linear" else ACTIVATIONS[output]
+        self.g_out = identity if output == "linear" else ACTIVATIONS[output]
         self.norms = nn.ModuleList(BatchNorm(h) if batch_norm else nn.Identity()
                                    for h in sizes[1:-1])
         self.drop = Dropout(dropout)
