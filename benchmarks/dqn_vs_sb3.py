@@ -36,7 +36,7 @@ def run_ours(seed: int, steps: int):
                 learning_starts=ZOO["learning_starts"], train_freq=ZOO["train_freq"],
                 gradient_steps=ZOO["gradient_steps"], target_update=ZOO["target_update_interval"],
                 epsilon=LinearSchedule(1.0, ZOO["exploration_final_eps"],
-                                       int(ZOO["exploration_fraction"] * steps)), seed=seed)
+                                       int(ZOO["exploration_fraction"] * steps)), rng=seed)
     env, evals, eval_time = make_env(ENV), [], 0.0
     start = time.perf_counter()
     while agent.t < steps:

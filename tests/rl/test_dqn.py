@@ -48,7 +48,7 @@ def test_double_q_never_exceeds_the_max():
 
 
 def test_update_minimises_the_squared_td_error():
-    agent = DQN(4, 2, hidden=(16,), lr=1e-2, seed=0)
+    agent = DQN(4, 2, hidden=(16,), lr=1e-2, rng=0)
     g = torch.Generator().manual_seed(1)
     batch = {"obs": torch.randn(32, 4, generator=g), "action": torch.randint(2, (32,),
                                                                              generator=g),
@@ -83,10 +83,20 @@ def test_backprop_by_hand_equals_autograd(loss, hidden):
 
 
 def test_acting_in_numpy_equals_the_networks_greedy_choice():
-    agent = DQN(4, 3, hidden=(32, 32), seed=0)
+    agent = DQN(4, 3, hidden=(32, 32), rng=0)
     obs = np.random.default_rng(0).normal(size=(200, 4))
-    actions = [agent.act(o) for o in obs]
+    actions = [agent.greedy_action(o) for o in obs]
     assert actions == agent.greedy(obs).tolist() and len(set(actions)) > 1
+    agent.epsilon = LinearSchedule(0.0, 0.0, 1)  # no exploration: act is the greedy action
+    assert [agent.act(o) for o in obs] == actions
+
+
+def test_act_explores_with_the_scheduled_epsilon():
+    agent = DQN(4, 3, hidden=(8,), epsilon=LinearSchedule(1.0, 0.0, 100), rng=0)
+    obs = np.zeros(4, dtype=np.float32)
+    assert len({agent.act(obs) for _ in range(100)}) == 3  # epsilon(0) = 1: uniform
+    agent.t = 100  # epsilon(100) = 0: always the greedy action
+    assert {agent.act(obs) for _ in range(20)} == {agent.greedy_action(obs)}
 
 
 def test_replay_buffer_is_a_ring_and_restores():
@@ -95,23 +105,26 @@ def test_replay_buffer_is_a_ring_and_restores():
         buf.add([i, -i], i % 2, float(i), [i + 1, 0], i == 4)
     assert len(buf) == 3 and buf.pos == 2
     assert sorted(buf.reward.tolist()) == [2.0, 3.0, 4.0]
-    batch = buf.sample(torch.tensor([[0, 1], [2, 0]]))
+    batch = buf.gather(torch.tensor([[0, 1], [2, 0]]))
     assert batch["obs"].shape == (2, 2, 2) and batch["terminated"][0, 1] == 1.0  # slot 1: i = 4
-    copy = ReplayBuffer(3, 2)
+    copy = ReplayBuffer(3, 2, rng=1)
     copy.load_state_dict(buf.state_dict())
     assert torch.equal(copy.obs, buf.obs) and copy.pos == buf.pos and len(copy) == 3
+    # the sampling stream is restored too: both draw the same minibatches next
+    assert torch.equal(copy.sample((4, 5))["reward"], buf.sample((4, 5))["reward"])
+    assert set(buf.sample((100,))["reward"].tolist()) == {2.0, 3.0, 4.0}
 
 
 def test_evaluate_discounts_cartpoles_unit_rewards():
     returns, discounted, first = evaluate(lambda obs: np.zeros(len(obs), dtype=np.int64),
-                                          "CartPole-v1", episodes=4, seed=3, gamma=0.9)
+                                          "CartPole-v1", episodes=4, rng=3, gamma=0.9)
     assert first.shape == (4, 4) and (returns > 5).all() and (returns < 30).all()
     np.testing.assert_allclose(discounted, (1 - 0.9**returns) / (1 - 0.9), rtol=1e-6)
 
 
 def small_agent(seed=0):
     return DQN(4, 2, hidden=(32,), learning_starts=100, train_freq=50, gradient_steps=4,
-               epsilon=LinearSchedule(1.0, 0.05, 500), seed=seed)
+               epsilon=LinearSchedule(1.0, 0.05, 500), rng=seed)
 
 
 def test_a_resumed_dqn_equals_an_uninterrupted_one():

@@ -5,7 +5,6 @@ import pytest
 import torch
 
 from nnzoo.rl.exploration import (
-    ExponentialSchedule,
     LinearSchedule,
     epsilon_greedy,
     softmax_action,
@@ -54,5 +53,3 @@ def test_schedules():
     lin = LinearSchedule(1.0, 0.04, 8000)
     assert lin(0) == 1.0 and lin(4000) == pytest.approx(0.52) and lin(8000) == pytest.approx(0.04)
     assert lin(10**6) == pytest.approx(0.04)
-    exp = ExponentialSchedule(1.0, 0.1, 0.5)
-    assert exp(1) == pytest.approx(0.5) and exp(2) == pytest.approx(0.25) and exp(100) == 0.1

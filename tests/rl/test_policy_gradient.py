@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from nnzoo.rl.policy_gradient import A2C, REINFORCE, vector_env
+from nnzoo.rl.a2c import A2C
+from nnzoo.rl.policy_gradient import REINFORCE, vector_env
 
 
 class Bandit(gym.Env):
@@ -27,7 +28,7 @@ def bandit_envs(n):
 
 
 def test_reinforce_solves_a_two_armed_bandit():
-    agent = REINFORCE(1, 2, hidden=8, lr=0.05, batch_episodes=16, returns="total", seed=0)
+    agent = REINFORCE(1, 2, hidden=8, lr=0.05, batch_episodes=16, returns="total", rng=0)
     agent.learn(bandit_envs(16), 16 * 40)
     pi = torch.softmax(agent.policy(torch.ones(1, 1)), dim=1)[0, 1].item()
     assert pi > 0.95
@@ -36,7 +37,7 @@ def test_reinforce_solves_a_two_armed_bandit():
 
 def test_reinforce_without_baseline_learns_the_bandit_too():
     agent = REINFORCE(1, 2, hidden=8, lr=0.05, batch_episodes=16, baseline=False,
-                      returns="to-go", seed=1)
+                      returns="to-go", rng=1)
     agent.learn(bandit_envs(16), 16 * 40)
     assert torch.softmax(agent.policy(torch.ones(1, 1)), dim=1)[0, 1].item() > 0.9
 
@@ -53,7 +54,7 @@ def test_reinforce_with_pongs_settings_learns_the_bandit():
     net = torch.nn.Sequential(torch.nn.Linear(1, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1),
                               UpLogit())
     agent = REINFORCE(1, 2, lr=0.03, batch_episodes=16, policy=net, optimizer="rmsprop",
-                      reset=True, seed=0)
+                      reset=True, rng=0)
     assert isinstance(agent.optimizer, torch.optim.RMSprop) and agent.policy is net
     agent.learn(gym.vector.SyncVectorEnv([Up for _ in range(16)]), 16 * 40)
     assert torch.softmax(agent.policy(torch.ones(1, 1)), dim=1)[0, 0].item() > 0.95
@@ -66,7 +67,7 @@ def test_reinforce_refuses_an_unknown_optimizer():
 
 def test_reinforce_gradient_is_the_course_update():
     # one trial, r_total = 2, no baseline: the loss gradient is -(r_total / std) grad log pi
-    agent = REINFORCE(1, 2, hidden=4, baseline=False, returns="total", seed=0)
+    agent = REINFORCE(1, 2, hidden=4, baseline=False, returns="total", rng=0)
     trial = {"obs": torch.ones(2, 1), "actions": torch.tensor([1, 0]),
              "rewards": torch.tensor([1.0, 1.0])}
     agent.policy.zero_grad()
@@ -82,7 +83,7 @@ def test_reinforce_gradient_is_the_course_update():
 
 
 def test_a2c_solves_a_two_armed_bandit():
-    agent = A2C(1, 2, hidden=8, lr=0.03, n_steps=4, seed=0)
+    agent = A2C(1, 2, hidden=8, lr=0.03, n_steps=4, rng=0)
     agent.learn(bandit_envs(8), 1200)
     assert torch.softmax(agent.policy(torch.ones(1, 1)), dim=1)[0, 1].item() > 0.95
     # V_u(s) learns the value of the state: 1 under the learned policy
@@ -91,7 +92,7 @@ def test_a2c_solves_a_two_armed_bandit():
 
 def test_a_resumed_a2c_equals_an_uninterrupted_one():
     def make():
-        return A2C(4, 2, hidden=16, seed=0), vector_env("CartPole-v1", 4)
+        return A2C(4, 2, hidden=16, rng=0), vector_env("CartPole-v1", 4)
 
     whole, envs = make()
     whole.learn(envs, 200)
@@ -100,11 +101,21 @@ def test_a_resumed_a2c_equals_an_uninterrupted_one():
     first, envs1 = make()
     first.learn(envs1, 200)
     f = io.BytesIO()
-    torch.save(first.checkpoint(envs1), f)
+    torch.save(first.state_dict(), f)  # the environments' state between rollouts included
     f.seek(0)
     resumed, envs2 = make()
-    resumed.restore(torch.load(f, weights_only=True), envs2)
+    resumed.load_state_dict(torch.load(f, weights_only=True))
     resumed.learn(envs2, 200)
     assert resumed.history == whole.history and resumed.t == whole.t
     for a, b in zip(resumed.parameters(), whole.parameters()):
         assert torch.equal(a, b)
+
+
+def test_act_samples_from_pi_and_greedy_takes_its_argmax():
+    agent = A2C(1, 2, hidden=8, rng=0)
+    with torch.no_grad():  # pi(1|s) = sigmoid(0.5) ~ 0.62 for every s
+        agent.policy.layers[-1].weight.zero_()
+        agent.policy.layers[-1].bias.copy_(torch.tensor([0.0, 0.5]))
+    obs = np.ones((4000, 1), dtype=np.float32)
+    assert abs(agent.act(obs).mean() - torch.sigmoid(torch.tensor(0.5)).item()) < 0.03
+    assert (agent.greedy(obs) == 1).all()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from nnzoo.rl.pong import ACTIONS, PongDifference, pong_policy, preprocess
+from nnzoo.rl.pong import ACTIONS, PongDifference, PongPolicy, preprocess
 
 BACKGROUND = (144, 72, 17)  # Pong's orange-brown playing field
 
@@ -74,11 +74,17 @@ def test_the_observation_is_the_difference_of_consecutive_pictures():
 
 
 def test_the_policy_outputs_p_up_as_a_sigmoid():
-    net = pong_policy(hidden=5)
+    net = PongPolicy(hidden=5, rng=0)
     x = torch.randn(3, 6400)
     logits = net(x)
     assert logits.shape == (3, 2)
-    z = net[2](net[1](net[0](x)))[:, 0]
+    (h,) = net.hidden(x)
+    assert h.shape == (3, 5) and (h >= 0).all()  # ReLU units
+    z = h @ net.mlp.layers[1].weight.T  # (3, 1)
     p = torch.softmax(logits, dim=1)
-    torch.testing.assert_close(p[:, 0], torch.sigmoid(z))
-    assert all(layer.bias is None for layer in (net[0], net[2]))
+    torch.testing.assert_close(p[:, 0], torch.sigmoid(z[:, 0]))
+    assert all(layer.bias is None for layer in net.mlp.layers)
+    assert net.input_weights().shape == (5, 6400)
+    # Xavier: Var[w] = 2 / (fan_in + fan_out), drawn from the stream
+    assert abs(net.input_weights().std().item() / (2 / 6405) ** 0.5 - 1) < 0.05
+    assert torch.equal(PongPolicy(5, rng=0).input_weights(), net.input_weights())

@@ -32,7 +32,7 @@ def test_td0_on_a_two_state_chain_converges_to_the_closed_form():
     # a Markov chain with rewards r(s) and transitions M; V = (I - gamma M)^{-1} r
     M, r, gamma = np.array([[0.3, 0.7], [0.6, 0.4]]), np.array([1.0, -2.0]), 0.5
     exact = np.linalg.solve(np.eye(2) - gamma * M, r)
-    rng, td, s = np.random.default_rng(0), TDZero(2, gamma=gamma, lr=0.002), 0
+    rng, td, s = np.random.default_rng(0), TDZero(2, gamma=gamma, lr=0.002, decay=0.0), 0
     for _ in range(100_000):
         s2 = int(rng.random() > M[s, 0])
         td.update(s, r[s], s2, False)
@@ -43,7 +43,7 @@ def test_td0_on_a_two_state_chain_converges_to_the_closed_form():
 def test_td0_fit_on_the_deterministic_grid_is_exact_with_eta_1():
     env = GridWorld(slip=0.0, random_start=True)
     V, _, pi = value_iteration(env.P, 12, 4, 0.9)
-    td = TDZero(12, gamma=0.9, lr=1.0).fit(env, pi, episodes=300)
+    td = TDZero(12, gamma=0.9, lr=1.0, decay=0.0, rng=0).fit(env, pi, episodes=300)
     free = [s for s in range(12) if s not in (3, 5, 7)]
     np.testing.assert_allclose(td.V_[free], V[free], atol=1e-12)
 
@@ -52,8 +52,9 @@ def test_q_learning_finds_the_optimal_path_on_cliff_walking():
     env = gym.make("CliffWalking-v1")
     P = env.unwrapped.P
     V, _, _ = value_iteration(P, 48, 4, 0.9)
-    ql = QLearning(48, 4, gamma=0.9, lr=None, schedule=LinearSchedule(1.0, 0.05, 150))
-    ql.fit(env, 300, seed=0)
+    ql = QLearning(48, 4, gamma=0.9, lr=None, schedule=LinearSchedule(1.0, 0.05, 150), rng=0)
+    ql.fit(env, 300)
+    assert (ql.greedy(np.arange(48)) == ql.policy_).all()
     assert policy_values(P, 48, 4, 0.9, ql.policy_)[36] == pytest.approx(V[36], abs=1e-9)
 
 
@@ -61,7 +62,7 @@ def test_softmax_exploration_learns_too():
     env = GridWorld(slip=0.0)
     V, _, _ = value_iteration(env.P, 12, 4, 0.9)
     ql = QLearning(12, 4, gamma=0.9, lr=None, explore="softmax",
-                   schedule=LinearSchedule(1.0, 0.05, 200)).fit(env, 400, seed=0)
+                   schedule=LinearSchedule(1.0, 0.05, 200), rng=0).fit(env, 400)
     assert policy_values(env.P, 12, 4, 0.9, ql.policy_)[8] == pytest.approx(V[8], abs=1e-9)
     with pytest.raises(ValueError):
         QLearning(2, 2, explore="greedy")

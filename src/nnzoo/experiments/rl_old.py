@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
+from nnzoo.random import stream
 from nnzoo.registry import (
     NonNegativeFloat,
     NonNegativeInt,
@@ -21,6 +22,7 @@ from nnzoo.registry import (
     experiment,
     family,
 )
+from nnzoo.rl.tasks import DQN_TASKS
 from nnzoo.runs import Result, Run
 
 family("rl", "Reinforcement learning", position=4)
@@ -75,12 +77,12 @@ def td_gridworld(cfg: TDGridworldConfig, run: Run) -> Result:
     n = env.observation_space.n
     V_star, _, pi = value_iteration(env.P, n, 4, cfg.gamma)
     free = ~env.terminal & ~env.wall
-    td = TDZero(n, gamma=cfg.gamma, lr=cfg.lr, decay=cfg.decay)
+    td = TDZero(n, gamma=cfg.gamma, lr=cfg.lr, decay=cfg.decay, rng=stream(run.seed, "agent"))
     chunk = max(cfg.episodes // 50, 1)
     done, curve = 0, []
     for _ in run.progress(range(0, cfg.episodes, chunk), desc="episodes"):
         k = min(chunk, cfg.episodes - done)
-        td.fit(env, pi, k, seed=run.seed if done == 0 else None)
+        td.fit(env, pi, k)
         done += k
         err = float(np.abs(td.V_ - V_star)[free].max())
         curve.append((done, err))
@@ -165,8 +167,8 @@ def q_learning(cfg: QLearningConfig, run: Run) -> Result:
     V_star, _, _ = value_iteration(P, S, A, cfg.gamma)
     ql = QLearning(S, A, gamma=cfg.gamma, lr=None if update == "deterministic" else cfg.lr,
                    decay=cfg.decay, explore=cfg.explore,
-                   schedule=LinearSchedule(1.0, 0.05, episodes // 2))
-    ql.fit(env, episodes, seed=run.seed)
+                   schedule=LinearSchedule(1.0, 0.05, episodes // 2), rng=stream(run.seed, "agent"))
+    ql.fit(env, episodes)
     for e in range(0, episodes, max(episodes // 100, 1)):
         run.log_metrics(e + 1, episode_return=ql.returns_[e])
     V_pi = policy_values(P, S, A, cfg.gamma, ql.policy_)
@@ -314,13 +316,6 @@ class DQNMountainCarConfig(DQNConfig):
     stop_when_solved: bool = True
 
 
-# experiment -> gymnasium id, the evaluation return that solves it, the budget of the claim
-# (steps), the largest reward of a step
-DQN_TASKS = {"dqn": ("CartPole-v1", 500.0, 50_000, 1.0),
-             "dqn-acrobot": ("Acrobot-v1", -100.0, 100_000, 0.0),
-             "dqn-mountaincar": ("MountainCar-v0", -110.0, 120_000, 0.0)}
-
-
 def make_dqn(cfg: DQNConfig, run: Run, double: bool, env):
     from nnzoo.rl.dqn import DQN
     from nnzoo.rl.exploration import LinearSchedule
@@ -332,7 +327,8 @@ def make_dqn(cfg: DQNConfig, run: Run, double: bool, env):
                gradient_steps=cfg.gradient_steps, target_update=cfg.target_update,
                epsilon=LinearSchedule(1.0, cfg.final_epsilon,
                                       int(cfg.exploration_fraction * cfg.steps)),
-               double=double, loss=cfg.loss, device=run.device, seed=run.seed)
+               double=double, loss=cfg.loss, device=run.device,
+               rng=stream(run.seed, "agent"))  # both variants start from the same weights
 
 
 def train_dqn(agent, env, cfg: DQNConfig, run: Run, name: str, saved: dict,
@@ -352,7 +348,7 @@ def train_dqn(agent, env, cfg: DQNConfig, run: Run, name: str, saved: dict,
         before = agent.t
         episodes = agent.learn(env, min(cfg.eval_every, cfg.steps - agent.t))
         returns, discounted, first = evaluate(agent.greedy, env_id, 10,
-                                              seed=10**6 + run.seed, gamma=cfg.gamma)
+                                              rng=stream(run.seed, "eval"), gamma=cfg.gamma)
         q_start = float(agent.q_values(first).max(axis=1).mean())
         evals.append({"step": agent.t, "return": float(returns.mean()),
                       "q_start": q_start, "g_start": float(discounted.mean()),
@@ -368,7 +364,8 @@ def train_dqn(agent, env, cfg: DQNConfig, run: Run, name: str, saved: dict,
 
 def run_dqn(cfg: DQNConfig, run: Run, task: str) -> Result:
     """Train DQN (or double DQN) on the task, and with `compare` the other one too."""
-    env_id, target, budget, r_max = DQN_TASKS[task]
+    t = DQN_TASKS[task]
+    env_id, target, budget, r_max = t.env_id, t.solved, t.budget, t.r_max
     saved = run.restore() or {}
     from nnzoo.rl.envs import make_env
 
@@ -498,8 +495,7 @@ def train_until_solved(agent, envs, steps: int, run: Run, saved: dict, key: str)
         recent = [h["return"] for h in agent.history[-100:]]
         run.log_metrics(agent.t, run_key=key, mean_return_100=sum(recent) / len(recent))
         bar.update(agent.t - before)
-        saved[key] = agent.checkpoint(envs) if hasattr(agent, "checkpoint") else \
-            agent.state_dict()
+        saved[key] = agent.state_dict()
         run.checkpoint(saved)
     bar.close()
     return solved_at(agent.history)
@@ -524,7 +520,7 @@ def _returns_figure(histories: dict[str, list[dict]], title: str):
 @dataclass
 class ReinforceConfig:
     seeds: PositiveInt = 5
-    """Independent runs (seeds seed*1000 + i)."""
+    """Independent runs (run i's agent draws from the run's stream ("agent", i))."""
     need: PositiveInt = 4
     """How many runs must solve CartPole-v1 for the claim."""
     steps: PositiveInt = 300_000
@@ -565,7 +561,7 @@ def reinforce(cfg: ReinforceConfig, run: Run) -> Result:
             start = time.time()
             agent = REINFORCE(4, 2, hidden=cfg.hidden, lr=cfg.lr, gamma=cfg.gamma,
                               batch_episodes=cfg.batch_episodes, baseline=cfg.baseline,
-                              returns=cfg.returns, seed=run.seed * 1000 + i)
+                              returns=cfg.returns, rng=stream(run.seed, "agent", i))
             if "agent" in saved:
                 agent.load_state_dict(saved.pop("agent"))
             at = train_until_solved(agent, vector_env("CartPole-v1", cfg.batch_episodes),
@@ -628,12 +624,13 @@ def pong_reinforce(cfg: PongReinforceConfig, run: Run) -> Result:
     import numpy as np
 
     from nnzoo.rl.policy_gradient import REINFORCE
-    from nnzoo.rl.pong import SIZE, pong_envs, pong_policy
+    from nnzoo.rl.pong import SIZE, PongPolicy, pong_envs
 
     with torch_threads(1 if run.device.type == "cpu" else 4):
         agent = REINFORCE(SIZE * SIZE, 2, gamma=cfg.gamma, lr=cfg.lr, batch_episodes=cfg.batch,
-                          policy=pong_policy(cfg.hidden), optimizer="rmsprop", reset=True,
-                          seed=run.seed, device=run.device)
+                          policy=PongPolicy(cfg.hidden, rng=stream(run.seed, "init")),
+                          optimizer="rmsprop", reset=True, device=run.device,
+                          rng=stream(run.seed, "agent"))
         saved = run.restore() or {}
         if saved:
             agent.load_state_dict(saved["agent"])
@@ -659,7 +656,7 @@ def pong_reinforce(cfg: PongReinforceConfig, run: Run) -> Result:
     last = float(np.mean(returns[-cfg.window:]))
     run.log(f"{len(returns)} episodes, {agent.t} steps: running mean of the return "
             f"{first:.1f} -> {last:.1f}")
-    W1 = agent.policy[0].weight.detach().cpu().numpy()
+    W1 = agent.policy.input_weights().detach().cpu().numpy()
     run.save_figure(_pong_curve(curve, cfg.window), "returns")
     run.save_figure(_pong_pictures(sample.numpy(), W1, SIZE), "pixels_and_weights")
     rise = last - first
@@ -722,16 +719,17 @@ class A2CConfig:
 def a2c(cfg: A2CConfig, run: Run) -> Result:
     import time
 
-    from nnzoo.rl.policy_gradient import A2C, vector_env
+    from nnzoo.rl.a2c import A2C
+    from nnzoo.rl.policy_gradient import vector_env
 
     saved = run.restore() or {}
     start = time.time()
     with torch_threads(1):
         agent = A2C(4, 2, hidden=cfg.hidden, lr=cfg.lr, gamma=cfg.gamma, n_steps=cfg.n_steps,
-                    entropy_coef=cfg.entropy, seed=run.seed)
+                    entropy_coef=cfg.entropy, rng=stream(run.seed, "agent"))
         envs = vector_env("CartPole-v1", cfg.envs)
         if "agent" in saved:
-            agent.restore(saved["agent"], envs)
+            agent.load_state_dict(saved["agent"])
         at = train_until_solved(agent, envs, cfg.steps, run, saved, "agent")
     seconds = run.elapsed_before + time.time() - start
     run.log(f"A2C: {'solved at step ' + str(at) if at else 'not solved'}; "
@@ -784,7 +782,7 @@ def a3c(cfg: A3CConfig, run: Run) -> Result:
     saved = run.restore() or {}
     start = time.time()
     agent = A3C(4, 2, workers=cfg.workers, envs_per_worker=cfg.envs_per_worker, lr=cfg.lr,
-                seed=run.seed, start_method=cfg.start_method, hidden=cfg.hidden,
+                rng=stream(run.seed, "agent"), start_method=cfg.start_method, hidden=cfg.hidden,
                 gamma=cfg.gamma, n_steps=cfg.n_steps, entropy_coef=cfg.entropy)
     if "agent" in saved:
         agent.load_state_dict(saved["agent"])
@@ -802,7 +800,7 @@ def a3c(cfg: A3CConfig, run: Run) -> Result:
             run.checkpoint({"agent": agent.state_dict()})
 
     if solved_at(agent.history) is None and agent.t < cfg.steps:
-        agent.learn(cfg.steps - agent.t, solved=SOLVED_MEAN, on_episode=watch)
+        agent.learn("CartPole-v1", cfg.steps - agent.t, solved=SOLVED_MEAN, on_episode=watch)
     bar.close()
     run.checkpoint({"agent": agent.state_dict()})
     at = solved_at(agent.history)

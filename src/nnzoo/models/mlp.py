@@ -24,24 +24,32 @@ from nnzoo.nn.activations import ACTIVATIONS
 from nnzoo.nn.layers import BatchNorm, Dropout
 
 
+def identity(s: Tensor) -> Tensor:
+    # g(s) = s: a linear output (a named function, so that an MLP can be pickled for
+    # worker processes)
+    return s
+
+
 class MLP(nn.Module):
     """Fully connected layers of sizes `sizes`, transfer function `activation` between
     them and `output` on the last layer ("linear" for none); with `shortcut`, every layer
     also reads the input and every earlier hidden layer. Hidden layers can add batch
-    normalization of s before g, h = g(BN(W x + b)), and dropout of h."""
+    normalization of s before g, h = g(BN(W x + b)), and dropout of h; `bias=False`
+    leaves out every b."""
 
     def __init__(self, sizes: list[int] | tuple[int, ...], activation: str = "tanh",
                  output: str = "sigmoid", shortcut: bool = False, dropout: float = 0.0,
-                 batch_norm: bool = False):
+                 batch_norm: bool = False, bias: bool = True):
         super().__init__()
         if len(sizes) < 2:
             raise ValueError(f"expected at least an input and an output size, got {sizes}")
         self.sizes, self.activation, self.output = tuple(sizes), activation, output
         self.shortcut = shortcut
         fan_in = [sum(sizes[: i + 1]) if shortcut else sizes[i] for i in range(len(sizes) - 1)]
-        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(fan_in, sizes[1:]))
+        self.layers = nn.ModuleList(nn.Linear(a, b, bias=bias)
+                                    for a, b in zip(fan_in, sizes[1:]))
         self.g = ACTIVATIONS[activation]
-        self.g_out = (lambda s: s) if output == "linear" else ACTIVATIONS[output]
+        self.g_out = identity if output == "linear" else ACTIVATIONS[output]
         self.norms = nn.ModuleList(BatchNorm(h) if batch_norm else nn.Identity()
                                    for h in sizes[1:-1])
         self.drop = Dropout(dropout)
@@ -61,6 +69,10 @@ class MLP(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         feats = [x, *self.hidden(x)]
         return self.g_out(self.layers[-1](self._inputs(feats)))  # z = g_out(W h + b)  (B, O)
+
+    def input_weights(self) -> Tensor:
+        """W_1, the first layer's weights from the input.  (H, D)"""
+        return self.layers[0].weight
 
     @torch.no_grad()
     def init_normal_(self, scale: float, generator: torch.Generator | None = None) -> MLP:

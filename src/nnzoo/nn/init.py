@@ -13,6 +13,7 @@ ReLU (G = 1/2), LeCun's 1/n for SELU (G = 1) and for a linear unit.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -32,3 +33,25 @@ def variance_preserving_(layer: nn.Linear, activation: str, scale: float = 1.0,
     if layer.bias is not None:
         layer.bias.zero_()
     return layer
+
+
+def build_uninitialised(make: Callable[[], nn.Module]) -> nn.Module:
+    """make() with storage for its parameters on the CPU but no initial values: built on
+    the meta device, so that nothing draws from torch's global generator. Draw the
+    weights after, from the caller's generator (e.g. `uniform_fan_in_`)."""
+    with torch.device("meta"):
+        module = make()
+    return module.to_empty(device="cpu")
+
+
+@torch.no_grad()
+def uniform_fan_in_(module: nn.Module, generator: torch.Generator | None = None) -> nn.Module:
+    """PyTorch's default for nn.Linear, drawn from `generator`: W and b of every linear
+    layer ~ U(-1/sqrt(n), 1/sqrt(n)), n the layer's fan-in."""
+    for layer in module.modules():
+        if isinstance(layer, nn.Linear):
+            bound = 1.0 / math.sqrt(layer.weight.shape[1])
+            for p in (layer.weight, layer.bias):
+                if p is not None:
+                    p.copy_(torch.rand(p.shape, generator=generator) * (2 * bound) - bound)
+    return module

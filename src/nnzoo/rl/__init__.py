@@ -4,13 +4,41 @@ REINFORCE, DQN with replay and double Q, A2C and A3C.
 The pieces live in their modules (`nnzoo.rl.tabular`, `nnzoo.rl.dqn`, ...); the agents
 are also reachable here (`nnzoo.rl.DQN`), imported only when first asked for, so that
 importing this package costs nothing.
+
+One meaning for the agents' verbs (DQN, REINFORCE, A2C, A3C):
+
+    act(obs)           the behaviour policy: the action the agent takes while it learns,
+                       exploring (epsilon-greedy for DQN, a ~ pi(.|s) for the policy
+                       gradients and A3C); one observation (D,) -> int for DQN, which
+                       learns in one environment, a batch (E, D) -> (E,) for the others
+    greedy(obs)        the best action, argmax_a Q(s, a) or argmax_a pi(a|s); a batch of
+                       observations in NumPy (B, D) -> (B,) actions in NumPy
+    learn(env, steps)  act and learn for `steps` more environment steps (to the end of the
+                       episode or rollout under way) -> list of the episodes finished, each
+                       a dict with at least "step" (the agent's step count when it ended)
+                       and "return"; also appended to `agent.history`. `env`: a gymnasium
+                       environment (DQN), a vector environment (REINFORCE, A2C), or the
+                       gymnasium id that A3C's worker processes make
+    update(batch)      one learning step on a batch of experience -> dict of statistics
+    state_dict(), load_state_dict(state)
+                       everything needed to go on exactly: networks, optimiser, replay,
+                       step count, history, the random streams' positions and (A2C) the
+                       state of the environments between two rollouts
+
+Tabular learners (TDZero, QLearning) are scikit-learn style, `fit(env, ...) -> self`,
+learned attributes ending in `_`; QLearning also has `act(s)` and `greedy(s)`.
+
+Randomness: every agent and learner takes `rng`, a `nnzoo.random.Stream` (or an int
+seed, or None for fresh entropy), and draws everything from it: initial weights,
+exploration, replay minibatches, the environments' seeds. Nothing here touches the
+global generators of torch, NumPy or Python.
 """
 
 from importlib import import_module
 
 _WHERE = {"GridWorld": "gridworld", "TDZero": "tabular", "QLearning": "tabular",
           "ReplayBuffer": "replay", "DQN": "dqn", "REINFORCE": "policy_gradient",
-          "A2C": "policy_gradient", "A3C": "a3c"}
+          "A2C": "a2c", "A3C": "a3c"}
 __all__ = sorted(_WHERE)
 
 

@@ -13,8 +13,8 @@ Works with the 'spawn' and 'fork' start methods. Ctrl-C: the workers ignore SIGI
 the main process tells them to stop, waits for them, and re-raises. Asynchronous
 updates interleave differently on every run, so no two runs, resumed or not, are equal
 number for number. A checkpoint holds the shared parameters, Adam's moments, the step
-count and the episodes so far; a resumed run's workers start new episodes with new
-random streams (`worker_seed`).
+count, the episodes so far and the agent's stream; a resumed run's workers start new
+episodes with new random streams (`worker_stream`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ import torch
 import torch.multiprocessing as mp
 from torch import nn
 
-from nnzoo.rl.policy_gradient import A2C, vector_env
+from nnzoo.random import Stream, as_stream
+from nnzoo.rl.a2c import A2C
+from nnzoo.rl.policy_gradient import vector_env
 
 
 def shared_adam_state(params: list[nn.Parameter]) -> list[dict[str, torch.Tensor]]:
@@ -48,19 +50,20 @@ def shared_adam(params: list[nn.Parameter], state: list[dict], lr: float):
     return opt
 
 
-def worker_seed(seed: int, rank: int, start: int) -> int:
-    """The seed of worker `rank` in a run of seed `seed` whose workers start at step
-    `start`: a resumed run's workers draw new random streams, not the first part's again."""
-    return int(np.random.SeedSequence([seed, rank, start]).generate_state(1)[0])
+def worker_stream(rng: Stream, rank: int, start: int) -> Stream:
+    """The stream of worker `rank` of the agent whose stream is `rng`, in a part of the
+    run that starts at step `start`: a resumed run's workers draw new random streams, not
+    the first part's again."""
+    return rng.child("worker", rank, start)
 
 
 def worker(rank: int, env_id: str, n_envs: int, agent_kw: dict, policy: nn.Module,
            value: nn.Module, adam_state: list[dict], counter, stop, episodes, steps: int,
-           seed: int) -> None:
+           rng: Stream) -> None:
     """One A3C worker: copy theta and u, roll out n steps, push the gradient, repeat."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     torch.set_num_threads(1)
-    local = A2C(**agent_kw, seed=seed)
+    local = A2C(**agent_kw, rng=rng)
     envs = vector_env(env_id, n_envs)
     shared = [*policy.parameters(), *value.parameters()]
     opt = shared_adam(shared, adam_state, agent_kw["lr"])
@@ -88,16 +91,19 @@ def worker(rank: int, env_id: str, n_envs: int, agent_kw: dict, policy: nn.Modul
 
 
 class A3C:
-    """The shared actor-critic and its workers: `learn(steps)` runs them until the task is
-    solved (mean return of the last 100 episodes >= `solved`) or `steps` are spent."""
+    """The shared actor-critic and its workers: `learn(env_id, steps)` runs them until the
+    task is solved (mean return of the last 100 episodes >= `solved`) or `steps` are
+    spent. `agent_kw` are A2C's hyper-parameters (hidden, gamma, n_steps, entropy_coef,
+    ...); the initial weights and acting come from `rng`, each worker's stream from its
+    child ("worker", rank, first step)."""
 
-    def __init__(self, obs_dim: int, n_actions: int, *, env_id: str = "CartPole-v1",
-                 workers: int = 2, envs_per_worker: int = 4, lr: float = 7e-4, seed: int = 0,
-                 start_method: str = "spawn", **agent_kw):
-        self.env_id, self.workers, self.lr, self.seed = env_id, workers, lr, seed
-        self.envs_per_worker = envs_per_worker
+    def __init__(self, obs_dim: int, n_actions: int, *, workers: int = 2,
+                 envs_per_worker: int = 4, lr: float = 7e-4, start_method: str = "spawn",
+                 rng: Stream | int | None = None, **agent_kw):
+        self.workers, self.lr, self.envs_per_worker = workers, lr, envs_per_worker
+        self.rng = as_stream(rng)
         self.agent_kw = {"obs_dim": obs_dim, "n_actions": n_actions, "lr": lr, **agent_kw}
-        self.shared = A2C(**self.agent_kw, seed=seed)
+        self.shared = A2C(**self.agent_kw, rng=self.rng)
         self.shared.policy.share_memory()
         self.shared.value.share_memory()
         self.adam_state = shared_adam_state(self.shared.parameters())
@@ -106,19 +112,28 @@ class A3C:
         self.history: list[dict] = []
 
     def act(self, obs: np.ndarray) -> np.ndarray:
+        """The behaviour policy: a ~ pi_theta(.|s) of the shared network.  (E, D) -> (E,)"""
+        return self.shared.act(obs)
+
+    def greedy(self, obs: np.ndarray) -> np.ndarray:
+        """argmax_a pi_theta(a|s) of the shared network.  (B, D) -> (B,)"""
         return self.shared.greedy(obs)
 
-    greedy = act
-
-    def learn(self, steps: int, solved: float = float("inf"),
+    def learn(self, env: str, steps: int, *, solved: float = float("inf"),
               on_episode: Callable[[dict], None] | None = None) -> list[dict]:
-        """Run the workers for up to `steps` more steps; returns the episodes finished."""
+        """Run the workers, each in its own `envs_per_worker` copies of the gymnasium
+        environment `env` (an id: each process makes its own), for up to `steps` more
+        steps; `on_episode(entry)` is called in this process for each finished episode.
+        Returns the episodes finished."""
+        if not isinstance(env, str):
+            raise TypeError(f"A3C's workers make their own environments: expected a "
+                            f"gymnasium id such as 'CartPole-v1', got {env!r}")
         counter, stop = self.ctx.Value("l", self.t), self.ctx.Event()
         episodes = self.ctx.Queue()
         procs = [self.ctx.Process(target=worker, daemon=True, args=(
-            rank, self.env_id, self.envs_per_worker, self.agent_kw, self.shared.policy,
+            rank, env, self.envs_per_worker, self.agent_kw, self.shared.policy,
             self.shared.value, self.adam_state, counter, stop, episodes, self.t + steps,
-            worker_seed(self.seed, rank, self.t)))
+            worker_stream(self.rng, rank, self.t)))
             for rank in range(self.workers)]
         for p in procs:
             p.start()
@@ -154,7 +169,7 @@ class A3C:
     def state_dict(self) -> dict:
         return {"policy": self.shared.policy.state_dict(), "value": self.shared.value.state_dict(),
                 "adam": [{k: v.clone() for k, v in st.items()} for st in self.adam_state],
-                "t": self.t, "history": self.history}
+                "rng": self.rng.state_dict(), "t": self.t, "history": self.history}
 
     def load_state_dict(self, state: dict) -> None:
         self.shared.policy.load_state_dict(state["policy"])
@@ -162,4 +177,5 @@ class A3C:
         for st, saved in zip(self.adam_state, state["adam"]):
             for k, v in st.items():
                 v.copy_(saved[k])
+        self.rng.load_state_dict(state["rng"])
         self.t, self.history = state["t"], list(state["history"])

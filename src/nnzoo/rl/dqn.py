@@ -26,29 +26,28 @@ import numpy as np
 import torch
 from torch import nn
 
+from nnzoo.models.mlp import MLP
+from nnzoo.nn.init import build_uninitialised, uniform_fan_in_
 from nnzoo.nn.optim import flatten_parameters
+from nnzoo.random import Stream, as_stream
 from nnzoo.rl.exploration import LinearSchedule
 from nnzoo.rl.replay import ReplayBuffer
+from nnzoo.rl.tasks import DQN_TASKS, EXPLORATION_FRACTION, FINAL_EPSILON
 
-ZOO_EPSILON = LinearSchedule(1.0, 0.04, 8000)  # rl-zoo's CartPole: 16% of 50k steps
+# rl-zoo's CartPole: epsilon 1 -> 0.04 over the first 16% of 50,000 steps
+ZOO_EPSILON = LinearSchedule(1.0, FINAL_EPSILON,
+                             int(EXPLORATION_FRACTION * DQN_TASKS["dqn"].budget))
 
 
-class QNetwork(nn.Module):
+class QNetwork(MLP):
     """Q_w(s, .): ReLU layers from an observation to one value per action.  (B, D) -> (B, A)
 
         h_0 = s,   h_l = relu(W_l h_{l-1} + b_l),   Q_w(s, .) = W_L h_{L-1} + b_L
     """
 
     def __init__(self, obs_dim: int, n_actions: int, hidden: Sequence[int] = (256, 256)):
-        super().__init__()
-        sizes, layers = [obs_dim, *hidden], []
-        for a, b in zip(sizes, sizes[1:]):
-            layers += [nn.Linear(a, b), nn.ReLU()]
-        self.net = nn.Sequential(*layers, nn.Linear(sizes[-1], n_actions))
-        self.linears = [m for m in self.net if isinstance(m, nn.Linear)]  # W_l, b_l
-
-    def forward(self, s: torch.Tensor) -> torch.Tensor:
-        return self.net(s)
+        super().__init__([obs_dim, *hidden, n_actions], activation="relu", output="linear")
+        self.linears = list(self.layers)  # W_l, b_l
 
     @torch.no_grad()
     def backprop(self, s: torch.Tensor, a: torch.Tensor, y: torch.Tensor,
@@ -103,7 +102,12 @@ def td_targets(r, next_obs, terminated, gamma: float, online: nn.Module, target:
 
 
 class DQN:
-    """A DQN agent: `act(obs)`, `update(batch) -> dict`, `learn(env, steps) -> history`."""
+    """A DQN agent in one gymnasium environment: `act(obs)` (epsilon-greedy, epsilon =
+    `epsilon(t)` after t steps), `greedy(obs)`, `update(batch) -> dict`,
+    `learn(env, steps) -> episodes`. The defaults are rl-zoo's for CartPole-v1.
+
+    Everything random (initial weights, exploration, replay sampling, the environment's
+    seeds) is drawn from `rng` (a `nnzoo.random.Stream`, an int seed, or None)."""
 
     def __init__(self, obs_dim: int, n_actions: int, *, hidden: Sequence[int] = (256, 256),
                  lr: float = 2.3e-3, gamma: float = 0.99, batch_size: int = 64,
@@ -111,7 +115,7 @@ class DQN:
                  train_freq: int = 256, gradient_steps: int = 128, target_update: int = 10,
                  epsilon: Callable[[int], float] = ZOO_EPSILON,
                  double: bool = False, loss: str = "mse", max_grad_norm: float = 10.0,
-                 device: str | torch.device = "cpu", seed: int = 0):
+                 device: str | torch.device = "cpu", rng: Stream | int | None = None):
         if loss not in ("mse", "huber"):
             raise ValueError(f"loss must be 'mse' or 'huber', got {loss!r}")
         self.n_actions, self.gamma, self.batch_size = n_actions, gamma, batch_size
@@ -120,9 +124,9 @@ class DQN:
         self.epsilon, self.double, self.loss, self.max_grad_norm = epsilon, double, loss, \
             max_grad_norm
         self.device = torch.device(device)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.q = QNetwork(obs_dim, n_actions, hidden).to(self.device)
+        self.rng = as_stream(rng)  # exploration and the environment's seeds
+        q = build_uninitialised(lambda: QNetwork(obs_dim, n_actions, hidden))
+        self.q = uniform_fan_in_(q, self.rng.child("init").torch).to(self.device)
         self.q_target = copy.deepcopy(self.q).requires_grad_(False)
         # w and wbar as one flat tensor each: wbar <- w, the gradient's clip and Adam's step
         # are one operation each (a 256-256 network is small enough for that to matter)
@@ -132,8 +136,7 @@ class DQN:
         # update, which is in place
         self._layers = None if self.device.type != "cpu" else [
             (m.weight.detach().numpy(), m.bias.detach().numpy()) for m in self.q.linears]
-        self.buffer = ReplayBuffer(buffer_size, obs_dim)
-        self.rng = np.random.default_rng(seed)  # exploration, replay sampling, env seeds
+        self.buffer = ReplayBuffer(buffer_size, obs_dim, rng=self.rng.child("replay"))
         self.t = 0  # environment steps so far
         self.history: list[dict] = []  # one entry per finished episode
 
@@ -144,10 +147,15 @@ class DQN:
         x = torch.as_tensor(np.asarray(obs, dtype=np.float32), device=self.device)
         return self.q(x).cpu().numpy()
 
-    def act(self, obs: np.ndarray, epsilon: float = 0.0) -> int:
-        """epsilon-greedy in Q_w(obs, .); epsilon = 0: the greedy action."""
-        if epsilon > 0 and self.rng.random() < epsilon:
-            return int(self.rng.integers(self.n_actions))
+    def act(self, obs: np.ndarray) -> int:
+        """The behaviour policy: epsilon-greedy in Q_w(obs, .), epsilon = epsilon(t).  (D,)"""
+        epsilon = self.epsilon(self.t)
+        if epsilon > 0 and self.rng.numpy.random() < epsilon:
+            return int(self.rng.numpy.integers(self.n_actions))
+        return self.greedy_action(obs)
+
+    def greedy_action(self, obs: np.ndarray) -> int:
+        """argmax_a Q_w(obs, a) for one observation.  (D,) -> int"""
         if self._layers is None:
             with torch.inference_mode():
                 x = torch.as_tensor(obs, dtype=torch.float32, device=self.device)  # (D,)
@@ -185,9 +193,8 @@ class DQN:
 
     def train_phase(self) -> dict[str, float]:
         """gradient_steps updates on minibatches drawn at once from the replay buffer."""
-        idx = torch.from_numpy(self.rng.integers(0, len(self.buffer),
-                                                 (self.gradient_steps, self.batch_size)))
-        batches = self.buffer.sample(idx, self.device)  # each (G, B, ...)
+        batches = self.buffer.sample((self.gradient_steps, self.batch_size),
+                                     self.device)  # each (G, B, ...)
         if not self.double:  # wbar stays fixed during the phase: all G minibatches' targets at once
             batches["y"] = td_targets(batches["reward"], batches["next_obs"],
                                       batches["terminated"], self.gamma, self.q, self.q_target,
@@ -199,7 +206,7 @@ class DQN:
     def learn(self, env, steps: int) -> list[dict]:
         """Act and learn for `steps` more environment steps, then to the end of the episode
         (so that a checkpoint between two calls needs no environment state); returns the
-        episodes finished. Each episode's environment seed comes from the agent's generator."""
+        episodes finished. Each episode's environment seed comes from the agent's stream."""
         stop, new = self.t + steps, []
         while self.t < stop:
             new.append(self._episode(env))
@@ -207,10 +214,10 @@ class DQN:
         return new
 
     def _episode(self, env) -> dict:
-        obs, _ = env.reset(seed=int(self.rng.integers(2**31)))
+        obs, _ = env.reset(seed=self.rng.seed())
         total, length, stats = 0.0, 0, {}
         while True:
-            a = self.act(obs, self.epsilon(self.t))
+            a = self.act(obs)
             obs_next, r, terminated, truncated, _ = env.step(a)
             self.buffer.add(obs, a, r, obs_next, terminated)
             self.t += 1
@@ -227,12 +234,12 @@ class DQN:
     def state_dict(self) -> dict:
         return {"q": self.q.state_dict(), "q_target": self.q_target.state_dict(),
                 "optimizer": self.optimizer.state_dict(), "buffer": self.buffer.state_dict(),
-                "rng": self.rng.bit_generator.state, "t": self.t, "history": self.history}
+                "rng": self.rng.state_dict(), "t": self.t, "history": self.history}
 
     def load_state_dict(self, state: dict) -> None:
         self.q.load_state_dict(state["q"])
         self.q_target.load_state_dict(state["q_target"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.buffer.load_state_dict(state["buffer"])
-        self.rng.bit_generator.state = state["rng"]
+        self.rng.load_state_dict(state["rng"])
         self.t, self.history = state["t"], list(state["history"])

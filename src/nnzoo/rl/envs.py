@@ -12,6 +12,8 @@ from collections.abc import Callable
 import gymnasium as gym
 import numpy as np
 
+from nnzoo.random import Stream, as_stream
+
 ENVIRONMENTS = ("CartPole-v1", "Acrobot-v1", "MountainCar-v0", "FrozenLake-v1",
                 "CliffWalking-v1", "Taxi-v4")
 
@@ -24,15 +26,17 @@ def make_env(env_id: str, **kw) -> gym.Env:
 
 
 def evaluate(policy: Callable[[np.ndarray], np.ndarray], env_id: str, episodes: int = 10,
-             seed: int = 0, gamma: float = 1.0, max_steps: int = 100_000):
+             rng: Stream | int | None = None, gamma: float = 1.0, max_steps: int = 100_000):
     """Run `episodes` episodes of `policy` (observations (N, D) -> actions (N,)) side by
-    side from `seed`.  -> returns (N,), discounted returns sum_t gamma^t r_t (N,) and the
-    first observations (N, D)"""
+    side, the environments seeded from `rng` (an int, or a new stream of
+    the same name: the same first states).
+    -> returns (N,), discounted returns sum_t gamma^t r_t (N,) and the first observations
+    (N, D)"""
     try:
         envs = gym.make_vec(env_id, num_envs=episodes, vectorization_mode="vector_entry_point")
     except (gym.error.Error, ValueError):
         envs = gym.make_vec(env_id, num_envs=episodes, vectorization_mode="sync")
-    obs, _ = envs.reset(seed=seed)
+    obs, _ = envs.reset(seed=as_stream(rng).seed())
     first = obs.copy()
     returns, discounted = np.zeros(episodes), np.zeros(episodes)
     running, discount = np.ones(episodes, dtype=bool), 1.0

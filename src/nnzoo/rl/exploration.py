@@ -11,7 +11,6 @@ Single decisions use a NumPy generator: a draw costs 1 us there and 5 us in torc
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,15 +50,3 @@ class LinearSchedule:
     def __call__(self, t: int) -> float:
         frac = min(t / self.steps, 1.0) if self.steps > 0 else 1.0
         return self.start + frac * (self.end - self.start)
-
-
-@dataclass(frozen=True)
-class ExponentialSchedule:
-    """start * decay^t, never below `end`."""
-
-    start: float
-    end: float
-    decay: float
-
-    def __call__(self, t: int) -> float:
-        return max(self.end, self.start * math.exp(t * math.log(self.decay)))

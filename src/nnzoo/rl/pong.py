@@ -15,6 +15,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from nnzoo.models.mlp import MLP
+from nnzoo.nn.init import build_uninitialised
+from nnzoo.random import Stream, as_stream
+
 ENV_ID = "ALE/Pong-v5"
 SIZE = 80  # the preprocessed picture is SIZE x SIZE
 BACKGROUND = (144, 109)  # red values of Pong's two background colours
@@ -70,11 +74,24 @@ class UpLogit(nn.Module):
         return torch.cat([z, torch.zeros_like(z)], dim=1)
 
 
-def pong_policy(hidden: int = 200) -> nn.Sequential:
-    """Karpathy's network: 6400 inputs -> `hidden` ReLU units -> P(UP), no biases, Xavier
-    initialisation."""
-    net = nn.Sequential(nn.Linear(SIZE * SIZE, hidden, bias=False), nn.ReLU(),
-                        nn.Linear(hidden, 1, bias=False), UpLogit())
-    for layer in (net[0], net[2]):
-        nn.init.xavier_normal_(layer.weight)
-    return net
+class PongPolicy(nn.Module):
+    """Karpathy's network: 6400 inputs -> `hidden` ReLU units -> z, no biases, Xavier
+    initialisation drawn from `rng`; logits (z, 0), so that P(UP) = sigmoid(z)."""
+
+    def __init__(self, hidden: int = 200, rng: Stream | int | None = None):
+        super().__init__()
+        self.mlp = build_uninitialised(lambda: MLP([SIZE * SIZE, hidden, 1], activation="relu",
+                                                   output="linear", bias=False))
+        gen = as_stream(rng).torch
+        for layer in self.mlp.layers:
+            nn.init.xavier_normal_(layer.weight, generator=gen)
+        self.up = UpLogit()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.up(self.mlp(x))  # (B, 6400) -> (B, 2)
+
+    def hidden(self, x: torch.Tensor) -> list[torch.Tensor]:
+        return self.mlp.hidden(x)  # [(B, H)]
+
+    def input_weights(self) -> torch.Tensor:
+        return self.mlp.input_weights()  # (H, 6400)

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import torch
 
+from nnzoo.random import Stream, as_stream
+
 
 class ReplayBuffer:
-    """A ring buffer of the last `capacity` transitions."""
+    """A ring buffer of the last `capacity` transitions; minibatches are drawn uniformly
+    at random from `rng` (a Stream, an int seed or None)."""
 
-    def __init__(self, capacity: int, obs_dim: int):
+    def __init__(self, capacity: int, obs_dim: int, rng: Stream | int | None = None):
+        self.rng = as_stream(rng)
         self.capacity, self.obs_dim = capacity, obs_dim
         self.obs = torch.zeros(capacity, obs_dim)  # (N, D)
         self.next_obs = torch.zeros(capacity, obs_dim)  # (N, D)
@@ -35,8 +39,14 @@ class ReplayBuffer:
         self.pos = (i + 1) % self.capacity
         self.size = min(self.size + 1, self.capacity)
 
-    def sample(self, idx: torch.Tensor, device=None) -> dict[str, torch.Tensor]:
-        """The transitions at `idx` (any shape, e.g. (G, B) for G minibatches of B)."""
+    def sample(self, shape: tuple[int, ...], device=None) -> dict[str, torch.Tensor]:
+        """Transitions drawn uniformly, with replacement, in an array of `shape` (e.g. (G, B)
+        for G minibatches of B), each field of shape (*shape, ...)."""
+        idx = torch.from_numpy(self.rng.numpy.integers(0, self.size, shape))
+        return self.gather(idx, device)
+
+    def gather(self, idx: torch.Tensor, device=None) -> dict[str, torch.Tensor]:
+        """The transitions at `idx` (any shape)."""
         batch = {"obs": self.obs[idx], "action": self.action[idx], "reward": self.reward[idx],
                  "next_obs": self.next_obs[idx], "terminated": self.terminated[idx]}
         return {k: v.to(device, non_blocking=True) for k, v in batch.items()} if device else batch
@@ -45,10 +55,12 @@ class ReplayBuffer:
         n = self.size
         return {"obs": self.obs[:n].clone(), "next_obs": self.next_obs[:n].clone(),
                 "action": self.action[:n].clone(), "reward": self.reward[:n].clone(),
-                "terminated": self.terminated[:n].clone(), "pos": self.pos, "size": n}
+                "terminated": self.terminated[:n].clone(), "pos": self.pos, "size": n,
+                "rng": self.rng.state_dict()}
 
     def load_state_dict(self, state: dict) -> None:
         n = state["size"]
         for name in ("obs", "next_obs", "action", "reward", "terminated"):
             getattr(self, name)[:n] = state[name]
         self.pos, self.size = state["pos"], n
+        self.rng.load_state_dict(state["rng"])

@@ -13,6 +13,8 @@ V and Q of a terminal state are 0: when the episode ends at s_{t+1} there is no
 gamma V(s_{t+1}) term. Both learners are scikit-learn style: `fit(env, ...) -> self`,
 learned attributes end in `_`. A per-visit step size eta_n = eta / (1 + decay n), n the
 number of earlier updates of that entry, makes the estimates settle (decay = 0: constant eta).
+The defaults are the experiments' (td-gridworld's and q-learning's). The environments'
+seeds and the exploration come from `rng` (a Stream, an int seed or None).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from nnzoo.random import Stream, as_stream
 from nnzoo.rl.exploration import LinearSchedule, epsilon_greedy, softmax_action
 
 DEFAULT_SCHEDULE = LinearSchedule(1.0, 0.05, 1000)  # epsilon by episode
@@ -29,8 +32,10 @@ DEFAULT_SCHEDULE = LinearSchedule(1.0, 0.05, 1000)  # epsilon by episode
 class TDZero:
     """TD(0) estimate V_ of the value of a fixed policy, state by state."""
 
-    def __init__(self, n_states: int, gamma: float = 0.9, lr: float = 0.1, decay: float = 0.0):
+    def __init__(self, n_states: int, gamma: float = 0.9, lr: float = 1.0, decay: float = 0.1,
+                 rng: Stream | int | None = None):
         self.n_states, self.gamma, self.lr, self.decay = n_states, gamma, lr, decay
+        self.rng = as_stream(rng)
         self.V_ = np.zeros(n_states)
         self.visits_ = np.zeros(n_states, dtype=np.int64)
 
@@ -45,13 +50,13 @@ class TDZero:
         return float(delta)
 
     def fit(self, env, policy: Callable[[int], int] | np.ndarray, episodes: int,
-            seed: int | None = 0, max_steps: int = 1000) -> TDZero:
-        """Run `episodes` episodes of `policy` (actions per state, or a function of the
-        state) in `env`, updating V after every step; seed=None continues the env's
-        random stream (to fit in parts)."""
+            max_steps: int = 1000) -> TDZero:
+        """Run `episodes` more episodes of `policy` (actions per state, or a function of the
+        state) in `env`, updating V after every step; the env is seeded from the learner's
+        stream at the first of them (a fit in parts goes on drawing from the stream)."""
         act = policy if callable(policy) else (lambda s: int(policy[s]))
         for e in range(episodes):
-            s, _ = env.reset(seed=seed if e == 0 else None)
+            s, _ = env.reset(seed=self.rng.seed() if e == 0 else None)
             for _ in range(max_steps):
                 s_next, r, terminated, truncated, _ = env.step(act(s))
                 self.update(s, r, s_next, terminated)
@@ -67,13 +72,15 @@ class QLearning:
     lr=None is the deterministic update Q <- r + gamma max_b Q(s', b); a number is the
     stochastic update with that eta."""
 
-    def __init__(self, n_states: int, n_actions: int, gamma: float = 0.9,
-                 lr: float | None = 0.1, decay: float = 0.0, explore: str = "epsilon",
-                 schedule: Callable[[int], float] = DEFAULT_SCHEDULE):
+    def __init__(self, n_states: int, n_actions: int, gamma: float = 0.95,
+                 lr: float | None = 0.5, decay: float = 0.01, explore: str = "epsilon",
+                 schedule: Callable[[int], float] = DEFAULT_SCHEDULE,
+                 rng: Stream | int | None = None):
         if explore not in ("epsilon", "softmax"):
             raise ValueError(f"explore must be 'epsilon' or 'softmax', got {explore!r}")
         self.n_states, self.n_actions, self.gamma = n_states, n_actions, gamma
         self.lr, self.decay, self.explore, self.schedule = lr, decay, explore, schedule
+        self.rng = as_stream(rng)
         self.Q_ = np.zeros((n_states, n_actions))
         self.visits_ = np.zeros((n_states, n_actions), dtype=np.int64)
         self.returns_: list[float] = []
@@ -96,22 +103,27 @@ class QLearning:
         self.visits_[s, a] += 1
         return float(self.Q_[s, a])
 
-    def act(self, s: int, episode: int, rng: np.random.Generator) -> int:
-        """epsilon-greedy (epsilon = schedule(episode)) or softmax (T = schedule(episode))."""
+    def act(self, s: int) -> int:
+        """The behaviour policy in state s: epsilon-greedy (epsilon = schedule(episode)) or
+        softmax (T = schedule(episode)), episode = the number of episodes finished."""
+        x, rng = self.schedule(len(self.returns_)), self.rng.numpy
         if self.explore == "epsilon":
-            return epsilon_greedy(self.Q_[s], self.schedule(episode), rng)
-        return softmax_action(self.Q_[s], self.schedule(episode), rng)
+            return epsilon_greedy(self.Q_[s], x, rng)
+        return softmax_action(self.Q_[s], x, rng)
 
-    def fit(self, env, episodes: int, seed: int = 0, max_steps: int = 1000) -> QLearning:
-        """Run `episodes` exploring episodes in `env`, updating Q after every step; the
-        undiscounted return of each episode is appended to returns_."""
-        rng = np.random.default_rng(seed)
-        start = len(self.returns_)
-        for e in range(start, start + episodes):
-            s, _ = env.reset(seed=seed if e == 0 else None)
+    def greedy(self, s: np.ndarray) -> np.ndarray:
+        """argmax_a Q(s, a) for a batch of states.  (B,) -> (B,)"""
+        return self.Q_[np.asarray(s)].argmax(axis=-1)
+
+    def fit(self, env, episodes: int, max_steps: int = 1000) -> QLearning:
+        """Run `episodes` more exploring episodes in `env`, updating Q after every step; the
+        undiscounted return of each episode is appended to returns_. The env is seeded from
+        the learner's stream at the first of them."""
+        for e in range(episodes):
+            s, _ = env.reset(seed=self.rng.seed() if e == 0 else None)
             total = 0.0
             for _ in range(max_steps):
-                a = self.act(s, e, rng)
+                a = self.act(s)
                 s_next, r, terminated, truncated, _ = env.step(a)
                 self.update(s, a, r, s_next, terminated)
                 total += r

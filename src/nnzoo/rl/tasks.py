@@ -1,0 +1,47 @@
+"""The tasks DQN is tested on: one table, the one source of their targets, budgets and
+hyper-parameters (imports neither torch nor gymnasium: experiment configs read it, and
+`nnzoo list` must stay light).
+
+Per experiment name:
+    env_id   the gymnasium environment
+    solved   the greedy policy's evaluation return (mean of 10 episodes) that solves it
+             (500: CartPole-v1's most; -100 and -110: gymnasium's thresholds)
+    budget   the environment steps the claim allows (the experiment's default --steps)
+    r_max    the largest reward of one step (r_max / (1 - gamma) bounds every true value)
+    hyper    rl-zoo's hyper-parameters for the task where they differ from DQN's
+             constructor defaults (which are rl-zoo's CartPole-v1 ones), under the names
+             of DQN's keywords and of the experiments' options; exploration is given as
+             rl-zoo gives it: epsilon goes from 1 to `final_epsilon` over the first
+             `exploration_fraction` of the budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DQNTask:
+    env_id: str
+    solved: float
+    budget: int
+    r_max: float
+    hyper: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+# CartPole's exploration, the default of DQN's epsilon: 1 -> 0.04 over 16% of 50,000 steps
+EXPLORATION_FRACTION, FINAL_EPSILON = 0.16, 0.04
+
+DQN_TASKS: dict[str, DQNTask] = {
+    "dqn": DQNTask("CartPole-v1", 500.0, 50_000, 1.0),
+    "dqn-acrobot": DQNTask("Acrobot-v1", -100.0, 100_000, 0.0, MappingProxyType({
+        "lr": 6.3e-4, "batch_size": 128, "buffer_size": 50_000, "learning_starts": 0,
+        "train_freq": 4, "gradient_steps": 4, "target_update": 250,
+        "exploration_fraction": 0.12, "final_epsilon": 0.1})),
+    "dqn-mountaincar": DQNTask("MountainCar-v0", -110.0, 120_000, 0.0, MappingProxyType({
+        "lr": 4e-3, "gamma": 0.98, "batch_size": 128, "buffer_size": 10_000,
+        "train_freq": 16, "gradient_steps": 8, "target_update": 600,
+        "exploration_fraction": 0.2, "final_epsilon": 0.07})),
+}
