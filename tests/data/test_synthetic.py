@@ -1,6 +1,6 @@
 import numpy as np
 
-from nnzoo.data.synthetic import twin_spirals
+from nnzoo.data.synthetic import SPIRAL_LIMS, twin_spirals
 
 
 def test_classic_twin_spirals():
@@ -12,3 +12,9 @@ def test_classic_twin_spirals():
     np.testing.assert_allclose(X[i], [r * np.sin(a), r * np.cos(a)], atol=1e-6)
     np.testing.assert_allclose(X[97:], -X[:97])
     assert np.hypot(*X[96]) == np.float32(0.5) and np.hypot(*X[0]) == np.float32(6.5)
+
+
+def test_the_spirals_lie_inside_their_pictures():
+    X, _ = twin_spirals()
+    lo, hi = SPIRAL_LIMS
+    assert lo < X.min() and X.max() < hi

@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from nnzoo.models.mlp import MLP
@@ -69,3 +70,27 @@ def test_batch_norm_and_dropout_in_hidden_layers():
     net.train()  # training: half the hidden units dropped, the rest scaled by 2
     h = net.hidden(x)[0]
     assert 0.3 < (h == 0).float().mean() < 0.8
+
+
+def test_spiral_nets_by_name():
+    from nnzoo.models.mlp import PolarNet, spiral_net
+
+    x = torch.randn(5, 2)
+    assert isinstance(spiral_net("polar", 7), PolarNet)
+    sizes = {"polar": [(5, 7)], "raw": [(5, 7), (5, 7)], "short": [(5, 7), (5, 7)],
+             "two-layer": [(5, 7)]}
+    for name, shapes in sizes.items():
+        net = spiral_net(name, 7)
+        assert net(x).shape == (5, 1) and [h.shape for h in net.hidden(x)] == shapes
+    assert spiral_net("short", 7).layers[1].in_features == 2 + 7  # the shortcut from x
+    with pytest.raises(ValueError, match="raw"):
+        spiral_net("rwa", 7)
+
+
+def test_input_weights_are_the_first_layers():
+    from nnzoo.models.mlp import PolarNet
+
+    net = MLP([4, 3, 2])
+    assert net.input_weights() is net.layers[0].weight and net.input_weights().shape == (3, 4)
+    polar = PolarNet(hidden=5)
+    assert polar.input_weights().shape == (5, 2)  # from (r, theta)

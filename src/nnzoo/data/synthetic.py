@@ -22,6 +22,10 @@ def twin_spirals(n: int = 97, turns: float = 3.0, radius: float = 6.5):
     return X, y
 
 
+# The square of the plane that the twin spirals' pictures show: every point lies inside it.
+SPIRAL_LIMS = (-7.0, 7.0)
+
+
 # The four input patterns of a two-input gate, and the targets of the gates the course uses.
 TRUTH_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 GATE_TARGETS = {"and": np.array([0, 0, 0, 1]), "or": np.array([0, 1, 1, 1]),

@@ -12,7 +12,8 @@ The course's networks for the twin spirals:
     PolarNet   (x, y) -> (r, theta) -> one hidden layer -> output
     RawNet     two hidden layers:              MLP([2, H, H, 1])
     ShortNet   two hidden layers + shortcuts:  MLP([2, H, H, 1], shortcut=True)
-and the 2-2-1 network for XOR is MLP([2, 2, 1]).
+and the 2-2-1 network for XOR is MLP([2, 2, 1]); `spiral_net(net, hidden)` builds the
+spirals' networks by name.
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ class MLP(nn.Module):
             feats.append(self.drop(self.g(s)))  # h = g(s), some dropped in training  (B, H)
         return feats[1:]
 
+    def input_weights(self) -> Tensor:
+        """The first layer's weights W_1, (H_1, D)."""
+        return self.layers[0].weight
+
     def forward(self, x: Tensor) -> Tensor:
         feats = [x, *self.hidden(x)]
         return self.g_out(self.layers[-1](self._inputs(feats)))  # z = g_out(W h + b)  (B, O)
@@ -101,6 +106,10 @@ class PolarNet(nn.Module):
     def hidden(self, x: Tensor) -> list[Tensor]:
         return self.net.hidden(to_polar(x))
 
+    def input_weights(self) -> Tensor:
+        """The first layer's weights W_1, (H, 2): from (r, theta) to the hidden units."""
+        return self.layers[0].weight
+
     def forward(self, x: Tensor) -> Tensor:
         return self.net(to_polar(x))
 
@@ -108,3 +117,20 @@ class PolarNet(nn.Module):
     def init_normal_(self, scale: float, generator: torch.Generator | None = None) -> PolarNet:
         self.net.init_normal_(scale, generator)
         return self
+
+
+# The course's networks for the twin spirals, by name: hidden units per layer -> network.
+SPIRAL_NETS = {
+    "polar": lambda H: PolarNet(H),  # (r, theta), one hidden layer
+    "raw": lambda H: MLP([2, H, H, 1]),  # two hidden layers
+    "short": lambda H: MLP([2, H, H, 1], shortcut=True),  # two hidden layers + shortcuts
+    "two-layer": lambda H: MLP([2, H, 1]),  # one hidden layer on (x, y)
+}
+
+
+def spiral_net(net: str = "polar", hidden: int = 20) -> nn.Module:
+    """The twin spirals' network called `net` (a key of SPIRAL_NETS), with `hidden` units
+    in each hidden layer; tanh hidden units and a sigmoid output."""
+    if net not in SPIRAL_NETS:
+        raise ValueError(f"expected a spiral net among {', '.join(SPIRAL_NETS)}, got {net!r}")
+    return SPIRAL_NETS[net](hidden)
