@@ -62,6 +62,10 @@ class MLP(nn.Module):
         feats = [x, *self.hidden(x)]
         return self.g_out(self.layers[-1](self._inputs(feats)))  # z = g_out(W h + b)  (B, O)
 
+    def input_weights(self) -> Tensor:
+        """The first layer's weights W_1, (H_1, D)."""
+        return self.layers[0].weight
+
     @torch.no_grad()
     def init_normal_(self, scale: float, generator: torch.Generator | None = None) -> MLP:
         """Draw every weight and bias from N(0, scale^2)."""
