@@ -69,3 +69,9 @@ def test_batch_norm_and_dropout_in_hidden_layers():
     net.train()  # training: half the hidden units dropped, the rest scaled by 2
     h = net.hidden(x)[0]
     assert 0.3 < (h == 0).float().mean() < 0.8
+
+
+def test_input_weights_are_the_first_layers():
+    net = MLP([5, 3, 2])
+    W = net.input_weights()
+    assert W.shape == (3, 5) and W is net.layers[0].weight
