@@ -116,41 +116,6 @@ def test_pong_reinforce_resumes_to_the_same_numbers(kill_at, runs_dir, monkeypat
     assert resumed["figures"] == whole["figures"] == ["pixels_and_weights.png", "returns.png"]
 
 
-def test_encoder_claim(runs_dir):
-    run, s = execute("encoder", runs_dir)
-    assert s["status"] == "PASS" and s["metrics"]["reproduced"]
-
-
-@pytest.mark.slow
-def test_backprop_variations_claim(runs_dir):
-    _, s = execute("backprop-variations", runs_dir)
-    assert s["status"] == "PASS" and s["metrics"]["best_test_acc"] >= 0.97
-
-
-@pytest.mark.slow
-def test_ockham_claim(runs_dir):
-    _, s = execute("ockham", runs_dir)
-    assert s["status"] == "PASS" and 1 < s["metrics"]["best_hidden"] < 64
-
-
-@pytest.mark.slow
-def test_weight_space_search_claim(runs_dir):
-    _, s = execute("weight-space-search", runs_dir)
-    assert s["status"] == "PASS" and s["metrics"]["gd_median"] < s["metrics"]["hill_median"]
-
-
-def test_hill_climbing_solves_an_easy_problem():
-    import torch
-
-    from nnzoo.experiments.backprop import hill_climb
-    from nnzoo.models.mlp import MLP
-
-    # one step unit, AND: local search finds weights with zero errors quickly
-    X = torch.tensor([[0.0, 0], [0, 1], [1, 0], [1, 1]])
-    t = torch.tensor([[0.0], [0], [0], [1]])
-    net = MLP([2, 1], activation="step", output="step")
-    n = hill_climb(net, X, t, budget=5000, sigma=0.5, gen=torch.Generator().manual_seed(0))
-    assert n is not None and (net(X) == t).all()
 
 
 def test_td_gridworld_claim(runs_dir):

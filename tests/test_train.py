@@ -108,3 +108,41 @@ def test_shuffling_without_a_generator_is_refused():
     with pytest.raises(ValueError, match="needs a generator"):
         fit(net, torch.optim.SGD(net.parameters(), lr=0.1), nll, Data(X, y), epochs=1,
             batch_size=16)
+
+
+def test_hill_climbing_solves_an_easy_problem():
+    from nnzoo.models.mlp import MLP
+    from nnzoo.random import stream
+    from nnzoo.train import hill_climb
+
+    # one step unit, AND: from most random starts local search finds zero errors quickly
+    # (from some it wanders off on the plateau of one error: the crawl weight-space-search shows)
+    X = torch.tensor([[0.0, 0], [0, 1], [1, 0], [1, 1]])
+    t = torch.tensor([[0.0], [0], [0], [1]])
+    solved = 0
+    for seed in range(20):
+        g = stream(seed, "hill climbing").torch
+        net = MLP([2, 1], activation="step", output="step").init_normal_(0.5, g)
+        n = hill_climb(net, X, t, budget=5000, sigma=0.5, generator=g)
+        assert n is None or (n <= 5000 and (net(X) == t).all())
+        solved += n is not None
+    assert solved >= 14
+
+
+def test_fit_to_convergence_reaches_least_squares_and_ridge():
+    from nnzoo.train import fit_to_convergence
+
+    # a linear model z = w x + b: L-BFGS must land on the normal equations' solution, and with
+    # lambda/2 w^2 (weight only, not the bias) on the ridge solution
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(30, 3, generator=g, dtype=torch.float64)
+    t = X @ torch.tensor([[1.0], [-2.0], [0.5]], dtype=torch.float64) + 0.3 \
+        + 0.1 * torch.randn(30, 1, generator=g, dtype=torch.float64)
+    A = torch.cat([X, torch.ones(30, 1, dtype=torch.float64)], dim=1)  # (B, 4) with a bias
+    for lam in (0.0, 2.0):
+        model = torch.nn.Linear(3, 1).double()
+        fit_to_convergence(model, X, t, lam=lam)
+        P = lam * torch.diag(torch.tensor([1.0, 1, 1, 0], dtype=torch.float64))
+        w = torch.linalg.solve(A.T @ A + P, A.T @ t)  # min 1/2 |A w - t|^2 + lambda/2 |W|^2
+        got = torch.cat([model.weight.detach().ravel(), model.bias.detach()])
+        torch.testing.assert_close(got, w.ravel(), atol=1e-7, rtol=0)

@@ -7,6 +7,9 @@ updates the progress bar, asks `stop_when` whether to stop, and checks the loss 
 the run's divergence guard. Its measurements are parts of the run (`run.parts`): the
 model, the optimiser, the scheduler, the shuffling generator and the history are
 checkpointed with them, so that a resumed run continues exactly where it stopped.
+
+Two other ways to find the weights, for small problems: `fit_to_convergence` (L-BFGS on
+all the data until it converges) and `hill_climb` (local search, for step units).
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from typing import Any, Protocol
 
 import torch
 from torch import Tensor, nn
+from torch.nn.utils import parameters_to_vector, vector_to_parameters
+
+from nnzoo.nn import sse, weight_decay
 
 
 @dataclass
@@ -192,3 +198,45 @@ class _Parts:
 
     def done(self, result: dict, checkpoint: bool = False) -> None:
         self.results.append(result)
+
+
+# --------------------------------------------------------------------------- other searches
+def fit_to_convergence(model: nn.Module, X: Tensor, t: Tensor, lam: float = 0.0,
+                       max_iter: int = 2000) -> None:
+    """Minimise E = 1/2 sum (z - t)^2 + lambda/2 sum w^2 over all the (few) training points by
+    L-BFGS until it converges, so that the model fits as well as it can: what it can fit, it
+    does. The penalty covers the weights, not the biases."""
+    weights = [p for name, p in model.named_parameters() if name.endswith("weight")]
+    opt = torch.optim.LBFGS(model.parameters(), max_iter=max_iter, tolerance_grad=1e-10,
+                            tolerance_change=1e-14, history_size=50,
+                            line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        E = sse(model(X), t) + (weight_decay(weights, lam) if lam else 0.0)
+        E.backward()
+        return E
+
+    opt.step(closure)
+
+
+@torch.no_grad()
+def hill_climb(model: nn.Module, X: Tensor, t: Tensor, budget: int, sigma: float,
+               generator: torch.Generator | None = None) -> int | None:
+    """Local search for a network of step units, which has no useful gradient: perturb every
+    weight by N(0, sigma^2) and keep the new weights when the number of errors does not
+    rise. Leaves the best weights found in `model`; returns the error evaluations it took
+    to reach 0 errors, or None if `budget` evaluations did not."""
+    def errors(w: Tensor) -> int:
+        vector_to_parameters(w, model.parameters())
+        return int((model(X) != t).sum())
+
+    w = parameters_to_vector(model.parameters()).clone()  # (P,) every weight and bias
+    e, n = errors(w), 1
+    while e > 0 and n < budget:
+        w_new = w + sigma * torch.randn(w.shape, generator=generator, dtype=w.dtype)
+        e_new, n = errors(w_new), n + 1
+        if e_new <= e:
+            w, e = w_new, e_new
+    vector_to_parameters(w, model.parameters())
+    return n if e == 0 else None

@@ -16,7 +16,7 @@ _EXPORTS = {
     "read_idx": "idx", "parse_idx": "idx", "load_idx_dir": "idx", "load_cifar10": "cifar",
     "restricted_load": "safe_pickle", "restricted_loads": "safe_pickle",
     "twin_spirals": "synthetic", "separable_points": "synthetic", "TRUTH_INPUTS": "synthetic",
-    "GATE_TARGETS": "synthetic",
+    "GATE_TARGETS": "synthetic", "noisy_sine": "synthetic", "circle_points": "synthetic",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -44,3 +44,22 @@ def separable_points(n: int, margin: float, rng: np.random.Generator):
         X = np.vstack([X, P[np.abs(P @ w + b) >= margin]])  # distance to the line >= margin
     X = X[:n]
     return X, (X @ w + b > 0).astype(int), (w, b)
+
+
+def noisy_sine(n: int, noise: float, rng: np.random.Generator):
+    """n points t = sin(2 pi x) + noise, x ~ U(-1, 1) sorted, noise ~ N(0, noise^2).
+    Returns x (n,) and t (n,), float64."""
+    x = np.sort(rng.uniform(-1, 1, n))
+    t = np.sin(2 * np.pi * x) + noise * rng.standard_normal(n)
+    return x, t
+
+
+def circle_points(n: int, margin: float, rng: np.random.Generator):
+    """n points in [-1, 1]^2, label 1 inside the circle r = 0.6, none within `margin` of it.
+    Returns X (n, 2) float64 and y (n,) float32 of 0/1."""
+    X = np.empty((0, 2))
+    while len(X) < n:
+        P = rng.uniform(-1, 1, size=(4 * n, 2))
+        X = np.vstack([X, P[np.abs(np.hypot(*P.T) - 0.6) >= margin]])  # |r - 0.6| >= margin
+    X = X[:n]
+    return X, (np.hypot(*X.T) < 0.6).astype(np.float32)
