@@ -47,7 +47,7 @@ VARIATIONS = {
           "momentum, weight decay, dropout and batch norm are the course's refinements of "
           "backprop (scikit-learn's MLPClassifier gets about 91.8% on this split)",
     expects="the best variation reaches at least 92% test accuracy on the data set's fixed "
-            "split (the last 297 images, written by other people than the first 1,500)",
+            "split (the last 297 images)",
     data="scikit-learn's 8x8 digits (bundled with scikit-learn)",
     smoke={"epochs": 2, "hidden": 16},
 )
