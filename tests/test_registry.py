@@ -38,6 +38,14 @@ def test_options_come_from_fields_types_defaults_and_docstrings():
     assert opts["name"].type is str
 
 
+def test_a_config_made_by_a_function_takes_its_bases_docstrings():
+    # e.g. the DQN experiments' configs, made from the table of tasks
+    made = dataclasses.make_dataclass("Made", [("lr", PositiveFloat, 0.1)], bases=(ToyConfig,))
+    opts = {o.name: o for o in options_of(made)}
+    assert list(opts) == ["task", "lr", "epochs", "momentum", "shuffle", "name"]
+    assert opts["lr"].default == 0.1 and opts["lr"].help == "Learning rate eta, on two lines."
+
+
 def test_option_parsing_and_its_errors():
     opts = {o.name: o for o in options_of(ToyConfig)}
     assert opts["lr"].parse("0.25", "toy") == 0.25

@@ -154,7 +154,11 @@ def field_docs(cls: type) -> dict[str, str]:
 
 
 def _own_field_docs(cls: type) -> dict[str, str]:
-    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    try:
+        source = inspect.getsource(cls)
+    except OSError:  # made by a function (dataclasses.make_dataclass): its bases' docstrings
+        return {}
+    tree = ast.parse(textwrap.dedent(source))
     body = tree.body[0].body
     docs = {}
     for stmt, nxt in zip(body, body[1:]):

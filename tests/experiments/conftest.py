@@ -1,43 +1,7 @@
-"""Running registered experiments in tests: a whole run, and a run killed after one of its
-checkpoints and resumed from its folder."""
+"""Fixtures for running registered experiments (see experiment_runs.py)."""
 
 import pytest
-
-from nnzoo import registry
-from nnzoo.runs import Run
-
-
-def execute(name, runs_dir, smoke=False, **values):
-    """Run `name` at seed 0 on the CPU with `values`; -> (the Run, its summary)."""
-    exp = registry.get(name)
-    run = Run.create(exp, exp.make_config(values, smoke=smoke), runs_dir, seed=0, device="cpu",
-                     smoke=smoke)
-    return run, run.execute()
-
-
-def interrupted_then_resumed(name, runs_dir, monkeypatch, kill_at, smoke=False, **values):
-    """Run `name` until its checkpoint number `kill_at`, 'kill' it there, resume it from its
-    folder; -> the resumed run's summary, or None when the run ended before that checkpoint."""
-    real, calls = Run.checkpoint, {"n": 0}
-
-    def die_after_checkpoint(self):
-        real(self)
-        calls["n"] += 1
-        if calls["n"] == kill_at:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(Run, "checkpoint", die_after_checkpoint)
-    exp = registry.get(name)
-    run = Run.create(exp, exp.make_config(values, smoke=smoke), runs_dir, seed=0, device="cpu",
-                     smoke=smoke)
-    try:
-        run.execute()
-        return None
-    except KeyboardInterrupt:
-        pass
-    finally:
-        monkeypatch.setattr(Run, "checkpoint", real)
-    return Run.reopen(run.dir).execute()
+from experiment_runs import execute, interrupted_then_resumed
 
 
 @pytest.fixture
@@ -49,5 +13,5 @@ def run_experiment():
 @pytest.fixture
 def killed_and_resumed():
     """interrupted_then_resumed(name, runs_dir, monkeypatch, kill_at, smoke=False, **values)
-    -> the resumed run's summary (None if it ended before checkpoint kill_at)."""
+    -> (the resumed Run, its summary), None if it ended before checkpoint kill_at."""
     return interrupted_then_resumed

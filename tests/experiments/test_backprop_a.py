@@ -29,7 +29,7 @@ def test_twin_spirals_resumes_mid_training_to_the_same_numbers(run_experiment,
     _, whole = run_experiment("twin-spirals", runs_dir / "a", **values)
     # checkpoints every 1000 epochs and at the end of each run: 1000, 2000, 2500, run 0 done,
     # then run 1's 1000 and 2000; killed after run 1's epoch-2000 checkpoint
-    resumed = killed_and_resumed("twin-spirals", runs_dir / "b", monkeypatch, 6, **values)
+    _, resumed = killed_and_resumed("twin-spirals", runs_dir / "b", monkeypatch, 6, **values)
     assert resumed["resumed"] and resumed["metrics"] == whole["metrics"]
     assert whole["metrics"]["epochs"] == [2500, 2500]  # neither run stopped before the kill
 

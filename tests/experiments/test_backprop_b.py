@@ -2,15 +2,7 @@
 encoder's resume in the middle of training."""
 
 import pytest
-
-from nnzoo import registry
-from nnzoo.runs import Run
-
-
-def execute(name, runs_dir, **values):
-    exp = registry.get(name)
-    run = Run.create(exp, exp.make_config(values), runs_dir, seed=0, device="cpu")
-    return run, run.execute()
+from experiment_runs import execute, interrupted_then_resumed
 
 
 def test_encoder_claim(runs_dir):
@@ -22,21 +14,7 @@ def test_encoder_resumed_mid_training_draws_the_same_hidden_codes(runs_dir, monk
     # checkpoints every 1000 epochs: killed after the first, the snapshots of epochs 50 to
     # 800 must come back from the checkpoint, not be lost
     whole_run, whole = execute("encoder", runs_dir / "a")
-    real, calls = Run.checkpoint, {"n": 0}
-
-    def die_after_first_checkpoint(self):
-        real(self)
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(Run, "checkpoint", die_after_first_checkpoint)
-    exp = registry.get("encoder")
-    run = Run.create(exp, exp.make_config({}), runs_dir / "b", seed=0, device="cpu")
-    with pytest.raises(KeyboardInterrupt):
-        run.execute()
-    monkeypatch.setattr(Run, "checkpoint", real)
-    resumed = Run.reopen(run.dir).execute()
+    run, resumed = interrupted_then_resumed("encoder", runs_dir / "b", monkeypatch, 1)
     assert whole["metrics"]["epochs"] > 1000 and resumed["resumed"]
     assert resumed["metrics"] == whole["metrics"]
     figure = "figures/hidden_dynamics.png"

@@ -66,3 +66,20 @@ def test_softmax_exploration_learns_too():
     assert policy_values(env.P, 12, 4, 0.9, ql.policy_)[8] == pytest.approx(V[8], abs=1e-9)
     with pytest.raises(ValueError):
         QLearning(2, 2, explore="greedy")
+
+
+def test_td_zero_fit_in_parts_resumes_from_its_state_dict():
+    import io
+
+    import torch
+
+    env = GridWorld(slip=0.2, random_start=True)
+    _, _, pi = value_iteration(env.P, 12, 4, 0.9)
+    whole = TDZero(12, rng=3).fit(env, pi, 50).fit(env, pi, 50)
+    saved = io.BytesIO()
+    torch.save(TDZero(12, rng=3).fit(env, pi, 50).state_dict(), saved)
+    saved.seek(0)
+    resumed = TDZero(12, rng=99)  # a resumed run's learner: its state comes from the file
+    resumed.load_state_dict(torch.load(saved, weights_only=True))
+    resumed.fit(GridWorld(slip=0.2, random_start=True), pi, 50)
+    assert (resumed.V_ == whole.V_).all() and (resumed.visits_ == whole.visits_).all()

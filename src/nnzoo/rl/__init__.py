@@ -25,8 +25,13 @@ One meaning for the agents' verbs (DQN, REINFORCE, A2C, A3C):
                        step count, history, the random streams' positions and (A2C) the
                        state of the environments between two rollouts
 
+Training in a run (`nnzoo.rl.training`): `train_dqn` and `train_until_solved` learn in
+parts that the run checkpoints with the agent, so that a killed run resumes exactly;
+`solved_at` is gymnasium's CartPole test (mean of 100 episodes >= `SOLVED_MEAN`).
+
 Tabular learners (TDZero, QLearning) are scikit-learn style, `fit(env, ...) -> self`,
-learned attributes ending in `_`; QLearning also has `act(s)` and `greedy(s)`.
+learned attributes ending in `_`; QLearning also has `act(s)` and `greedy(s)`, TDZero
+`state_dict()` for a fit in parts.
 
 Randomness: every agent and learner takes `rng`, a `nnzoo.random.Stream` (or an int
 seed, or None for fresh entropy), and draws everything from it: initial weights,

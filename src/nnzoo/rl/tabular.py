@@ -65,6 +65,16 @@ class TDZero:
                     break
         return self
 
+    # ---- resume: plain lists, which torch.load(weights_only=True) reads
+    def state_dict(self) -> dict:
+        return {"V": self.V_.tolist(), "visits": self.visits_.tolist(),
+                "rng": self.rng.state_dict()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.V_ = np.array(state["V"], dtype=float)
+        self.visits_ = np.array(state["visits"], dtype=np.int64)
+        self.rng.load_state_dict(state["rng"])
+
 
 class QLearning:
     """Tabular Q-learning with epsilon-greedy or softmax exploration.

@@ -1,4 +1,5 @@
-"""Pictures for reinforcement learning: value maps, policy arrows, learning curves."""
+"""Pictures for reinforcement learning: value maps, policy arrows, learning curves, and the
+figures of the RL experiments (returns, DQN's over-estimation, Pong's pixels)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,72 @@ def learning_curve(ax: Axes, x, y, label: str = "", window: int = 1, xlabel: str
         ax.axhline(target, color="gray", ls="--", lw=1)
     ax.set(xlabel=xlabel, ylabel=ylabel)
     return ax
+
+
+def returns_figure(histories: dict[str, list[dict]], title: str, target: float):
+    """The return of each episode (running mean of 100) against the environment steps, one
+    curve per history (entries with "step" and "return"), and the solving `target`."""
+    from nnzoo.viz import figure
+
+    fig, axes = figure(1, 1, size=5.0)
+    ax = axes[0, 0]
+    for name, hist in histories.items():
+        learning_curve(ax, [h["step"] for h in hist], [h["return"] for h in hist], label=name,
+                       window=min(100, max(len(hist), 1)), xlabel="environment steps",
+                       ylabel="return (mean of 100 episodes)")
+    ax.axhline(target, color="gray", ls="--", lw=1)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def dqn_figure(evals: dict[str, list[dict]], env_id: str, target: float, ceiling: float):
+    """Left: the greedy evaluation return of each variant (DQN, double DQN) against the
+    steps. Right: over-estimation, each variant's max_a Q(s_0, a) against the true
+    discounted return from s_0, under the ceiling r_max / (1 - gamma)."""
+    from nnzoo.viz import figure
+
+    fig, axes = figure(1, 2, size=4.2)
+    for (name, ev), colour in zip(evals.items(), ["tab:blue", "tab:orange"]):
+        steps = [e["step"] for e in ev]
+        learning_curve(axes[0, 0], steps, [e["return"] for e in ev], label=f"{name} (greedy)",
+                       xlabel="environment steps", target=target, color=colour)
+        axes[0, 1].plot(steps, [e["q_start"] for e in ev], color=colour,
+                        label=f"{name}: max_a Q(s_0, a)")
+        axes[0, 1].plot(steps, [e["g_start"] for e in ev], color=colour, ls="--",
+                        label=f"{name}: true discounted return")
+    axes[0, 1].axhline(ceiling, color="gray", ls=":", lw=1.2,
+                       label=f"r_max/(1-gamma) = {ceiling:.0f}: no state is worth more")
+    axes[0, 0].set_title(f"evaluation return on {env_id}")
+    axes[0, 0].legend(fontsize=8)
+    axes[0, 1].set(title="over-estimation: value estimate vs truth at s_0",
+                   xlabel="environment steps")
+    axes[0, 1].legend(fontsize=7)
+    for ax in axes[0]:  # 50k, not 50000
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x / 1000:g}k")
+    return fig
+
+
+def pong_curve(curve: list[float], window: int):
+    """Pong's running mean return (over `window` episodes) against the episodes."""
+    from nnzoo.viz import figure
+
+    fig, axes = figure(1, 1, size=5.0)
+    ax = axes[0, 0]
+    ax.plot(range(1, len(curve) + 1), curve)
+    ax.axhline(0, color="gray", ls="--", lw=1)
+    ax.set(xlabel="episode", ylabel=f"return (mean of the last {window} episodes)",
+           title="REINFORCE on Pong from pixels")
+    return fig
+
+
+def pong_pictures(sample: np.ndarray, W1: np.ndarray, size: int):
+    """What Pong's policy network sees, a difference frame (size, size), next to the
+    weights of its first hidden units (H, size * size), as pictures."""
+    from nnzoo.viz.images import image_grid
+
+    k = min(len(W1), 7)
+    return image_grid([sample] + [w.reshape(size, size) for w in W1[:k]],
+                      ["input: frame difference"] + [f"unit {i} weights" for i in range(k)],
+                      ncols=4, symmetric=True, size=2.2,
+                      title="what the network sees (80x80), and its first-layer weights")
