@@ -21,8 +21,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from nnzoo import registry
+from nnzoo.classify import adam_one_cycle
 from nnzoo.data import load
-from nnzoo.experiments.cnn import MnistCnnConfig, adam_one_cycle, build_cnn
+from nnzoo.models.cnn import build_cnn
 
 
 class PyTorchExampleNet(nn.Module):
@@ -54,9 +56,10 @@ def example_recipe(X):
 
 
 def our_recipe(X):
-    cfg = MnistCnnConfig()
-    net = build_cnn(cfg)((1, 28, 28), 10)
-    opt, sched = adam_one_cycle(net, cfg, len(X))  # as the experiment
+    cfg = registry.get("mnist-cnn").make_config()  # its defaults
+    net = registry.build(build_cnn, cfg, in_shape=(1, 28, 28), classes=10)
+    opt, sched = adam_one_cycle(net, lr=cfg.lr, epochs=cfg.epochs, batch_size=cfg.batch_size,
+                                n_train=len(X))  # as the experiment
     mean, std = X.mean(), X.std()  # as the experiment: the training images' statistics
     return net, opt, sched, F.cross_entropy, lambda a: (a - mean) / std, cfg.batch_size, \
         cfg.epochs

@@ -31,9 +31,35 @@ def test_forward_backward_reaches_every_parameter(name, shape):
         assert p.grad is not None and p.grad.abs().sum() > 0, pname
 
 
-def test_netconv_features_halve_the_image():
-    maps = cnn.NetConv((1, 28, 28), channels=(5, 7)).features(torch.randn(2, 1, 28, 28))
+def test_netconv_hidden_maps_halve_the_image():
+    maps = cnn.NetConv((1, 28, 28), channels=(5, 7)).hidden(torch.randn(2, 1, 28, 28))
     assert [m.shape for m in maps] == [(2, 5, 14, 14), (2, 7, 7, 7)]
+    maps = cnn.LeNet5((1, 28, 28)).hidden(torch.randn(2, 1, 28, 28))
+    assert [m.shape for m in maps] == [(2, 6, 14, 14), (2, 16, 5, 5)]
+
+
+INPUT_WEIGHTS = {"NetLin": (10, 3 * 32 * 32), "NetFull": (20, 3 * 32 * 32),
+                 "NetConv": (4, 3, 5, 5), "NetConv-3x3-nobn": (4, 3, 3, 3),
+                 "LeNet5": (6, 3, 5, 5), "ResNet": (4, 3, 3, 3), "PlainNet": (4, 3, 3, 3),
+                 "DenseNet": (6, 3, 3, 3)}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_input_weights_are_the_first_layers_weights(name):
+    model = MODELS[name]((3, 32, 32))
+    W = model.input_weights()
+    assert W.shape == INPUT_WEIGHTS[name]
+    first = next(p for p in model.parameters() if p.dim() > 1)  # registered first
+    assert W is first
+
+
+def test_build_cnn_builds_the_network_that_model_names():
+    net = cnn.build_cnn((1, 28, 28), 10, channels1=3, channels2=5, kernel=3, hidden=7)
+    assert isinstance(net, cnn.NetConv) and net.channels == (3, 5) and net.kernel == 3
+    assert net.hidden_units == 7 and net.batch_norm
+    assert isinstance(cnn.build_cnn((1, 28, 28), 10, model="lenet5"), cnn.LeNet5)
+    with pytest.raises(ValueError, match="netconv or lenet5"):
+        cnn.build_cnn(model="alexnet")
 
 
 def test_residual_block_is_identity_when_its_layers_output_zero():
@@ -72,5 +98,6 @@ def test_vgg19_named_layers_and_size():
     out = vgg(torch.randn(1, 3, 32, 32), layers=("relu1_1", "conv3_2", "pool5"))
     assert out["relu1_1"].shape == (1, 64, 32, 32) and out["relu1_1"].min() >= 0
     assert out["conv3_2"].shape == (1, 256, 8, 8) and out["pool5"].shape == (1, 512, 1, 1)
+    assert vgg.input_weights().shape == (64, 3, 3, 3)
     with pytest.raises(ValueError, match="conv6_1"):
         vgg(torch.randn(1, 3, 32, 32), layers=("conv6_1",))

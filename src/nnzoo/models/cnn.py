@@ -10,10 +10,13 @@ these models use). A network stacks
 - an output layer, which chooses between classes: scores z_i, with
   Prob(i) = exp(z_i) / sum_j exp(z_j) applied by the cross-entropy loss.
 
-The models return the scores z (B, K); the loss takes -log Prob(correct class).
+The models return the scores z (B, K); the loss takes -log Prob(correct class). Every
+model's `input_weights()` is its first layer's weights; NetConv's and LeNet5's `hidden(x)`
+are the feature maps after each convolution layer.
 
     NetLin, NetFull, NetConv   the course's linear / fully connected / convolutional trio
     LeNet5                      LeCun et al. (1998): C1-S2-C3-S4-C5-F6, tanh, average pooling
+    build_cnn                   one of the two above by name (mnist-cnn's --model)
     ResidualBlock, ResNet       He et al. (2016): "skip" connections around pairs of layers
     DenseBlock, DenseNet        Huang et al. (2017): each layer reads all preceding layers
     VGG19                       Simonyan & Zisserman (2015): the 16 convolutions used by style
@@ -45,6 +48,10 @@ class NetLin(nn.Module):
         self.in_shape, self.classes = tuple(in_shape), classes
         self.out = nn.Linear(_flat(in_shape), classes)
 
+    def input_weights(self) -> Tensor:
+        """W: each class's weights on the pixels, (K, C*H*W)."""
+        return self.out.weight
+
     def forward(self, x: Tensor) -> Tensor:
         return self.out(x.flatten(1))  # (B, C*H*W) -> (B, K)
 
@@ -61,6 +68,10 @@ class NetFull(nn.Module):
         self.g = {"tanh": nn.Tanh(), "relu": nn.ReLU(), "sigmoid": nn.Sigmoid()}[activation]
         self.out = nn.Linear(hidden, classes)
 
+    def input_weights(self) -> Tensor:
+        """W_1: each hidden unit's weights on the pixels, (H, C*H*W)."""
+        return self.fc.weight
+
     def forward(self, x: Tensor) -> Tensor:
         h = self.g(self.fc(x.flatten(1)))  # (B, H)
         return self.out(h)  # (B, K)
@@ -69,14 +80,15 @@ class NetFull(nn.Module):
 class NetConv(nn.Module):
     """Two convolution layers (each: conv, [batch norm], ReLU, 2x2 max pooling), one fully
     connected ReLU layer and the output layer. Padding (kernel-1)/2 keeps H x W at each
-    convolution; each pooling halves it."""
+    convolution; each pooling halves it. (`hidden_units` stores the `hidden` parameter:
+    `hidden(x)` is the feature maps, as every model's hidden layers are.)"""
 
     def __init__(self, in_shape: Shape = (1, 28, 28), channels: tuple[int, int] = (16, 32),
                  kernel: int = 5, hidden: int = 128, classes: int = 10,
                  batch_norm: bool = True):
         super().__init__()
         self.in_shape, self.channels, self.kernel = tuple(in_shape), tuple(channels), kernel
-        self.hidden, self.classes, self.batch_norm = hidden, classes, batch_norm
+        self.hidden_units, self.classes, self.batch_norm = hidden, classes, batch_norm
         C, H, W = in_shape
         blocks = []
         for c_in, c_out in zip((C, *channels), channels):
@@ -89,7 +101,7 @@ class NetConv(nn.Module):
         self.fc = nn.Sequential(nn.Flatten(), nn.Linear(channels[-1] * H * W, hidden), nn.ReLU())
         self.out = nn.Linear(hidden, classes)
 
-    def features(self, x: Tensor) -> list[Tensor]:
+    def hidden(self, x: Tensor) -> list[Tensor]:
         """The feature maps after each convolution block: [(B, C_1, H/2, W/2), ...]."""
         maps = []
         for block in self.convs:
@@ -97,8 +109,12 @@ class NetConv(nn.Module):
             maps.append(x)
         return maps
 
+    def input_weights(self) -> Tensor:
+        """The first convolution layer's kernels, (C_1, C, kernel, kernel)."""
+        return self.convs[0][0].weight
+
     def forward(self, x: Tensor) -> Tensor:
-        return self.out(self.fc(self.features(x)[-1]))  # (B, K)
+        return self.out(self.fc(self.hidden(x)[-1]))  # (B, K)
 
 
 class LeNet5(nn.Module):
@@ -120,14 +136,31 @@ class LeNet5(nn.Module):
         self.out = nn.Linear(84, classes)
         self.pool = nn.AvgPool2d(2)
 
-    def features(self, x: Tensor) -> list[Tensor]:
+    def hidden(self, x: Tensor) -> list[Tensor]:
+        """The feature maps after each convolution and pooling: S2 and S4."""
         s2 = self.pool(torch.tanh(self.c1(x)))  # (B, 6, 14, 14)
         s4 = self.pool(torch.tanh(self.c3(s2)))  # (B, 16, 5, 5)
         return [s2, s4]
 
+    def input_weights(self) -> Tensor:
+        """C1's kernels, (6, C, 5, 5)."""
+        return self.c1.weight
+
     def forward(self, x: Tensor) -> Tensor:
-        h = torch.tanh(self.c5(self.features(x)[-1].flatten(1)))  # (B, 120)
+        h = torch.tanh(self.c5(self.hidden(x)[-1].flatten(1)))  # (B, 120)
         return self.out(torch.tanh(self.f6(h)))  # (B, K)
+
+
+def build_cnn(in_shape: Shape = (1, 28, 28), classes: int = 10, model: str = "netconv",
+              channels1: int = 16, channels2: int = 32, kernel: int = 5, hidden: int = 128,
+              batch_norm: bool = True) -> nn.Module:
+    """The network that mnist-cnn's --model names: "netconv" (NetConv with the other
+    settings) or "lenet5" (LeNet5, which has its own)."""
+    if model == "lenet5":
+        return LeNet5(in_shape, classes)
+    if model == "netconv":
+        return NetConv(in_shape, (channels1, channels2), kernel, hidden, classes, batch_norm)
+    raise ValueError(f"unknown CNN {model!r}; expected netconv or lenet5")
 
 
 def conv_bn(c_in: int, c_out: int, stride: int = 1) -> nn.Sequential:
@@ -183,6 +216,10 @@ class ResNet(nn.Module):
     def depth(self) -> int:
         return 6 * self.blocks + 2
 
+    def input_weights(self) -> Tensor:
+        """The stem's 3x3 kernels, (width, C, 3, 3)."""
+        return self.stem[0][0].weight
+
     def forward(self, x: Tensor) -> Tensor:
         h = self.stages(self.stem(x))  # (B, 4 width, H/4, W/4)
         return self.out(h.mean(dim=(2, 3)))  # global average pooling (B, 4 width) -> (B, K)
@@ -232,6 +269,10 @@ class DenseNet(nn.Module):
         self.body = nn.Sequential(*parts)
         self.out = nn.Linear(c, classes)
 
+    def input_weights(self) -> Tensor:
+        """The stem's 3x3 kernels, (stem, C, 3, 3)."""
+        return self.body[0].weight
+
     def forward(self, x: Tensor) -> Tensor:
         return self.out(self.body(x).mean(dim=(2, 3)))  # (B, K)
 
@@ -259,6 +300,10 @@ class VGG19(nn.Module):
                 c_in = c_out
             named[f"pool{b}"] = Pool(2)
         self.features = nn.ModuleDict(named)
+
+    def input_weights(self) -> Tensor:
+        """conv1_1's kernels, (64, C, 3, 3)."""
+        return self.features["conv1_1"].weight
 
     def forward(self, x: Tensor, layers: tuple[str, ...] = ("relu5_4",)) -> dict[str, Tensor]:
         unknown = set(layers) - set(self.features)

@@ -1,15 +1,20 @@
-"""Pictures made of images: grids of digits or filters, feature maps, confusion matrices."""
+"""Pictures made of images: grids of digits or filters, feature maps, confusion matrices,
+and the pictures of a trained image classifier."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nnzoo.viz.planes import figure
+
+if TYPE_CHECKING:
+    from nnzoo.classify import Classified
 
 
 def _as_image(a) -> np.ndarray:
@@ -108,3 +113,44 @@ def curves(series: dict[str, tuple[Sequence[float], Sequence[float]]], xlabel: s
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return fig if fig is not None else ax.figure
+
+
+def classifier_figures(c: Classified, first_layer, first_layer_title: str,
+                       per_class: bool = False, stages: Sequence | None = None) -> dict:
+    """The pictures of a trained image classifier `c` (nnzoo.classify.Classified):
+    "confusion", "misclassified" (up to 32 test images, when any), "learning_curve",
+    "first_layer" (the images `first_layer`, one per class when `per_class`) and, given
+    `stages` [(name, maps (C, H, W)), ...], "feature_maps"."""
+    ds, pred = c.images.data, c.pred
+    short = [name.split("/")[0] for name in ds.classes]
+    figs = {"confusion": confusion_matrix(c.confusion, short,
+                                          f"{ds.name}: {c.test_acc:.2%} of the test set")}
+    wrong = np.flatnonzero(pred != ds.y_test)[:32]
+    if len(wrong):
+        figs["misclassified"] = image_grid(
+            ds.x_test[wrong], [f"{short[ds.y_test[i]]}->{short[pred[i]]}" for i in wrong],
+            title="misclassified test images (true -> predicted)")
+    h = c.history
+    fig, axes = figure(1, 2, size=4.0)
+    curves({"test accuracy": (h.epochs, h.series("val_acc"))}, "epoch", "accuracy",
+           ax=axes[0, 0])
+    curves({"training loss (mean over the epoch)": (h.epochs, h.series("loss"))}, "epoch",
+           "cross-entropy", logy=True, ax=axes[0, 1])
+    figs["learning_curve"] = fig
+    figs["first_layer"] = image_grid(first_layer, short if per_class else None,
+                                     ncols=5 if per_class else 8, symmetric=True,
+                                     title=first_layer_title)
+    if stages is not None:
+        figs["feature_maps"] = feature_maps(stages)
+    return figs
+
+
+def comparison_curves(results: dict[str, dict], title: str) -> Figure:
+    """Networks compared (nnzoo.classify.train_several's results): training loss and test
+    accuracy per epoch, each network one line."""
+    fig, axes = figure(1, 2, size=4.2)
+    curves({n: (r["epochs"], r["loss"]) for n, r in results.items()}, "epoch",
+           "training loss (cross-entropy)", title, logy=True, ax=axes[0, 0])
+    curves({f"{n} ({r['test_acc']:.1%})": (r["epochs"], r["curve"])
+            for n, r in results.items()}, "epoch", "test accuracy", ax=axes[0, 1])
+    return fig

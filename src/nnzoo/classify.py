@@ -1,0 +1,136 @@
+"""Image classifiers trained the one way the CNN experiments (and the MNIST benchmark) train
+them: standardised images, Adam under a one-cycle schedule, `nnzoo.train.fit` measuring the
+test accuracy after every epoch, then the confusion matrix of the test images.
+
+    images = load_images("mnist", device=run.device, log=run.log)
+    c = train_classifier(lambda shape, k: NetConv(shape, classes=k), images, run,
+                         epochs=2, batch_size=128, lr=0.005)
+    c.test_acc, c.confusion, c.history
+
+`train_several` trains a comparison of networks on the same images, each network a part of
+the run (`run.parts`), so that a resumed run skips the ones already trained. Each network
+is built inside `run.seeded("init", name)` and shuffled by the stream ("shuffle", name).
+
+Shapes: N images, C channels, H x W an image, K classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from nnzoo.data.imageset import ImageSet
+from nnzoo.errors import UserError
+from nnzoo.train import Data, History, fit, predict
+
+Build = Callable[[tuple[int, int, int], int], nn.Module]  # (in_shape, classes) -> network
+
+
+@dataclass
+class Images:
+    """An image set as tensors on one device, standardised with the training images' mean
+    and standard deviation; `data` keeps the original ImageSet (names, uint8 pictures)."""
+
+    data: ImageSet
+    X: Tensor  # (N, C, H, W)
+    y: Tensor  # (N,)
+    X_test: Tensor  # (N_test, C, H, W)
+    y_test: Tensor  # (N_test,)
+
+
+def load_images(name: str, data_dir: str = "", device: Any = "cpu",
+                log: Callable[[str], None] | None = None) -> Images:
+    """The data set `name` (or your own files in `data_dir`) as standardised tensors."""
+    from nnzoo.data import load
+
+    ds = load(name, data_dir=data_dir or None, log=log)
+    X, y, Xt, yt = ds.tensors(device)  # (N, C, H, W) in [0, 1]
+    mean, std = X.mean(), X.std()
+    return Images(ds, (X - mean) / std, y, (Xt - mean) / std, yt)
+
+
+def adam_one_cycle(model: nn.Module, *, lr: float, epochs: int, batch_size: int,
+                   n_train: int):
+    """Adam whose learning rate rises to `lr` over the first quarter of the mini-batches of
+    `epochs` epochs, then anneals to almost zero (a one-cycle schedule, stepped every
+    mini-batch): -> (optimizer, scheduler)."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    steps = epochs * -(-n_train // batch_size)
+    return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps,
+                                                    pct_start=0.25)
+
+
+@dataclass
+class Classified:
+    """A trained classifier and what it got right on the test images."""
+
+    model: nn.Module
+    images: Images
+    pred: np.ndarray  # (N_test,) predicted classes
+    confusion: np.ndarray  # (K, K): [i, j] = test images of class i labelled j
+    test_acc: float
+    history: History
+    weights: int  # number of trained parameters
+
+    @property
+    def errors(self) -> int:
+        return int(self.confusion.sum() - self.confusion.trace())
+
+
+def train_classifier(build: Build, images: Images, run, *, epochs: int, batch_size: int,
+                     lr: float, name: str = "") -> Classified:
+    """Train build(in_shape, classes) on `images` by Adam with a one-cycle schedule,
+    measuring test accuracy after every epoch (checkpointed every epoch through `fit`).
+    `name` (default: the data set's) names the network's random streams, and its fit
+    within a comparison (train_several)."""
+    ds = images.data
+    shape = tuple(images.X.shape[1:])
+    with run.seeded("init", name or ds.name):
+        try:
+            model = build(shape, len(ds.classes))
+        except ValueError as e:
+            raise UserError(f"this network does not fit the {ds.name} images "
+                            f"({'x'.join(map(str, shape))}): {e}; choose another --data or "
+                            f"--model") from e
+    model.to(images.X.device)
+    n_weights = sum(p.numel() for p in model.parameters())
+    run.log(f"{name or ds.name}: {ds!r}; {n_weights:,} weights")
+    opt, sched = adam_one_cycle(model, lr=lr, epochs=epochs, batch_size=batch_size,
+                                n_train=len(images.X))
+    data = Data(images.X, images.y, images.X_test, images.y_test, eval_batch_size=1000,
+                eval_train=False)
+    # -log Prob(correct class) of the softmax: F.cross_entropy, proved equal to the
+    # course's nnzoo.nn.nll in tests/nn/test_losses.py
+    history = fit(model, opt, F.cross_entropy, data, epochs=epochs, batch_size=batch_size,
+                  scheduler=sched, generator=run.rng("shuffle", name or ds.name).torch,
+                  run=run, label=name or "fit")
+    pred = predict(model, images.X_test, 1000).argmax(dim=1)  # (N_test,)
+    K = len(ds.classes)
+    confusion = torch.bincount(images.y_test * K + pred, minlength=K * K).view(K, K)  # (K, K)
+    confusion = confusion.cpu().numpy()
+    return Classified(model, images, pred.cpu().numpy(), confusion,
+                      float(confusion.trace() / confusion.sum()), history, n_weights)
+
+
+def train_several(builds: dict[str, Build], images: Images, run, *, epochs: int,
+                  batch_size: int, lr: float) -> dict[str, dict]:
+    """Train each of {name: build} in turn on the same images, each a part of the run (a
+    resumed run skips the finished ones): -> {name: {test_acc, weights, epochs, loss
+    (training loss per epoch), curve (test accuracy per epoch)}}."""
+    names = list(builds)
+    models = run.parts(len(names), label="models")
+    for i in models:
+        c = train_classifier(builds[names[i]], images, run, epochs=epochs,
+                             batch_size=batch_size, lr=lr, name=names[i])
+        h = c.history
+        run.log(f"{names[i]}: final training loss {h.last()['loss']:.4f}, test accuracy "
+                f"{c.test_acc:.2%}, {c.weights:,} weights")
+        models.done({"test_acc": c.test_acc, "weights": c.weights, "epochs": h.epochs,
+                     "loss": h.series("loss"), "curve": h.series("val_acc")})
+    return dict(zip(names, models.results))

@@ -1,0 +1,51 @@
+"""mnist-mlp: NetFull, one fully connected hidden layer between pixels and classes, cuts
+NetLin's errors by about four."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from nnzoo.experiments.cnn._configs import REAL_DATA, ImageClassifierConfig
+from nnzoo.registry import PositiveFloat, PositiveInt, experiment
+from nnzoo.runs import Result, Run
+
+
+@dataclass
+class MnistMlpConfig(ImageClassifierConfig):
+    hidden: PositiveInt = 256
+    """Hidden units."""
+    activation: Literal["tanh", "relu", "sigmoid"] = "tanh"
+    """Transfer function of the hidden layer."""
+    epochs: PositiveInt = 8
+    """Passes through the training images."""
+    lr: PositiveFloat = 0.002
+    """Peak learning rate of Adam under a one-cycle schedule (rises over the first quarter
+    of training, then anneals to almost zero)."""
+
+
+@experiment(
+    "mnist-mlp", kind="supervised", config=MnistMlpConfig,
+    claim="NetFull, one fully connected hidden layer (tanh) between pixels and classes, "
+          "cuts NetLin's errors by about four",
+    expects="test accuracy >= 97% on MNIST's 10,000 test images", data=REAL_DATA,
+    smoke={"data": "digits", "epochs": 1, "hidden": 32},
+)
+def run(cfg: MnistMlpConfig, run: Run) -> Result:
+    from nnzoo.classify import load_images, train_classifier
+    from nnzoo.models.cnn import NetFull
+    from nnzoo.registry import build
+    from nnzoo.viz.images import classifier_figures
+
+    images = load_images(cfg.data, cfg.data_dir, run.device, run.log)
+    c = train_classifier(lambda shape, k: build(NetFull, cfg, in_shape=shape, classes=k),
+                         images, run, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr)
+    # h = tanh(W_1 x + b_1): the incoming weights of a hidden unit, as a picture
+    W1 = c.model.input_weights().detach().cpu()[:32]  # (32, C*H*W)
+    pictures = W1.view(len(W1), *images.X.shape[1:])  # (32, C, H, W)
+    for name, fig in classifier_figures(c, pictures, f"incoming weights of {len(W1)} hidden "
+                                        "units (red +, blue -)").items():
+        run.save_figure(fig, name)
+    return Result(c.test_acc >= 0.97, f"{c.test_acc:.2%} test accuracy on {images.data.name} "
+                  f"({len(images.y_test):,} test images)",
+                  {"test_acc": c.test_acc, "errors": c.errors})
