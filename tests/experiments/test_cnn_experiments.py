@@ -2,6 +2,7 @@
 run folder exists, and (slow) every claim holds at its defaults."""
 
 import pytest
+from experiment_runs import execute, interrupted_then_resumed
 
 from nnzoo import registry
 from nnzoo.cli import main
@@ -21,29 +22,11 @@ def test_the_family_is_these_seven_in_the_course_order():
     assert [n for n, e in registry.load_all().items() if e.family == "cnn"] == CNN
 
 
-def killed_after_checkpoint(run, monkeypatch, kill_at):
-    """Execute `run` until its checkpoint number `kill_at`, where it is 'killed'."""
-    real, calls = Run.checkpoint, {"n": 0}
-
-    def die_after_checkpoint(self):
-        real(self)
-        calls["n"] += 1
-        if calls["n"] == kill_at:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(Run, "checkpoint", die_after_checkpoint)
-    with pytest.raises(KeyboardInterrupt):
-        run.execute()
-    monkeypatch.setattr(Run, "checkpoint", real)
-
-
 def test_classifier_resumes_to_the_same_numbers(runs_dir, monkeypatch):
     values = {"data": "digits", "epochs": 3, "channels1": 4, "channels2": 8, "hidden": 16}
-    first = create("mnist-cnn", runs_dir / "a", **values)
-    whole = first.execute()
-    run = create("mnist-cnn", runs_dir / "b", **values)
-    killed_after_checkpoint(run, monkeypatch, 2)  # after epoch 2 of 3
-    resumed = Run.reopen(run.dir).execute()
+    first, whole = execute("mnist-cnn", runs_dir / "a", **values)
+    run, resumed = interrupted_then_resumed("mnist-cnn", runs_dir / "b", monkeypatch, 2,
+                                            **values)  # killed after epoch 2 of 3
     assert resumed["resumed"] and resumed["metrics"] == whole["metrics"]
     assert (run.dir / "metrics.jsonl").read_text() == (first.dir / "metrics.jsonl").read_text()
 
@@ -51,10 +34,9 @@ def test_classifier_resumes_to_the_same_numbers(runs_dir, monkeypatch):
 def test_a_comparison_resumed_in_its_second_network_ends_as_one_never_stopped(runs_dir,
                                                                                monkeypatch):
     values = {"growth": 4, "layers": 2, "blocks": 1, "width": 4, "epochs": 2}
-    whole = create("densenet", runs_dir / "a", **values).execute()
-    run = create("densenet", runs_dir / "b", **values)
-    killed_after_checkpoint(run, monkeypatch, 4)  # DenseNet's 2 epochs, its part, ResNet's 1st
-    resumed = Run.reopen(run.dir).execute()
+    _, whole = execute("densenet", runs_dir / "a", **values)
+    # killed after DenseNet's 2 epochs, its part, and ResNet's first epoch
+    _, resumed = interrupted_then_resumed("densenet", runs_dir / "b", monkeypatch, 4, **values)
     assert resumed["resumed"] and resumed["metrics"] == whole["metrics"]
 
 

@@ -94,3 +94,9 @@ def test_input_weights_are_the_first_layers():
     assert net.input_weights() is net.layers[0].weight and net.input_weights().shape == (3, 4)
     polar = PolarNet(hidden=5)
     assert polar.input_weights().shape == (5, 2)  # from (r, theta)
+
+
+def test_layer_weights_are_each_layers_weights_and_biases():
+    net = MLP([4, 3, 2])
+    (W1, b1), (W2, b2) = net.layer_weights()
+    assert W1 is net.input_weights() and W2.shape == (2, 3) and b2.shape == (2,)

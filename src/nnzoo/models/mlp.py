@@ -71,6 +71,10 @@ class MLP(nn.Module):
         """The first layer's weights W_1, (H_1, D)."""
         return self.layers[0].weight
 
+    def layer_weights(self) -> list[tuple[Tensor, Tensor | None]]:
+        """(W_l, b_l) of every layer, from the input's to the output's."""
+        return [(layer.weight, layer.bias) for layer in self.layers]
+
     def forward(self, x: Tensor) -> Tensor:
         feats = [x, *self.hidden(x)]
         return self.g_out(self.layers[-1](self._inputs(feats)))  # z = g_out(W h + b)  (B, O)

@@ -72,3 +72,10 @@ def set_env_state(env, state: dict) -> None:
     for k, v in state["plain"].items():
         setattr(u, k, v)
     u.np_random.bit_generator.state = state["np_random"]
+
+
+def grid_shape(env) -> tuple[int, int]:
+    """(rows, columns) of a toy-text grid world (FrozenLake names them nrow and ncol,
+    CliffWalking has shape)."""
+    u = env.unwrapped
+    return (u.nrow, u.ncol) if hasattr(u, "nrow") else tuple(u.shape)

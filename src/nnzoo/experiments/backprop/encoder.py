@@ -86,9 +86,8 @@ class Snapshots(dict):
         import torch
 
         with torch.no_grad():
-            decoder = net.layers[-1]
-            self[epoch] = (net.hidden(X)[0].cpu(), decoder.weight.cpu().clone(),
-                           decoder.bias.cpu().clone())
+            W, b = net.layer_weights()[-1]  # the decoder: hidden code -> outputs
+            self[epoch] = (net.hidden(X)[0].cpu(), W.cpu().clone(), b.cpu().clone())
 
     def state_dict(self) -> dict:
         return dict(self)
@@ -129,6 +128,6 @@ def _encoder_hinton(net):
     fig, axes = figure(1, 2, size=3.0)
     hinton(net.input_weights().detach().cpu().T, axes[0, 0])
     axes[0, 0].set(title="encoder: input -> hidden", xlabel="hidden", ylabel="input")
-    hinton(net.layers[-1].weight.detach().cpu(), axes[0, 1])
+    hinton(net.layer_weights()[-1][0].detach().cpu(), axes[0, 1])
     axes[0, 1].set(title="decoder: hidden -> output", xlabel="hidden", ylabel="output")
     return fig

@@ -93,11 +93,10 @@ def _train_xor(cfg: XorBackpropConfig, run: Run, i: int) -> dict:
         opt.step()  # delta_w <- alpha delta_w - eta dE/dw; w <- w + delta_w
     with torch.no_grad():
         z = net(X).squeeze(1).cpu()
-    W1, W2 = net.layers[0], net.layers[1]
+    (W1, b1), (W2, b2) = ((W.detach().cpu(), b.detach().cpu()) for W, b in net.layer_weights())
     return {"run": i, "solved": losses[-1] < cfg.target, "loss": losses[-1],
             "epochs": len(losses), "losses": losses, "outputs": z.tolist(),
-            "W1": W1.weight.detach().cpu(), "b1": W1.bias.detach().cpu(),
-            "W2": W2.weight.detach().cpu(), "b2": W2.bias.detach().cpu()}
+            "W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
 
 def _describe(i: int, r: dict, cfg: XorBackpropConfig) -> str:

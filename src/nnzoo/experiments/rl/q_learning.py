@@ -92,11 +92,11 @@ def run(cfg: QLearningConfig, run: Run) -> Result:
 def _q_figure(env, ql, V_star, arrows, check, episodes):
     import numpy as np
 
+    from nnzoo.rl.envs import grid_shape
     from nnzoo.viz import figure
     from nnzoo.viz.rl import learning_curve, policy_arrows
 
-    u = env.unwrapped
-    shape = (u.nrow, u.ncol) if hasattr(u, "nrow") else u.shape
+    shape = grid_shape(env)
     fig, axes = figure(1, 2, size=4.2)
     marks = [arrows[a] if s in check else "" for s, a in enumerate(ql.policy_)]
     policy_arrows(axes[0, 0], marks, shape, "greedy policy argmax_a Q(s, a) over V*",
