@@ -112,12 +112,13 @@ class Option:
                 f"expected {self.flag} to be {_article(self.type_name)}, got {text!r}; "
                 f"e.g. {self.flag} {self.default}"
             ) from None
-        return self.check(value, experiment)
+        return self.check(value, experiment, shown=text)
 
-    def check(self, value: Any, experiment: str | None) -> Any:
+    def check(self, value: Any, experiment: str | None, shown: str | None = None) -> Any:
         """`value` if it is one this option takes (an int is taken as a float), else a
         UserError: the one validator of every option, wherever its value comes from.
-        `experiment` is the experiment whose option it is (None: a common option)."""
+        `experiment` is the experiment whose option it is (None: a common option); `shown`
+        is the value as the user wrote it, for the message."""
         fix = f"see `nnzoo show {experiment}` for the options" if experiment else \
             "see `nnzoo --help` for the common options"
         if self.choices:
@@ -134,7 +135,8 @@ class Option:
                             f"got {value!r}; {fix}")
         if self.range is not None and value not in self.range:
             raise UserError(
-                f"expected {self.flag} to be {_article(self.type_name)}, got {value}; {fix}"
+                f"expected {self.flag} to be {_article(self.type_name)}, got "
+                f"{value if shown is None else shown}; {fix}"
             )
         return value
 
