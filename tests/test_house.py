@@ -118,3 +118,11 @@ def test_a_config_field_and_the_parameter_it_sets_share_one_default(name, cls):
             assert f.default == params[f.name].default, \
                 f"{name}: --{f.name} defaults to {f.default!r}, {cls.__name__}'s " \
                 f"{f.name} to {params[f.name].default!r}: keep one default"
+
+
+def test_experiments_look_inside_models_through_their_methods():
+    # hidden(x), input_weights(), layer_weights(): not net.layers[0] or hasattr probes
+    pattern = re.compile(r"\.layers\[|\.convs\[|\.policy\[|hasattr\(")
+    offenders = [f"{p.relative_to(ROOT)}:{i}" for p in python_files(EXPERIMENTS)
+                 for i, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
+    assert not offenders, "ask the model through a method: " + ", ".join(offenders)
