@@ -36,10 +36,11 @@ def test_shortcut_layers_read_input_and_all_earlier_layers():
     net = MLP([2, 3, 4, 1], activation="tanh", output="sigmoid", shortcut=True).double()
     assert [layer.in_features for layer in net.layers] == [2, 5, 9]
     x = torch.randn(6, 2, dtype=torch.float64)
-    L = net.layers
-    h1 = torch.tanh(L[0](x))
-    h2 = torch.tanh(L[1](torch.cat([x, h1], 1)))  # h_2 = g(W_2 [x, h_1] + b_2)
-    z = torch.sigmoid(L[2](torch.cat([x, h1, h2], 1)))
+    (W1, b1), (W2, b2), (W3, b3) = [(layer.weight, layer.bias) for layer in net.layers]
+    h1 = torch.tanh(x @ W1.T + b1)
+    # h_2 = g(V x + W h_1 + b_2): W_2's first 2 columns read x, the other 3 read h_1
+    h2 = torch.tanh(x @ W2[:, :2].T + h1 @ W2[:, 2:].T + b2)
+    z = torch.sigmoid(x @ W3[:, :2].T + h1 @ W3[:, 2:5].T + h2 @ W3[:, 5:].T + b3)
     torch.testing.assert_close(net(x), z)
     torch.testing.assert_close(net.hidden(x)[1], h2)
 

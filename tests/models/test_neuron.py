@@ -46,6 +46,22 @@ def test_perceptron_rule_worked_example_or():
     assert p.predict(X).tolist() == [0, 1, 1, 1]
 
 
+def test_perceptron_rule_is_mistake_driven_by_hand():
+    # eta = 0.5, w = (0, 0), w_0 = 0, g(s) = 1 for s >= 0; one epoch, patterns in order:
+    #   (2, 1)  t=0: s = 0 -> 1, wrong:   w = -0.5 (2, 1) = (-1, -0.5),    w_0 = -0.5
+    #   (1, -1) t=1: s = -1 -> 0, wrong:  w = (-1, -.5) + .5 (1, -1) = (-.5, -1), w_0 = 0
+    #   (-1, 3) t=1: s = -2.5 -> 0, wrong: w = (-.5, -1) + .5 (-1, 3) = (-1, .5), w_0 = .5
+    #   (0, 2)  t=1: s = 1.5 -> 1, right: no change
+    #   (1, 1)  t=0: s = 0 -> 1, wrong:   w = (-1, .5) - .5 (1, 1) = (-1.5, 0), w_0 = 0
+    Xs = np.array([[2, 1], [1, -1], [-1, 3], [0, 2], [1, 1]])
+    p = Perceptron(lr=0.5, max_epochs=1).fit(Xs, [0, 1, 1, 1, 0])
+    path = [(w.tolist(), b) for w, b in p.path_]
+    assert path == [([-1.0, -0.5], -0.5), ([-0.5, -1.0], 0.0), ([-1.0, 0.5], 0.5),
+                    ([-1.5, 0.0], 0.0)]
+    assert p.errors_ == [4] and not p.converged_
+    assert p.w_.tolist() == [-1.5, 0.0] and p.b_ == 0.0
+
+
 def test_learning_rate_only_scales_weights_from_zero():
     a = Perceptron(lr=1.0).fit(X, [0, 0, 0, 1])
     b = Perceptron(lr=0.25).fit(X, [0, 0, 0, 1])

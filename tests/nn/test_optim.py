@@ -29,6 +29,30 @@ def test_momentum_worked_example_by_hand():
         assert abs(w.item() - expected) < 1e-12
 
 
+def test_momentum_amplifies_a_constant_gradient_by_1_over_1_minus_alpha():
+    # E = g . w, dE/dw = g for every w; delta_w <- alpha delta_w - eta g, so after k steps
+    # delta_k = -eta g (1 + alpha + ... + alpha^{k-1}) = -eta g (1 - alpha^k) / (1 - alpha)
+    # -> -eta g / (1 - alpha): 10 times the plain step at alpha = 0.9
+    g = torch.tensor([2.0, -3.0], dtype=torch.float64)
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    eta, alpha = 0.1, 0.9
+    opt = Momentum([w], lr=eta, alpha=alpha)
+    steps = []
+    for _ in range(200):
+        before = w.detach().clone()
+        opt.zero_grad()
+        (g * w).sum().backward()
+        opt.step()
+        steps.append(w.detach() - before)
+    # by hand: -0.1 g, -(0.1 + 0.09) g, -(0.1 + 0.09 + 0.081) g
+    for k, factor in ((1, 0.1), (2, 0.19), (3, 0.271)):
+        torch.testing.assert_close(steps[k - 1], -factor * g)
+    for k in (5, 20, 200):
+        torch.testing.assert_close(steps[k - 1], -eta * g * (1 - alpha**k) / (1 - alpha))
+    torch.testing.assert_close(steps[-1], -eta * g / (1 - alpha))  # alpha^200 ~ 7e-10
+    torch.testing.assert_close(steps[-1], 10 * steps[0])
+
+
 def test_momentum_equals_torch_sgd_form():
     ours = quadratic_grad_steps(lambda p: Momentum(p, lr=0.05, alpha=0.9))
     theirs = quadratic_grad_steps(lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9))

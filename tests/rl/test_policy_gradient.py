@@ -1,4 +1,5 @@
 import io
+import math
 
 import gymnasium as gym
 import numpy as np
@@ -7,6 +8,7 @@ import torch
 
 from nnzoo.rl.a2c import A2C
 from nnzoo.rl.policy_gradient import REINFORCE, vector_env
+from nnzoo.rl.returns import n_step_returns
 
 
 class Bandit(gym.Env):
@@ -65,21 +67,76 @@ def test_reinforce_refuses_an_unknown_optimizer():
         REINFORCE(1, 2, optimizer="sgd")
 
 
-def test_reinforce_gradient_is_the_course_update():
-    # one trial, r_total = 2, no baseline: the loss gradient is -(r_total / std) grad log pi
-    agent = REINFORCE(1, 2, hidden=4, baseline=False, returns="total", rng=0)
-    trial = {"obs": torch.ones(2, 1), "actions": torch.tensor([1, 0]),
-             "rewards": torch.tensor([1.0, 1.0])}
-    agent.policy.zero_grad()
-    log_pi = torch.log_softmax(agent.policy(trial["obs"]), 1)[[0, 1], [1, 0]].sum()
-    (-2.0 / (torch.tensor([2.0, 2.0]).std() + 1e-8) * log_pi).backward()
-    expected = [p.grad.clone() for p in agent.policy.parameters()]
-    lr = agent.optimizer.param_groups[0]["lr"]
-    agent.optimizer = torch.optim.SGD(agent.policy.parameters(), lr=lr)
-    before = [p.detach().clone() for p in agent.policy.parameters()]
-    agent.update([trial])
-    for p, b, g in zip(agent.policy.parameters(), before, expected):
-        torch.testing.assert_close(p.detach(), b - lr * g)
+def test_reinforce_update_is_the_course_rule_by_hand():
+    # theta <- theta + eta (r_total - b) grad log pi(a_t|s_t) for every step, averaged over
+    # the 3 trials, with (r_total - b) divided by the standard deviation of the batch's R.
+    # pi = softmax(W s + c), W = c = 0: pi = (1/2, 1/2) and
+    # grad_W log pi(a|s) = (onehot(a) - pi) s, grad_c log pi(a|s) = onehot(a) - pi.
+    policy = torch.nn.Linear(1, 2)
+    with torch.no_grad():
+        policy.weight.zero_()
+        policy.bias.zero_()
+    agent = REINFORCE(1, 2, policy=policy, returns="total", baseline=True, rng=0)
+    eta = 0.1
+    agent.optimizer = torch.optim.SGD(policy.parameters(), lr=eta)
+    trials = [  # r_total = 1, 0 and 6; trial A has two steps, so R = (1, 1, 0, 6)
+        {"obs": torch.tensor([[1.0], [2.0]]), "actions": torch.tensor([1, 0]),
+         "rewards": torch.tensor([1.0, 0.0])},
+        {"obs": torch.tensor([[1.0]]), "actions": torch.tensor([1]),
+         "rewards": torch.tensor([0.0])},
+        {"obs": torch.tensor([[-1.0]]), "actions": torch.tensor([0]),
+         "rewards": torch.tensor([6.0])},
+    ]
+    # b = mean of R over the batch's N = 4 steps = 2; R - b = (-1, -1, -2, 4)
+    # std = sqrt(sum (R - b)^2 / (N - 1)) = sqrt((1 + 1 + 4 + 16) / 3) (as torch.std)
+    std = math.sqrt(22 / 3)
+    # sum_t (R_t - b) grad log pi_t, row 0 / row 1 of W and of c:
+    #   (s=1, a=1): W (-.5, .5) c (-.5, .5) x -1     (s=2, a=0): W (1, -1) c (.5, -.5) x -1
+    #   (s=1, a=1): W (-.5, .5) c (-.5, .5) x -2     (s=-1, a=0): W (-.5, .5) c (.5, -.5) x 4
+    # W: .5 - 1 + 1 - 2 = -1.5;  c: .5 - .5 + 1 + 2 = 3
+    agent.update(trials)
+    torch.testing.assert_close(policy.weight.detach(),
+                               eta / 3 * torch.tensor([[-1.5], [1.5]]) / std)
+    torch.testing.assert_close(policy.bias.detach(), eta / 3 * torch.tensor([3.0, -3.0]) / std)
+
+
+def test_a2c_loss_is_the_n_step_advantage_by_hand():
+    # a rollout of n = 3 steps in E = 2 environments, gamma = 1/2; V_u(s) = s and pi uniform
+    agent = A2C(1, 2, gamma=0.5, value_coef=0.5, entropy_coef=0.0, rng=0)
+    agent.policy, agent.value = torch.nn.Linear(1, 2), torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        agent.policy.weight.zero_()
+        agent.policy.bias.zero_()
+        agent.value.weight.fill_(1.0)
+        agent.value.bias.zero_()
+    batch = {
+        "obs": torch.tensor([[1.0, 0.0], [2.0, 1.0], [3.0, 2.0]])[..., None],  # (n, E, 1)
+        "actions": torch.tensor([[0, 1], [1, 1], [0, 0]]),
+        "rewards": torch.tensor([[1.0, 2.0], [0.0, 4.0], [2.0, 1.0]]),
+        "dones": torch.tensor([[0.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),  # env 1 ends at step 1
+        "valid": torch.ones(3, 2),
+        "bootstrap": torch.tensor([8.0, 4.0]),  # V_u(s_{t+n})
+    }
+    # env 0: Q_0 = 1 + .5*0 + .25*2 + .125*8 = 2.5, Q_1 = 0 + .5*2 + .25*8 = 3, Q_2 = 2 + .5*8 = 6
+    # env 1: cut at the end: Q_0 = 2 + .5*4 = 4, Q_1 = 4; a new episode: Q_2 = 1 + .5*4 = 3
+    Q = n_step_returns(batch["rewards"], batch["dones"], batch["bootstrap"], 0.5)
+    torch.testing.assert_close(Q, torch.tensor([[2.5, 4.0], [3.0, 4.0], [6.0, 3.0]]))
+    # A = Q - V: env 0 (1.5, 1, 3), env 1 (4, 3, 1); the means over the 6 steps:
+    # value loss [Q - V]^2 = (2.25 + 1 + 9 + 16 + 9 + 1) / 6 = 6.375
+    # policy loss -A log pi = 2.25 log 2 (log pi = -log 2 for every action)
+    loss, stats = agent.loss(batch)
+    assert stats["value_loss"] == pytest.approx(6.375)
+    assert stats["policy_loss"] == pytest.approx(2.25 * math.log(2))
+    assert stats["entropy"] == pytest.approx(math.log(2))
+    assert loss.item() == pytest.approx(2.25 * math.log(2) + 0.5 * 6.375)
+    loss.backward()
+    # u minimises [Q - V_u]^2 (Q held fixed): d/dw = -2 mean(A s) = -2 * 17.5 / 6,
+    # d/db = -2 mean(A) = -4.5, times value_coef
+    torch.testing.assert_close(agent.value.weight.grad, torch.tensor([[-0.5 * 35 / 6]]))
+    torch.testing.assert_close(agent.value.bias.grad, torch.tensor([-0.5 * 4.5]))
+    # theta: -(1/6) sum_t A_t (onehot(a_t) - 1/2), the advantage held fixed:
+    # row 0: -(1.5*.5 - 1*.5 + 3*.5 - 4*.5 - 3*.5 + 1*.5) / 6 = 1.25 / 6
+    torch.testing.assert_close(agent.policy.bias.grad, torch.tensor([1.25 / 6, -1.25 / 6]))
 
 
 def test_a2c_solves_a_two_armed_bandit():
