@@ -19,6 +19,8 @@ def test_vanishing_gradients_claim(run_experiment, runs_dir):
     _, s = run_experiment("vanishing-gradients", runs_dir)
     assert s["status"] == "PASS"
     assert s["metrics"]["first_over_last_relu_small"] < 1e-2
+    assert s["metrics"]["first_over_last_relu_large"] > 1e2  # "large ones make them explode"
+    assert s["metrics"]["first_over_last_sigmoid_large"] < 1e-2
     assert s["metrics"]["spread_relu_variance-preserving"] <= 10
 
 

@@ -30,11 +30,14 @@ GRADIENT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "selu")
 @experiment(
     "vanishing-gradients", kind="supervised", config=VanishingGradientsConfig,
     claim="in a deep network small weights make the differentials dE/ds vanish towards the "
-          "first layer, large ones make them explode; variance-preserving weights "
-          "(G n Var[w] = 1) keep them alive, except for the sigmoid, whose slope is at most 1/4",
+          "first layer and large ones make them explode; variance-preserving weights "
+          "(G n Var[w] = 1) keep them alive; with the sigmoid, whose slope is at most 1/4, "
+          "they vanish at every one of the three scales",
     expects="small weights: first layer's ||dE/ds|| < 1/100 of the last's for all four "
-            "transfer functions; variance-preserving: within a factor 10 across layers for "
-            "tanh, ReLU and SELU",
+            "transfer functions; large weights (--large times the variance-preserving ones): "
+            "first layer's > 100 times the last's for tanh, ReLU and SELU, and < 1/100 for the "
+            "sigmoid; variance-preserving: within a factor 10 across layers for tanh, ReLU and "
+            "SELU, and first < 1/100 of the last for the sigmoid",
     smoke={"depth": 6, "width": 32, "batch": 64, "small": 0.1},
 )
 def run(cfg: VanishingGradientsConfig, run: Run) -> Result:
@@ -49,14 +52,20 @@ def run(cfg: VanishingGradientsConfig, run: Run) -> Result:
                     f"max/min = {max(n) / min(n):9.2e}")
     first_over_last = {k: n[0] / n[-1] for k, n in norms.items()}
     spread = {k: max(n) / min(n) for k, n in norms.items()}
+    not_sigmoid = ("tanh", "relu", "selu")
     vanish = all(first_over_last[a, "small"] < 1e-2 for a in GRADIENT_ACTIVATIONS)
-    alive = all(spread[a, "variance-preserving"] <= 10 for a in ("tanh", "relu", "selu"))
+    explode = all(first_over_last[a, "large"] > 1e2 for a in not_sigmoid)
+    alive = all(spread[a, "variance-preserving"] <= 10 for a in not_sigmoid)
+    sigmoid = all(first_over_last["sigmoid", s] < 1e-2 for s in scales)
     run.save_figure(_gradients_figure(norms, scales), "gradients")
     worst_small = max(first_over_last[a, "small"] for a in GRADIENT_ACTIVATIONS)
-    worst_vp = max(spread[a, "variance-preserving"] for a in ("tanh", "relu", "selu"))
-    headline = (f"small: first/last <= {worst_small:.0e}; variance-preserving spread <= "
-                f"{worst_vp:.1f}x (sigmoid {spread['sigmoid', 'variance-preserving']:.0e}x)")
-    return Result(vanish and alive, headline, {
+    least_large = min(first_over_last[a, "large"] for a in not_sigmoid)
+    worst_vp = max(spread[a, "variance-preserving"] for a in not_sigmoid)
+    worst_sigmoid = max(first_over_last["sigmoid", s] for s in scales)
+    headline = (f"small: first/last <= {worst_small:.0e}; large: first/last >= "
+                f"{least_large:.0e} (tanh, ReLU, SELU); variance-preserving spread <= "
+                f"{worst_vp:.1f}x; sigmoid first/last <= {worst_sigmoid:.0e} at every scale")
+    return Result(vanish and explode and alive and sigmoid, headline, {
         **{f"first_over_last_{a}_{s}": v for (a, s), v in first_over_last.items()},
         **{f"spread_{a}_{s}": v for (a, s), v in spread.items()}})
 
