@@ -41,10 +41,10 @@ class QLearningConfig:
 @experiment(
     "q-learning", kind="reinforcement", config=QLearningConfig,
     claim="tabular Q-learning, Q(s_t, a_t) <- r_t + gamma max_b Q(s_{t+1}, b) and its "
-          "stochastic form with eta, finds an optimal policy on CliffWalking, FrozenLake and "
-          "Taxi",
-    expects="the greedy policy's exact value equals V* from value iteration (within 1e-6) in "
-            "every reachable state",
+          "stochastic form with eta, finds an optimal policy on a gymnasium toy-text world: "
+          "CliffWalking by default, FrozenLake (slippery) and Taxi with --env",
+    expects="on the --env world, the greedy policy's exact value equals V* from value "
+            "iteration (within 1e-6) in every reachable state",
     data="gymnasium toy-text environments (installed with nnzoo)",
     smoke={"episodes": 30},
 )
