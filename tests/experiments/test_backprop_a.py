@@ -2,21 +2,22 @@
 resume in the middle of training."""
 
 import pytest
+from experiment_runs import execute, interrupted_then_resumed
 
 
-def test_activations_claim(run_experiment, runs_dir):
-    _, s = run_experiment("activations", runs_dir)
+def test_activations_claim(runs_dir):
+    _, s = execute("activations", runs_dir)
     assert s["status"] == "PASS" and s["metrics"]["max_error"] < 1e-12
 
 
 @pytest.mark.parametrize("prior", ["uniform", "fair"])
-def test_bayes_claim(prior, run_experiment, runs_dir):
-    _, s = run_experiment("bayes", runs_dir, prior=prior)
+def test_bayes_claim(prior, runs_dir):
+    _, s = execute("bayes", runs_dir, prior=prior)
     assert s["status"] == "PASS" and s["metrics"]["wd_map_error"] < 1e-6
 
 
-def test_vanishing_gradients_claim(run_experiment, runs_dir):
-    _, s = run_experiment("vanishing-gradients", runs_dir)
+def test_vanishing_gradients_claim(runs_dir):
+    _, s = execute("vanishing-gradients", runs_dir)
     assert s["status"] == "PASS"
     assert s["metrics"]["first_over_last_relu_small"] < 1e-2
     assert s["metrics"]["first_over_last_relu_large"] > 1e2  # "large ones make them explode"
@@ -24,20 +25,19 @@ def test_vanishing_gradients_claim(run_experiment, runs_dir):
     assert s["metrics"]["spread_relu_variance-preserving"] <= 10
 
 
-def test_twin_spirals_resumes_mid_training_to_the_same_numbers(run_experiment,
-                                                               killed_and_resumed, runs_dir,
-                                                               monkeypatch):
+def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeypatch):
     values = {"net": "raw", "hidden": 4, "epochs": 2500, "runs": 2}
-    _, whole = run_experiment("twin-spirals", runs_dir / "a", **values)
+    _, whole = execute("twin-spirals", runs_dir / "a", **values)
     # checkpoints every 1000 epochs and at the end of each run: 1000, 2000, 2500, run 0 done,
     # then run 1's 1000 and 2000; killed after run 1's epoch-2000 checkpoint
-    _, resumed = killed_and_resumed("twin-spirals", runs_dir / "b", monkeypatch, 6, **values)
+    _, resumed = interrupted_then_resumed("twin-spirals", runs_dir / "b", monkeypatch, 6,
+                                          **values)
     assert resumed["resumed"] and resumed["metrics"] == whole["metrics"]
     assert whole["metrics"]["epochs"] == [2500, 2500]  # neither run stopped before the kill
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("net", ["polar", "raw", "short"])
-def test_twin_spirals_claim(net, run_experiment, runs_dir):
-    _, s = run_experiment("twin-spirals", runs_dir, net=net, runs=3)
+def test_twin_spirals_claim(net, runs_dir):
+    _, s = execute("twin-spirals", runs_dir, net=net, runs=3)
     assert s["status"] == "PASS" and s["metrics"]["solved"] == 3
