@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from nnzoo.rl.policy_search import (EvolutionStrategy, HillClimbing, es_step,
-                                    hill_climbing_step)
+from nnzoo.rl.policy_search import EvolutionStrategy, HillClimbing, es_step, hill_climbing_step
 
 
 def test_hill_climbing_keeps_a_step_that_is_no_worse_and_only_such_a_step():
