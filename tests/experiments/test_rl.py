@@ -50,3 +50,16 @@ def test_reinforce_claim(runs_dir):
 def test_control_claims(name, runs_dir):
     _, s = execute(name, runs_dir)
     assert s["status"] == "PASS" and s["metrics"]["solved_at"] is not None
+
+
+def test_double_q_claim(runs_dir):
+    run, s = execute("double-q", runs_dir, runs=2000)
+    m = s["metrics"]
+    assert s["status"] == "PASS" and m["q_left_early"] > 3 * m["double_left_early"]
+    assert (run.dir / "figures" / "left.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_policy_search_claim(runs_dir):
+    _, s = execute("policy-search", runs_dir)
+    assert s["status"] == "PASS" and s["metrics"]["solved_at_reinforce"] is not None

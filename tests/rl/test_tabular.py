@@ -83,3 +83,60 @@ def test_td_zero_fit_in_parts_resumes_from_its_state_dict():
     resumed.load_state_dict(torch.load(saved, weights_only=True))
     resumed.fit(GridWorld(slip=0.2, random_start=True), pi, 50)
     assert (resumed.V_ == whole.V_).all() and (resumed.visits_ == whole.visits_).all()
+
+
+def test_one_double_q_update_by_hand():
+    from nnzoo.rl.tabular import double_q_update
+
+    # two tables, 2 states, 3 actions; table 0 learns from (s=0, a=1, r=0.5, s'=1)
+    Q = np.zeros((1, 2, 2, 3))
+    Q[0, 0, 1] = [1.0, 4.0, 2.0]  # Q_A(s', .): argmax_b = 1
+    Q[0, 1, 1] = [9.0, -1.0, 7.0]  # Q_B(s', .): evaluates b = 1 -> -1 (not its own max 9)
+    Q[0, 0, 0, 1] = 2.0
+    double_q_update(Q, np.array([0]), 0, 1, 0.5, 1, False, eta=0.1, gamma=0.9)
+    # Q_A(0,1) <- 2 + 0.1 [0.5 + 0.9 * Q_B(1, argmax_b Q_A(1, b)) - 2] = 2 + 0.1 (0.5 - 0.9 - 2)
+    assert Q[0, 0, 0, 1] == pytest.approx(2 + 0.1 * (0.5 - 0.9 - 2))
+    assert Q[0, 1, 0, 1] == 0.0  # Q_B unchanged
+    # the other way round: table 1 learns, table 0 evaluates Q_B's argmax (b = 0 -> 1.0)
+    double_q_update(Q, np.array([1]), 0, 1, 0.5, 1, False, eta=0.1, gamma=0.9)
+    assert Q[0, 1, 0, 1] == pytest.approx(0.1 * (0.5 + 0.9 * 1.0))
+    # into a terminal state: no future term
+    double_q_update(Q, np.array([1]), 1, 2, -1.0, 0, True, eta=0.5, gamma=0.9)
+    assert Q[0, 1, 1, 2] == pytest.approx(7 + 0.5 * (-1 - 7))
+
+
+def test_q_learners_q_update_matches_the_single_learner():
+    from nnzoo.rl.tabular import q_update
+
+    Q = np.array([[[1.0, 2.0], [3.0, 4.0]]] * 2)  # two runs  (2, S, A)
+    q_update(Q, np.array([0, 1]), np.array([1, 0]), np.array([1.0, 0.0]), np.array([1, 0]),
+             np.array([False, True]), 0.5, 0.9)
+    assert Q[0, 0, 1] == pytest.approx(3.3) and Q[1, 1, 0] == pytest.approx(1.5)
+
+
+def test_maximization_bias_rewards():
+    from nnzoo.rl.gridworld import MaximizationBias
+
+    env, rng = MaximizationBias(b_actions=10, mean=-0.1, std=1.0), np.random.default_rng(0)
+    s = env.reset(4)
+    s2, r, done = env.step(s, np.array([0, 1, 0, 1]), rng)  # left, right, left, right
+    assert s2[0] == s2[2] == env.B and (r == 0).all() and done.tolist() == [False, True] * 2
+    n = 200_000
+    s2, r, done = env.step(np.full(n, env.B), rng.integers(10, size=n), rng)
+    assert done.all() and abs(r.mean() + 0.1) < 4 / n**0.5 and abs(r.std() - 1) < 0.01
+    with pytest.raises(ValueError):
+        env.step(np.array([env.A]), np.array([5]), rng)  # A has two actions
+    assert env.valid.sum(axis=1).tolist() == [2, 10]
+
+
+def test_q_learners_go_left_more_than_double_q_learners():
+    from nnzoo.rl.gridworld import MaximizationBias
+    from nnzoo.rl.tabular import QLearners
+
+    env = MaximizationBias()
+    left = {}
+    for double in (False, True):
+        L = QLearners(2000, 2, env.n_actions, double=double, valid=env.valid, rng=0).fit(env, 50)
+        left[double] = np.mean([(a == env.LEFT).mean() for a in L.first_actions_])
+        assert len(L.first_actions_) == 50 and L.Q_.shape == (2000, 2, 10)
+    assert left[False] > 0.7 and left[True] < 0.4

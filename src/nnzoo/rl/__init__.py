@@ -1,5 +1,6 @@
-"""Reinforcement learning: environments, exploration, returns, tabular TD and Q-learning,
-REINFORCE, DQN with replay and double Q, A2C and A3C.
+"""Reinforcement learning: environments, exploration, returns, tabular TD, Q-learning and
+double Q-learning, REINFORCE, hill climbing and an evolutionary strategy in parameter space,
+DQN with replay and double Q, A2C and A3C.
 
 The pieces live in their modules (`nnzoo.rl.tabular`, `nnzoo.rl.dqn`, ...); the agents
 are also reachable here (`nnzoo.rl.DQN`), imported only when first asked for, so that
@@ -31,7 +32,12 @@ parts that the run checkpoints with the agent, so that a killed run resumes exac
 
 Tabular learners (TDZero, QLearning) are scikit-learn style, `fit(env, ...) -> self`,
 learned attributes ending in `_`; QLearning also has `act(s)` and `greedy(s)`, TDZero
-`state_dict()` for a fit in parts.
+`state_dict()` for a fit in parts. QLearners runs N independent Q-learners or double
+Q-learners side by side (e.g. on `MaximizationBias`, Sutton and Barto's two-state task).
+
+HillClimbing and EvolutionStrategy (`nnzoo.rl.policy_search`) search the parameters of
+REINFORCE's network with random perturbations: `learn(env_id, episodes)`, `greedy(obs)`,
+`state_dict()`; their `history` has one entry per episode ("episode", "return").
 
 Randomness: every agent and learner takes `rng`, a `nnzoo.random.Stream` (or an int
 seed, or None for fresh entropy), and draws everything from it: initial weights,
@@ -43,7 +49,9 @@ from importlib import import_module
 
 _WHERE = {"GridWorld": "gridworld", "TDZero": "tabular", "QLearning": "tabular",
           "ReplayBuffer": "replay", "DQN": "dqn", "REINFORCE": "policy_gradient",
-          "A2C": "a2c", "A3C": "a3c"}
+          "A2C": "a2c", "A3C": "a3c", "QLearners": "tabular",
+          "MaximizationBias": "gridworld", "HillClimbing": "policy_search",
+          "EvolutionStrategy": "policy_search"}
 __all__ = sorted(_WHERE)
 
 

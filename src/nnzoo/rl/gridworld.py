@@ -16,6 +16,9 @@ The model P[s][a] = [(probability, s', r, terminated), ...] has the same form as
 
     V*(s) = max_a sum_{s'} delta(s'|s, a) [R(s, a, s') + gamma V*(s')]     (Bellman)
     V^pi  = (I - gamma P_pi)^{-1} R_pi                                      (a policy's value)
+
+`MaximizationBias` is not a grid: Sutton and Barto's two-state example of maximisation bias
+(Example 6.7), stepped for many independent runs at once.
 """
 
 from __future__ import annotations
@@ -90,6 +93,47 @@ class GridWorld(gym.Env):
             min(bisect(self._cumulative[self.s, a], self.np_random.random()), len(outcomes) - 1)
         _, self.s, r, terminated = outcomes[i]
         return self.s, r, terminated, False, {}
+
+
+class MaximizationBias:
+    """Sutton and Barto's example of maximisation bias (Example 6.7, Figure 6.5), for N
+    independent runs stepped side by side (NumPy arrays of states and actions, one per run).
+
+    Every episode starts in A (state 0). In A, action 1 (right) ends the episode with reward
+    0; action 0 (left) leads to B (state 1), reward 0. In B each of `b_actions` actions ends
+    the episode with reward r ~ N(mean, std^2). With mean < 0 left is worth mean < 0 and
+    right 0, but the largest of several noisy estimates of B's actions is likely above 0:
+    a learner that evaluates B by the max of its estimates is drawn to the left.
+    """
+
+    A, B = 0, 1
+    LEFT, RIGHT = 0, 1
+    n_states = 2
+
+    def __init__(self, b_actions: int = 10, mean: float = -0.1, std: float = 1.0):
+        if b_actions < 1 or std < 0:
+            raise ValueError(f"need b_actions >= 1 and std >= 0, got {b_actions}, {std}")
+        self.b_actions, self.mean, self.std = b_actions, mean, std
+        self.n_actions = max(2, b_actions)
+        # valid[s, a]: the actions of A (left, right) and of B (b_actions of them)  (S, A)
+        self.valid = np.zeros((2, self.n_actions), dtype=bool)
+        self.valid[self.A, :2] = True
+        self.valid[self.B, :b_actions] = True
+
+    def reset(self, n: int) -> np.ndarray:
+        """The first states of n episodes: all in A.  -> (N,)"""
+        return np.full(n, self.A)
+
+    def step(self, s: np.ndarray, a: np.ndarray, rng: np.random.Generator):
+        """One step from states s with actions a, each a valid action of its state.  (N,)
+        -> s' (N,) (A where the episode ended: ignore it there), r (N,), terminated (N,)"""
+        s, a = np.asarray(s), np.asarray(a)
+        if not self.valid[s, a].all():
+            raise ValueError("an action that its state does not have")
+        in_b = s == self.B
+        r = np.where(in_b, rng.normal(self.mean, self.std, size=s.shape), 0.0)
+        to_b = (s == self.A) & (a == self.LEFT)
+        return np.where(to_b, self.B, self.A), r, ~to_b
 
 
 # --------------------------------------------------------------------------- exact solutions

@@ -9,8 +9,20 @@ Q-learning, the deterministic update and the stochastic one:
     Q(s_t, a_t) <- r_t + gamma max_b Q(s_{t+1}, b)
     Q(s_t, a_t) <- Q(s_t, a_t) + eta [r_t + gamma max_b Q(s_{t+1}, b) - Q(s_t, a_t)]
 
+Double Q-learning (van Hasselt 2010; Sutton and Barto's section 6.7) keeps two tables; at
+each step one of them, picked at random with probability 1/2, is updated, the other one
+evaluating the action the updated one selects (for Q_B: swap A and B):
+
+    Q_A(s_t, a_t) <- Q_A(s_t, a_t) + eta [r_t + gamma Q_B(s_{t+1}, argmax_b Q_A(s_{t+1}, b))
+                                          - Q_A(s_t, a_t)]
+
+so that the noise that makes an action look best in Q_A is not the noise that values it.
+
 V and Q of a terminal state are 0: when the episode ends at s_{t+1} there is no
-gamma V(s_{t+1}) term. Both learners are scikit-learn style: `fit(env, ...) -> self`,
+gamma V(s_{t+1}) term. `q_update` and `double_q_update` do one update in each of N tables
+at once; `QLearning` (one learner, in a gymnasium env) uses the first, `QLearners` (N
+independent learners stepped together, Q-learning or double Q-learning) both. The
+learners are scikit-learn style: `fit(env, ...) -> self`,
 learned attributes end in `_`. A per-visit step size eta_n = eta / (1 + decay n), n the
 number of earlier updates of that entry, makes the estimates settle (decay = 0: constant eta).
 The defaults are the experiments' (td-gridworld's and q-learning's). The environments'
@@ -27,6 +39,36 @@ from nnzoo.random import Stream, as_stream
 from nnzoo.rl.exploration import LinearSchedule, epsilon_greedy, softmax_action
 
 DEFAULT_SCHEDULE = LinearSchedule(1.0, 0.05, 1000)  # epsilon by episode
+
+
+def q_update(Q: np.ndarray, s, a, r, s_next, terminal, eta, gamma: float,
+             valid: np.ndarray | None = None) -> None:
+    """One Q-learning update of Q(s, a) in each of N tables, in place.  Q: (N, S, A);
+    s, a, r, s_next, terminal and eta: (N,) or scalars; valid: (S, A) the actions each
+    state has (None: all)."""
+    n = np.arange(len(Q))
+    nxt = Q[n, s_next]  # (N, A)
+    if valid is not None:
+        nxt = np.where(valid[s_next], nxt, -np.inf)
+    target = r + np.where(terminal, 0.0, gamma * nxt.max(axis=1))  # (N,)
+    # Q(s_t, a_t) <- Q(s_t, a_t) + eta [r_t + gamma max_b Q(s_{t+1}, b) - Q(s_t, a_t)]
+    Q[n, s, a] += eta * (target - Q[n, s, a])
+
+
+def double_q_update(Q: np.ndarray, which, s, a, r, s_next, terminal, eta, gamma: float,
+                    valid: np.ndarray | None = None) -> None:
+    """One double Q-learning update in each of N pairs of tables, in place: table
+    `which` (0 or 1 per pair) learns, the other evaluates.  Q: (N, 2, S, A); which, s, a,
+    r, s_next, terminal and eta: (N,) or scalars; valid: (S, A) or None."""
+    n, which = np.arange(len(Q)), np.broadcast_to(which, (len(Q),))
+    Q_A, Q_B = Q[n, which], Q[n, 1 - which]  # copies  (N, S, A)
+    nxt = Q_A[n, s_next]  # (N, A)
+    if valid is not None:
+        nxt = np.where(valid[s_next], nxt, -np.inf)
+    b = nxt.argmax(axis=1)  # argmax_b Q_A(s_{t+1}, b)  (N,)
+    target = r + np.where(terminal, 0.0, gamma * Q_B[n, s_next, b])  # (N,)
+    # Q_A(s_t, a_t) <- Q_A(s_t, a_t) + eta [r_t + gamma Q_B(s_{t+1}, argmax_b Q_A) - Q_A(s_t, a_t)]
+    Q[n, which, s, a] += eta * (target - Q_A[n, s, a])
 
 
 class TDZero:
@@ -108,8 +150,7 @@ class QLearning:
             self.Q_[s, a] = target
         else:
             eta = self.lr / (1 + self.decay * self.visits_[s, a])
-            # Q(s_t, a_t) <- Q(s_t, a_t) + eta [r_t + gamma max_b Q(s_{t+1}, b) - Q(s_t, a_t)]
-            self.Q_[s, a] += eta * (target - self.Q_[s, a])
+            q_update(self.Q_[None], s, a, r, s_next, terminal, eta, self.gamma)
         self.visits_[s, a] += 1
         return float(self.Q_[s, a])
 
@@ -141,4 +182,69 @@ class QLearning:
                 if terminated or truncated:
                     break
             self.returns_.append(total)
+        return self
+
+
+class QLearners:
+    """N independent tabular learners stepped side by side, one per run: Q-learning, or
+    double Q-learning (`double=True`), both with constant eta and epsilon-greedy exploration.
+
+    tables_ (N, K, S, A) holds each run's table (K = 1) or its pair Q_A, Q_B (K = 2); the
+    behaviour policy is epsilon-greedy on Q_ = their sum (Sutton and Barto's choice for
+    double Q), ties broken at random. `valid` (S, A) marks the actions each state has (the
+    others are never taken nor maximised over). The environment is stepped for all runs at
+    once: `reset(n) -> s (N,)`, `step(s, a, rng) -> s', r, terminated` (as
+    `nnzoo.rl.gridworld.MaximizationBias`)."""
+
+    def __init__(self, runs: int, n_states: int, n_actions: int, *, double: bool = False,
+                 gamma: float = 1.0, lr: float = 0.1, epsilon: float = 0.1,
+                 valid: np.ndarray | None = None, rng: Stream | int | None = None):
+        self.runs, self.double, self.gamma, self.lr, self.epsilon = runs, double, gamma, lr, epsilon
+        self.valid = np.ones((n_states, n_actions), dtype=bool) if valid is None \
+            else np.asarray(valid, dtype=bool)
+        self.rng = as_stream(rng)
+        self.tables_ = np.zeros((runs, 2 if double else 1, n_states, n_actions))
+        self.first_actions_: list[np.ndarray] = []  # per episode, each run's first action (N,)
+
+    @property
+    def Q_(self) -> np.ndarray:
+        """Each run's Q (the sum Q_A + Q_B for double Q).  (N, S, A)"""
+        return self.tables_.sum(axis=1)
+
+    def act(self, rows: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """epsilon-greedy actions of the runs `rows` in their states s.  (n,), (n,) -> (n,)"""
+        rng, valid = self.rng.numpy, self.valid[s]  # (n, A)
+        Q = np.where(valid, self.Q_[rows, s], -np.inf)  # (n, A)
+        best = valid & (Q == Q.max(axis=1, keepdims=True))
+        greedy = np.where(best, rng.random(Q.shape), -1.0).argmax(axis=1)  # ties at random
+        uniform = np.where(valid, rng.random(Q.shape), -1.0).argmax(axis=1)  # any valid action
+        return np.where(rng.random(len(rows)) < self.epsilon, uniform, greedy)
+
+    def update(self, rows, s, a, r, s_next, terminal) -> None:
+        """One update in the runs `rows`; double Q picks the table that learns at random."""
+        if self.double:
+            T = self.tables_[rows]  # (n, 2, S, A)
+            which = self.rng.numpy.integers(2, size=len(rows))
+            double_q_update(T, which, s, a, r, s_next, terminal, self.lr, self.gamma, self.valid)
+        else:
+            T = self.tables_[rows, 0]  # (n, S, A)
+            q_update(T, s, a, r, s_next, terminal, self.lr, self.gamma, self.valid)
+        self.tables_[rows] = T.reshape(self.tables_[rows].shape)
+
+    def fit(self, env, episodes: int, max_steps: int = 1000) -> QLearners:
+        """`episodes` more episodes in every run, updating after every step; each episode's
+        first actions are appended to first_actions_."""
+        for _ in range(episodes):
+            s = env.reset(self.runs)
+            alive = np.ones(self.runs, dtype=bool)
+            for t in range(max_steps):
+                rows = np.flatnonzero(alive)
+                a = self.act(rows, s[rows])
+                if t == 0:
+                    self.first_actions_.append(a.astype(np.int8))
+                s_next, r, terminated = env.step(s[rows], a, self.rng.numpy)
+                self.update(rows, s[rows], a, r, s_next, terminated)
+                s[rows], alive[rows] = s_next, ~terminated
+                if not alive.any():
+                    break
         return self

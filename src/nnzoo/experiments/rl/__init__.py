@@ -12,5 +12,5 @@ family("rl", "Reinforcement learning", position=4,
        about="An agent learns from rewards what to do: values of states and actions learned "
              "by temporal differences in tables and then by networks (DQN), and policies "
              "learned directly by gradient ascent on the return (REINFORCE, actor-critic).",
-       order=("td-gridworld", "q-learning", "dqn", "dqn-acrobot", "dqn-mountaincar",
-              "reinforce", "pong-reinforce", "a2c", "a3c"))
+       order=("td-gridworld", "q-learning", "double-q", "dqn", "dqn-acrobot", "dqn-mountaincar",
+              "reinforce", "policy-search", "pong-reinforce", "a2c", "a3c"))
