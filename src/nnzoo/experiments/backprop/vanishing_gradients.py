@@ -84,11 +84,11 @@ def run(cfg: VanishingGradientsConfig, run: Run) -> Result:
           and gain > 1e3
           and (sigmoid_large <= 10 if cfg.rule == "backward" else sigmoid_large < 1e-2))
     sigmoid_measure = "max/min" if cfg.rule == "backward" else "first/last"
-    headline = (f"small: first/last <= {vanish:.0e}; large: first/last >= {explode:.0e} "
+    headline = (f"small: first/last <= {vanish:.0e}; large: first/last >= {explode:.3g} "
                 f"(tanh, ReLU, SELU), sigmoid {sigmoid_measure} {sigmoid_large:.2g}; "
                 f"both rules' max/min <= {alive:.1f} (tanh, ReLU, SELU; backward "
                 f"{'closer' if closer else 'NOT closer'} for tanh, SELU); sigmoid first/last "
-                f"<= {sigmoid:.0e} by both rules, backward's {gain:.0e}x forward's")
+                f"<= {sigmoid:.1e} by both rules, backward's {gain:.1e}x forward's")
     return Result(ok, headline, {
         **{f"first_over_last_{a}_{s}": v for (a, s), v in first_over_last.items()},
         **{f"spread_{a}_{s}": v for (a, s), v in spread.items()}})
