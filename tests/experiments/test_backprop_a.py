@@ -21,8 +21,18 @@ def test_vanishing_gradients_claim(runs_dir):
     assert s["status"] == "PASS"
     assert s["metrics"]["first_over_last_relu_small"] < 1e-2
     assert s["metrics"]["first_over_last_relu_large"] > 1e2  # "large ones make them explode"
+    assert s["metrics"]["spread_sigmoid_large"] <= 10  # the backward rule's, 2x
+    assert s["metrics"]["spread_relu_backward"] <= 10 and s["metrics"]["spread_relu_forward"] <= 10
+    assert s["metrics"]["spread_tanh_backward"] < s["metrics"]["spread_tanh_forward"]
+    assert s["metrics"]["first_over_last_sigmoid_backward"] < 1e-2
+
+
+def test_vanishing_gradients_forward_rule_claim(runs_dir):
+    # --rule forward: the small and large weights are multiples of G_0 n_in Var[w] = 1; the
+    # sigmoid's differentials vanish at every scale
+    _, s = execute("vanishing-gradients", runs_dir, rule="forward")
+    assert s["status"] == "PASS"
     assert s["metrics"]["first_over_last_sigmoid_large"] < 1e-2
-    assert s["metrics"]["spread_relu_variance-preserving"] <= 10
 
 
 def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeypatch):

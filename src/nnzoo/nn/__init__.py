@@ -1,7 +1,7 @@
 """The course's equations as functions and modules, each tested against PyTorch."""
 
 from nnzoo.nn.activations import ACTIVATIONS, relu, selu, sigmoid, step, tanh
-from nnzoo.nn.layers import BatchNorm, Dropout
+from nnzoo.nn.layers import BatchNorm, Dropout, whole_set_statistics_
 from nnzoo.nn.losses import (
     LOSSES,
     cross_entropy,
@@ -13,4 +13,5 @@ from nnzoo.nn.losses import (
 )
 
 __all__ = ["ACTIVATIONS", "LOSSES", "BatchNorm", "Dropout", "cross_entropy", "log_softmax",
-           "nll", "relu", "selu", "sigmoid", "softmax", "sse", "step", "tanh", "weight_decay"]
+           "nll", "relu", "selu", "sigmoid", "softmax", "sse", "step", "tanh", "weight_decay",
+           "whole_set_statistics_"]
