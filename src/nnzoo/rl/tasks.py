@@ -4,8 +4,9 @@ hyper-parameters (imports neither torch nor gymnasium: experiment configs read i
 
 Per experiment name:
     env_id   the gymnasium environment
-    solved   the greedy policy's evaluation return (mean of 10 episodes) that solves it
-             (500: CartPole-v1's most; -100 and -110: gymnasium's thresholds)
+    solved   the mean return on new episodes that solves it, for the weights kept from
+             training (500: CartPole-v1's most; -100 and -110: gymnasium's thresholds);
+             with stop_when_solved, training stops at the first evaluation reaching it
     budget   the environment steps the claim allows (the experiment's default --steps)
     r_max    the largest reward of one step (r_max / (1 - gamma) bounds every true value)
     hyper    rl-zoo's hyper-parameters for the task where they differ from DQN's
