@@ -15,6 +15,8 @@ from nnzoo.rl.tasks import DQN_TASKS, EXPLORATION_FRACTION, FINAL_EPSILON
 CLAIM = ("deep Q-learning with experience replay, epsilon-greedy and a target network, "
          "minimising [r + gamma max_b Q_wbar(s', b) - Q_w(s, a)]^2 (--double: "
          "Q_wbar(s', argmax_b Q_w(s', b))), ")
+KEPT = (" (judged on the policy it keeps, the weights of its best evaluation during training, "
+        "played on 100 new episodes)")
 
 
 @dataclass
@@ -85,6 +87,7 @@ def task_expects(name: str, note: str = "") -> str:
     (`note`: where the target comes from)."""
     task = DQN_TASKS[name]
     return (f"the weights of the greedy policy's best evaluation (mean return of 10 "
-            f"episodes) within {task.budget:,} steps, saved in the run folder, score a mean "
+            f"episodes) in training on a budget of {task.budget:,} steps, saved in the run "
+            f"folder, score a mean "
             f"return >= {task.solved:g}{f' ({note})' if note else ''} on 100 new episodes "
             f"(start states from their own random stream, never used in training)")

@@ -5,14 +5,14 @@ target and budget, and the defaults of its options all come from `nnzoo.rl.tasks
 
 from __future__ import annotations
 
-from nnzoo.experiments.rl._dqn import CLAIM, DQNConfig, task_expects
+from nnzoo.experiments.rl._dqn import CLAIM, KEPT, DQNConfig, task_expects
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 
 
 @experiment(
     "dqn", kind="reinforcement", config=DQNConfig,
-    claim=CLAIM + "balances CartPole-v1",
+    claim=CLAIM + "balances CartPole-v1" + KEPT,
     expects=task_expects("dqn"),
     data="gymnasium CartPole-v1 (installed with nnzoo)",
     smoke={"steps": 600, "hidden": 32, "learning_starts": 100, "train_freq": 50,
