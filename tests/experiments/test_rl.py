@@ -53,7 +53,7 @@ def test_dqn_keeps_the_weights_of_its_best_evaluation_and_judges_them_on_new_epi
         judged, _, first = evaluate(lambda obs: q(torch.as_tensor(obs)).argmax(1).numpy(),
                                     "CartPole-v1", 100, rng=run.rng("judge", "dqn"))
     assert len(judged) == 100 and judged.mean() == s["metrics"]["judged_mean"]
-    assert s["passed"] == (judged.mean() >= 500)
+    assert s["passed"] == (judged.mean() >= 475)  # gymnasium's CartPole-v1 threshold
     # none of their first states is one of the evaluations' during training
     _, _, seen = evaluate(lambda obs: np.zeros(len(obs), dtype=np.int64), "CartPole-v1", 10,
                           rng=run.rng("eval"))

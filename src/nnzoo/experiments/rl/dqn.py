@@ -13,7 +13,7 @@ from nnzoo.runs import Result, Run
 @experiment(
     "dqn", kind="reinforcement", config=DQNConfig,
     claim=CLAIM + "balances CartPole-v1" + KEPT,
-    expects=task_expects("dqn"),
+    expects=task_expects("dqn", "gymnasium's threshold"),
     data="gymnasium CartPole-v1 (installed with nnzoo)",
     smoke={"steps": 600, "hidden": 32, "learning_starts": 100, "train_freq": 50,
            "gradient_steps": 4, "eval_every": 300, "compare": True},
