@@ -32,6 +32,18 @@ def test_run_folder_layout(runs_dir):
     assert not list((run.dir / "checkpoints").glob(".*tmp*"))  # no temp file left behind
 
 
+def test_saved_weights_are_replaced_atomically_and_load_with_weights_only(runs_dir):
+    import torch
+
+    run = xor_run(runs_dir)
+    run.save_weights("best", {"step": 1, "q": {"w": torch.zeros(2)}})
+    path = run.save_weights("best", {"step": 2, "q": {"w": torch.ones(2)}})
+    assert path == run.dir / "checkpoints" / "best.pt"
+    state = torch.load(path, weights_only=True)
+    assert state["step"] == 2 and torch.equal(state["q"]["w"], torch.ones(2))
+    assert not list((run.dir / "checkpoints").glob(".*tmp*"))
+
+
 def test_resume_after_interruption_equals_uninterrupted_run(runs_dir, monkeypatch):
     whole = xor_run(runs_dir / "a").execute()
 

@@ -293,6 +293,16 @@ class Run:
         return loss
 
     # ---- checkpoints
+    def save_weights(self, name: str, state: dict[str, Any]) -> Path:
+        """Keep `state` (e.g. the weights a user keeps: tensors, numbers, strings, lists,
+        dicts, which torch.load(path, weights_only=True) reads back) as
+        checkpoints/<name>.pt, atomically (temp file, then rename)."""
+        import torch
+
+        path = self.dir / "checkpoints" / f"{name}.pt"
+        atomic_write(path, lambda f: torch.save(state, f), mode="wb")
+        return path
+
     def checkpoint(self) -> None:
         """Save every parts' results and kept objects' states, with the global generators'
         states, atomically (temp file, then rename)."""

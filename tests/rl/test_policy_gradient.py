@@ -100,6 +100,68 @@ def test_reinforce_update_is_the_course_rule_by_hand():
     torch.testing.assert_close(policy.bias.detach(), eta / 3 * torch.tensor([3.0, -3.0]) / std)
 
 
+def test_reinforce_update_with_rewards_to_go_by_hand():
+    # the default form: R_t = sum_{i>=t} gamma^{i-t} r_i, here with gamma = 1/2, on the
+    # trials of the test above; pi = softmax(W s + c) with W = c = 0 again
+    policy = torch.nn.Linear(1, 2)
+    with torch.no_grad():
+        policy.weight.zero_()
+        policy.bias.zero_()
+    agent = REINFORCE(1, 2, policy=policy, returns="to-go", gamma=0.5, baseline=True, rng=0)
+    eta = 0.1
+    agent.optimizer = torch.optim.SGD(policy.parameters(), lr=eta)
+    trials = [  # trial A's rewards (1, 0): R = (1 + 0/2, 0); B: R = 0; C: R = 6
+        {"obs": torch.tensor([[1.0], [2.0]]), "actions": torch.tensor([1, 0]),
+         "rewards": torch.tensor([1.0, 0.0])},
+        {"obs": torch.tensor([[1.0]]), "actions": torch.tensor([1]),
+         "rewards": torch.tensor([0.0])},
+        {"obs": torch.tensor([[-1.0]]), "actions": torch.tensor([0]),
+         "rewards": torch.tensor([6.0])},
+    ]
+    # R = (1, 0, 0, 6), b = 7/4, R - b = (-3/4, -7/4, -7/4, 17/4)
+    # std = sqrt((9 + 49 + 49 + 289) / 16 / 3) = sqrt(8.25)
+    std = math.sqrt(8.25)
+    # grad log pi, rows 0 of W and c: (s=1, a=1) W -.5 c -.5; (s=2, a=0) W 1 c .5;
+    # (s=1, a=1) W -.5 c -.5; (s=-1, a=0) W -.5 c .5
+    # W: .375 - 1.75 + .875 - 2.125 = -2.625;  c: .375 - .875 + .875 + 2.125 = 2.5
+    agent.update(trials)
+    torch.testing.assert_close(policy.weight.detach(),
+                               eta / 3 * torch.tensor([[-2.625], [2.625]]) / std)
+    torch.testing.assert_close(policy.bias.detach(), eta / 3 * torch.tensor([2.5, -2.5]) / std)
+
+
+@pytest.mark.parametrize("returns", ["total", "to-go"])
+def test_reinforce_stops_learning_at_a_non_finite_loss(returns, monkeypatch):
+    agent = REINFORCE(1, 2, hidden=4, batch_episodes=4, returns=returns, rng=0)
+    real, calls = REINFORCE.update, {"n": 0}
+
+    def nan_on_the_second(self, trials):
+        calls["n"] += 1
+        stats = real(self, trials)
+        return {"loss": float("nan")} if calls["n"] == 2 else stats
+
+    monkeypatch.setattr(REINFORCE, "update", nan_on_the_second)
+    agent.learn(bandit_envs(4), 100)  # 25 updates' worth of steps: it stops at the second
+    assert calls["n"] == 2 and agent.t == 8 and len(agent.losses) == 2
+    assert math.isfinite(agent.losses[0][1]) and math.isnan(agent.losses[1][1])
+
+
+def test_a2c_stops_learning_at_a_non_finite_loss(monkeypatch):
+    agent = A2C(1, 2, hidden=4, n_steps=2, rng=0)
+    real, calls = A2C.update, {"n": 0}
+
+    def inf_on_the_third(self, batch):
+        calls["n"] += 1
+        stats = real(self, batch)
+        return {**stats, "loss": float("inf")} if calls["n"] == 3 else stats
+
+    monkeypatch.setattr(A2C, "update", inf_on_the_third)
+    agent.learn(bandit_envs(2), 100)
+    # a rollout of 2 steps in 2 one-step environments: one step counts, the next resets
+    assert calls["n"] == 3 and [s for s, _ in agent.losses] == [2, 4, 6]
+    assert agent.losses[-1][1] == float("inf")
+
+
 def test_a2c_loss_is_the_n_step_advantage_by_hand():
     # a rollout of n = 3 steps in E = 2 environments, gamma = 1/2; V_u(s) = s and pi uniform
     agent = A2C(1, 2, gamma=0.5, value_coef=0.5, entropy_coef=0.0, rng=0)

@@ -21,6 +21,9 @@ One meaning for the agents' verbs (DQN, REINFORCE, A2C, A3C):
                        environment (DQN), a vector environment (REINFORCE, A2C), or the
                        gymnasium id that A3C's worker processes make
     update(batch)      one learning step on a batch of experience -> dict of statistics
+    losses             (step, loss) of each update of the last `learn`, which stops at the
+                       first that is not finite (A3C: only a worker's non-finite loss);
+                       the training loops pass them to the run's divergence guard
     state_dict(), load_state_dict(state)
                        everything needed to go on exactly: networks, optimiser, replay,
                        step count, history, the random streams' positions and (A2C) the
@@ -28,7 +31,9 @@ One meaning for the agents' verbs (DQN, REINFORCE, A2C, A3C):
 
 Training in a run (`nnzoo.rl.training`): `train_dqn` and `train_until_solved` learn in
 parts that the run checkpoints with the agent, so that a killed run resumes exactly;
-`solved_at` is gymnasium's CartPole test (mean of 100 episodes >= `SOLVED_MEAN`).
+`solved_at` is gymnasium's CartPole test (mean of 100 episodes >= `SOLVED_MEAN`);
+`train_dqn` keeps the weights of DQN's best evaluation and `judge` plays them on new
+episodes.
 
 Tabular learners (TDZero, QLearning) are scikit-learn style, `fit(env, ...) -> self`,
 learned attributes ending in `_`; QLearning also has `act(s)` and `greedy(s)`, TDZero

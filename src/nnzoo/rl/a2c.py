@@ -12,6 +12,8 @@ entropy bonus that keeps the policy from becoming deterministic too early.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from torch import nn
@@ -102,7 +104,8 @@ class A2C(Agent):
         value_loss = (advantage**2 * m).sum() / n  # [Q(s_t, a_t) - V_u(s_t)]^2
         entropy = -((log_p.exp() * log_p).sum(-1) * m).sum() / n
         loss = policy_loss + self.value_coef * value_loss - self.entropy_coef * entropy
-        return loss, {"policy_loss": policy_loss.item(), "value_loss": value_loss.item(),
+        return loss, {"loss": loss.item(), "policy_loss": policy_loss.item(),
+                      "value_loss": value_loss.item(),
                       "entropy": entropy.item()}
 
     def update(self, batch: dict[str, torch.Tensor]) -> dict[str, float]:
@@ -155,12 +158,16 @@ class A2C(Agent):
         return batch, finished
 
     def learn(self, envs, steps: int) -> list[dict]:
-        """Rollouts and updates in the vector environment `envs` until `steps` more steps;
-        returns the episodes finished."""
-        stop, new = self.t + steps, []
+        """Rollouts and updates in the vector environment `envs` until `steps` more steps,
+        or until an update's loss is not finite (each update's (step, loss) is in
+        `losses`); returns the episodes finished."""
+        stop, new, self.losses = self.t + steps, [], []
         while self.t < stop:
             batch, finished = self.rollout(envs)
             stats = self.update(batch)
             new += [{**f, **stats} for f in finished]
+            self.losses.append((self.t, stats["loss"]))
+            if not math.isfinite(stats["loss"]):
+                break
         self.history += new
         return new

@@ -7,7 +7,8 @@ gradient of its loss on its copy and applies it to the shared parameters with a
 shared Adam (its moment estimates live in shared memory too), without locks
 ("Hogwild"). The main process only watches: it gathers finished episodes from a
 queue, stops the workers when the policy solves the task or the step budget is spent,
-and checkpoints the shared parameters.
+and checkpoints the shared parameters. A worker whose loss is not finite sends it to the
+main process instead of a gradient, and all stop (`losses` then holds it).
 
 Works with the 'spawn' and 'fork' start methods. Ctrl-C: the workers ignore SIGINT,
 the main process tells them to stop, waits for them, and re-raises. Asynchronous
@@ -19,6 +20,7 @@ episodes with new random streams (`worker_stream`).
 
 from __future__ import annotations
 
+import math
 import queue
 import signal
 import time
@@ -74,6 +76,9 @@ def worker(rank: int, env_id: str, n_envs: int, agent_kw: dict, policy: nn.Modul
             before = local.t
             batch, finished = local.rollout(envs)
             loss, _ = local.loss(batch)
+            if not math.isfinite(loss.item()):  # no gradient: tell the main process, stop
+                episodes.put((rank, counter.value + local.t - before, "loss", loss.item()))
+                break
             for p in local.parameters():
                 p.grad = None
             loss.backward()
@@ -85,7 +90,7 @@ def worker(rank: int, env_id: str, n_envs: int, agent_kw: dict, policy: nn.Modul
                 counter.value += local.t - before
                 total = counter.value
             for f in finished:
-                episodes.put((rank, total, f["return"]))
+                episodes.put((rank, total, "return", f["return"]))
     finally:
         envs.close()
 
@@ -110,6 +115,7 @@ class A3C:
         self.ctx = mp.get_context(start_method)
         self.t = 0
         self.history: list[dict] = []
+        self.losses: list[tuple[int, float]] = []  # the last learn's non-finite losses, if any
 
     def act(self, obs: np.ndarray) -> np.ndarray:
         """The behaviour policy: a ~ pi_theta(.|s) of the shared network.  (E, D) -> (E,)"""
@@ -124,7 +130,8 @@ class A3C:
         """Run the workers, each in its own `envs_per_worker` copies of the gymnasium
         environment `env` (an id: each process makes its own), for up to `steps` more
         steps; `on_episode(entry)` is called in this process for each finished episode.
-        Returns the episodes finished."""
+        A worker's non-finite loss stops them all and is put in `losses` as (step, loss)
+        (the workers' finite losses are not gathered). Returns the episodes finished."""
         if not isinstance(env, str):
             raise TypeError(f"A3C's workers make their own environments: expected a "
                             f"gymnasium id such as 'CartPole-v1', got {env!r}")
@@ -138,11 +145,16 @@ class A3C:
         for p in procs:
             p.start()
         new: list[dict] = []
+        self.losses = []
         try:
             while any(p.is_alive() for p in procs) or not episodes.empty():
                 try:
-                    rank, t, ret = episodes.get(timeout=0.2)
+                    rank, t, kind, ret = episodes.get(timeout=0.2)
                 except queue.Empty:
+                    continue
+                if kind == "loss":  # a worker's loss is not finite: stop them all
+                    self.losses.append((t, ret))
+                    stop.set()
                     continue
                 new.append({"step": t, "return": ret, "worker": rank})
                 self.history.append(new[-1])

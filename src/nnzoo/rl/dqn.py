@@ -20,6 +20,7 @@ with the same hyper-parameters.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -139,6 +140,7 @@ class DQN:
         self.buffer = ReplayBuffer(buffer_size, obs_dim, rng=self.rng.child("replay"))
         self.t = 0  # environment steps so far
         self.history: list[dict] = []  # one entry per finished episode
+        self.losses: list[tuple[int, float]] = []  # (step, loss) of the last learn's phases
 
     # ---- acting
     @torch.inference_mode()
@@ -206,10 +208,15 @@ class DQN:
     def learn(self, env, steps: int) -> list[dict]:
         """Act and learn for `steps` more environment steps, then to the end of the episode
         (so that a checkpoint between two calls needs no environment state); returns the
-        episodes finished. Each episode's environment seed comes from the agent's stream."""
-        stop, new = self.t + steps, []
+        episodes finished. Each episode's environment seed comes from the agent's stream.
+        `losses` gets the (step, mean loss) of every training phase; learning stops at the
+        end of the episode in which one is not finite (NaN or inf)."""
+        stop, new, self.losses = self.t + steps, [], []
         while self.t < stop:
+            seen = len(self.losses)
             new.append(self._episode(env))
+            if not all(math.isfinite(loss) for _, loss in self.losses[seen:]):
+                break
         self.history += new
         return new
 
@@ -226,6 +233,7 @@ class DQN:
                 self.w_bar.data.copy_(self.w.data)
             if self.t >= self.learning_starts and self.t % self.train_freq == 0:
                 stats = self.train_phase()
+                self.losses.append((self.t, stats["loss"]))
             if terminated or truncated:
                 return {"step": self.t, "return": total, "length": length,
                         "epsilon": self.epsilon(self.t), **stats}

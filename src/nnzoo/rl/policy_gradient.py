@@ -17,6 +17,7 @@ random stream, acting by sampling, the step count, the history and checkpoints.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import gymnasium as gym
@@ -66,6 +67,7 @@ class Agent:
         self.device = torch.device(device)
         self.t = 0
         self.history: list[dict] = []  # one entry per finished episode
+        self.losses: list[tuple[int, float]] = []  # (step, loss) of the last learn's updates
 
     @torch.no_grad()
     def act(self, obs: np.ndarray) -> np.ndarray:
@@ -175,8 +177,12 @@ class REINFORCE(Agent):
         return trials, new
 
     def learn(self, envs, steps: int) -> list[dict]:
-        """Batches of trials in the vector environment `envs` until `steps` more steps."""
-        stop, new = self.t + steps, []
+        """Batches of trials in the vector environment `envs` until `steps` more steps, or
+        until an update's loss is not finite; each update's (step, loss) is in `losses`."""
+        stop, new, self.losses = self.t + steps, [], []
         while self.t < stop:
             new += self.learn_batch(envs)[1]
+            self.losses.append((self.t, new[-1]["loss"]))
+            if not math.isfinite(new[-1]["loss"]):
+                break
         return new

@@ -84,17 +84,26 @@ def returns_figure(histories: dict[str, list[dict]], title: str, target: float):
     return fig
 
 
-def dqn_figure(evals: dict[str, list[dict]], env_id: str, target: float, ceiling: float):
+def dqn_figure(evals: dict[str, list[dict]], judged: dict[str, dict], env_id: str,
+               target: float, ceiling: float):
     """Left: the greedy evaluation return of each variant (DQN, double DQN) against the
-    steps. Right: over-estimation, each variant's max_a Q(s_0, a) against the true
-    discounted return from s_0, under the ceiling r_max / (1 - gamma)."""
+    steps, and the judgement of the weights kept, those of its best evaluation: the mean
+    return (and standard deviation) of new episodes, drawn at the step they were saved.
+    Right: over-estimation, each variant's max_a Q(s_0, a) against the true discounted
+    return from s_0, under the ceiling r_max / (1 - gamma)."""
     from nnzoo.viz import figure
 
     fig, axes = figure(1, 2, size=4.2)
     for (name, ev), colour in zip(evals.items(), ["tab:blue", "tab:orange"]):
         steps = [e["step"] for e in ev]
-        learning_curve(axes[0, 0], steps, [e["return"] for e in ev], label=f"{name} (greedy)",
-                       xlabel="environment steps", target=target, color=colour)
+        learning_curve(axes[0, 0], steps, [e["return"] for e in ev],
+                       label=f"{name}: evaluations (10 episodes)", xlabel="environment steps",
+                       target=target, color=colour)
+        j = judged[name]
+        axes[0, 0].errorbar([j["step"]], [j["mean"]], yerr=[j["std"]], fmt="D", ms=7,
+                            color=colour, mec="black", capsize=4, zorder=5,
+                            label=f"{name}: best weights, {j['episodes']} new episodes: "
+                                  f"{j['mean']:.1f}")
         axes[0, 1].plot(steps, [e["q_start"] for e in ev], color=colour,
                         label=f"{name}: max_a Q(s_0, a)")
         axes[0, 1].plot(steps, [e["g_start"] for e in ev], color=colour, ls="--",

@@ -15,6 +15,8 @@ from nnzoo.rl.tasks import DQN_TASKS, EXPLORATION_FRACTION, FINAL_EPSILON
 CLAIM = ("deep Q-learning with experience replay, epsilon-greedy and a target network, "
          "minimising [r + gamma max_b Q_wbar(s', b) - Q_w(s, a)]^2 (--double: "
          "Q_wbar(s', argmax_b Q_w(s', b))), ")
+KEPT = (" (judged on the policy it keeps, the weights of its best evaluation during training, "
+        "played on 100 new episodes)")
 
 
 @dataclass
@@ -55,9 +57,11 @@ class DQNConfig:
     loss: Literal["mse", "huber"] = "mse"
     """The course's squared TD error, or the Huber loss (linear beyond 1)."""
     eval_every: PositiveInt = 2000
-    """Evaluate the greedy policy (10 episodes) about every this many steps."""
+    """Evaluate the greedy policy (10 episodes) about every this many steps; the weights
+    of the best evaluation are kept (checkpoints/best-<variant>.pt) and judged at the end
+    on 100 new episodes."""
     stop_when_solved: bool = False
-    """Stop at the first evaluation that reaches the target (500 on CartPole, where both
+    """Stop at the first evaluation that reaches the target (475 on CartPole, where both
     variants use the whole budget by default: over-estimation shows once values have grown)."""
 
 
@@ -78,8 +82,12 @@ def task_config(name: str, **choices: Any) -> type:
 
 
 def task_expects(name: str, note: str = "") -> str:
-    """The expected outcome of the DQN experiment `name`: the task's target within its
-    budget (`note`: where the target comes from)."""
+    """The expected outcome of the DQN experiment `name`: the weights a user keeps, those
+    of the best evaluation within the task's budget, reach its target on new episodes
+    (`note`: where the target comes from)."""
     task = DQN_TASKS[name]
-    return (f"the greedy policy's evaluation return (mean of 10 episodes) reaches "
-            f"{task.solved:g}{f' ({note})' if note else ''} within {task.budget:,} steps")
+    return (f"the weights of the greedy policy's best evaluation (mean return of 10 "
+            f"episodes) in training on a budget of {task.budget:,} steps, saved in the run "
+            f"folder, score a mean "
+            f"return >= {task.solved:g}{f' ({note})' if note else ''} on 100 new episodes "
+            f"(start states from their own random stream, never used in training)")

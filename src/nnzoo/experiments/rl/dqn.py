@@ -5,15 +5,15 @@ target and budget, and the defaults of its options all come from `nnzoo.rl.tasks
 
 from __future__ import annotations
 
-from nnzoo.experiments.rl._dqn import CLAIM, DQNConfig, task_expects
+from nnzoo.experiments.rl._dqn import CLAIM, KEPT, DQNConfig, task_expects
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 
 
 @experiment(
     "dqn", kind="reinforcement", config=DQNConfig,
-    claim=CLAIM + "balances CartPole-v1",
-    expects=task_expects("dqn"),
+    claim=CLAIM + "balances CartPole-v1" + KEPT,
+    expects=task_expects("dqn", "gymnasium's threshold"),
     data="gymnasium CartPole-v1 (installed with nnzoo)",
     smoke={"steps": 600, "hidden": 32, "learning_starts": 100, "train_freq": 50,
            "gradient_steps": 4, "eval_every": 300, "compare": True},
@@ -25,46 +25,49 @@ def run(cfg: DQNConfig, run: Run) -> Result:
 def learn_task(cfg: DQNConfig, run: Run, name: str) -> Result:
     """DQN (or double DQN) learns the task of the experiment `name`, evaluated greedily
     every eval_every steps; with --compare the other variant learns too, from the same
-    initial weights. The claim: the asked-for variant's evaluation reaches the task's
-    target within its budget."""
+    initial weights. The claim: the weights of the asked-for variant's best evaluation
+    (saved in the run's checkpoints/) reach the task's target as the mean return of
+    JUDGE_EPISODES new episodes, from a stream ("judge") that training never drew from."""
     from nnzoo.rl.envs import make_env
     from nnzoo.rl.tasks import DQN_TASKS
-    from nnzoo.rl.training import torch_threads, train_dqn
+    from nnzoo.rl.training import JUDGE_EPISODES, judge, torch_threads, train_dqn
     from nnzoo.viz.rl import dqn_figure
 
     task = DQN_TASKS[name]
     env, names = make_env(task.env_id), {False: "dqn", True: "double"}
+    labels = {"dqn": "DQN", "double": "double DQN"}
     main = names[cfg.double]
-    evals = {}
+    evals, judged, lines = {}, {}, []
     with torch_threads(1):  # the asked-for variant first, then with --compare the other
         for double in [cfg.double, not cfg.double] if cfg.compare else [cfg.double]:
-            evals[names[double]] = train_dqn(
-                make_dqn(cfg, run, env, double), env, run, steps=cfg.steps,
-                eval_every=cfg.eval_every, gamma=cfg.gamma, label=names[double],
-                target=task.solved if cfg.stop_when_solved else None)
-
-    def reached(ev: list[dict]) -> int | None:  # the first evaluation at the target, if any
-        return next((e["step"] for e in ev if e["return"] >= task.solved), None)
-
-    solved_at = reached(evals[main])
+            variant = names[double]
+            agent = make_dqn(cfg, run, env, double)
+            evals[variant], best = train_dqn(
+                agent, env, run, steps=cfg.steps, eval_every=cfg.eval_every, gamma=cfg.gamma,
+                label=variant, target=task.solved if cfg.stop_when_solved else None)
+            returns = judge(agent, best.q, task.env_id, run.rng("judge", variant))
+            judged[variant] = {"step": best.step, "eval_return": best.ret,
+                               "mean": float(returns.mean()), "std": float(returns.std()),
+                               "min": float(returns.min()), "episodes": len(returns)}
+            lines.append(f"{labels[variant]}: the weights of step {best.step:,} (evaluation "
+                         f"{best.ret:.1f}) score {returns.mean():.1f} on {JUDGE_EPISODES} new "
+                         f"episodes (min {returns.min():.0f})")
     ceiling = task.r_max / (1 - cfg.gamma)  # no state is worth more than r_max every step
     for variant, ev in evals.items():
         q_end = ev[-1]["q_start"]
-        run.log(f"{variant}: best evaluation {max(e['return'] for e in ev):.1f}, final "
+        run.log(f"{variant}: best evaluation {judged[variant]['eval_return']:.1f} at step "
+                f"{judged[variant]['step']} (weights in checkpoints/best-{variant}.pt), final "
                 f"{ev[-1]['return']:.1f} after {ev[-1]['step']} steps; final max_a Q(s_0, a) = "
                 f"{q_end:.1f} against the true discounted return {ev[-1]['g_start']:.1f}"
                 + (f" and the ceiling r_max/(1 - gamma) = {ceiling:.0f}: over-estimated"
                    if q_end > ceiling else ""))
-    run.save_figure(dqn_figure(evals, task.env_id, task.solved, ceiling), "learning")
-    labels = {"dqn": "DQN", "double": "double DQN"}
-    headline = "; ".join(
-        f"{labels[n]}: evaluation return {task.solved:g} at step {reached(ev)}" if reached(ev)
-        else f"{labels[n]}: evaluation return below {task.solved:g} for {ev[-1]['step']} steps "
-             f"(best {max(e['return'] for e in ev):.1f})" for n, ev in evals.items())
-    return Result(solved_at is not None and solved_at <= task.budget,
-                  f"{task.env_id}: {headline}",
-                  {"solved_at": solved_at, "steps": evals[main][-1]["step"],
-                   "final_return": evals[main][-1]["return"],
+    run.save_figure(dqn_figure(evals, judged, task.env_id, task.solved, ceiling), "learning")
+    kept = judged[main]
+    return Result(kept["mean"] >= task.solved, f"{task.env_id}: " + "; ".join(lines),
+                  {"best_step": kept["step"], "best_eval_return": kept["eval_return"],
+                   "judged_mean": kept["mean"], "judged_min": kept["min"],
+                   "steps": evals[main][-1]["step"], "final_return": evals[main][-1]["return"],
+                   **{f"{n}_judged_mean": j["mean"] for n, j in judged.items()},
                    **{f"{n}_final_q_start": ev[-1]["q_start"] for n, ev in evals.items()},
                    **{f"{n}_final_g_start": ev[-1]["g_start"] for n, ev in evals.items()}})
 

@@ -4,7 +4,7 @@ Acrobot-v1's lower link up to the line."""
 from __future__ import annotations
 
 from nnzoo.experiments.rl import dqn
-from nnzoo.experiments.rl._dqn import CLAIM, task_config, task_expects
+from nnzoo.experiments.rl._dqn import CLAIM, KEPT, task_config, task_expects
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 
@@ -14,7 +14,7 @@ DQNAcrobotConfig = task_config("dqn-acrobot", compare=False, stop_when_solved=Tr
 
 @experiment(
     "dqn-acrobot", kind="reinforcement", config=DQNAcrobotConfig,
-    claim=CLAIM + "swings Acrobot-v1's lower link up to the line",
+    claim=CLAIM + "swings Acrobot-v1's lower link up to the line" + KEPT,
     expects=task_expects("dqn-acrobot", "gymnasium's threshold"),
     data="gymnasium Acrobot-v1 (installed with nnzoo)",
     smoke={"steps": 600, "hidden": 32, "learning_starts": 100, "eval_every": 300},

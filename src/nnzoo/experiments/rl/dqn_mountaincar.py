@@ -4,7 +4,7 @@ MountainCar-v0's underpowered car up the hill."""
 from __future__ import annotations
 
 from nnzoo.experiments.rl import dqn
-from nnzoo.experiments.rl._dqn import CLAIM, task_config, task_expects
+from nnzoo.experiments.rl._dqn import CLAIM, KEPT, task_config, task_expects
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 
@@ -14,7 +14,7 @@ DQNMountainCarConfig = task_config("dqn-mountaincar", compare=False, stop_when_s
 
 @experiment(
     "dqn-mountaincar", kind="reinforcement", config=DQNMountainCarConfig,
-    claim=CLAIM + "drives MountainCar-v0's underpowered car up the hill",
+    claim=CLAIM + "drives MountainCar-v0's underpowered car up the hill" + KEPT,
     expects=task_expects("dqn-mountaincar", "gymnasium's threshold"),
     data="gymnasium MountainCar-v0 (installed with nnzoo)",
     smoke={"steps": 600, "hidden": 32, "learning_starts": 100, "eval_every": 300},

@@ -29,13 +29,17 @@ class ReinforceConfig:
     baseline: bool = True
     """Subtract the baseline b = the batch's mean of R."""
     returns: Literal["to-go", "total"] = "to-go"
-    """R_t: the discounted reward from step t on, or the course's r_total of the trial."""
+    """R_t: the discounted reward from step t on, or the course's r_total of the trial
+    (either way R - b is divided by the standard deviation of R over the batch)."""
 
 
 @experiment(
     "reinforce", kind="reinforcement", config=ReinforceConfig,
-    claim="REINFORCE, theta <- theta + eta (r_total - b) grad log pi(a_t|s_t), with a "
-          "baseline, learns to balance CartPole-v1 from its returns alone",
+    claim="REINFORCE: Adam ascends sum_t (R_t - b) / sd(R) grad log pi(a_t|s_t), averaged "
+          "over batches of 8 trials, with R_t the discounted reward-to-go "
+          "sum_{i>=t} gamma^{i-t} r_i (gamma 0.99) and b, sd(R) the mean and standard "
+          "deviation of R over the batch's steps (--returns total: the course's r_total in "
+          "place of R_t); it learns to balance CartPole-v1 from its returns alone",
     expects="mean return >= 475 over 100 consecutive episodes on at least 4 of 5 seeds "
             "within 300,000 steps each",
     data="gymnasium CartPole-v1 (installed with nnzoo)",
