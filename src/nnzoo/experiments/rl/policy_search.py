@@ -78,8 +78,8 @@ def run(cfg: PolicySearchConfig, run: Run) -> Result:
                 agent = REINFORCE(4, 2, hidden=cfg.hidden, lr=cfg.lr, rng=rng)
                 envs = vector_env(env_id, agent.batch_episodes)
                 while len(agent.history) < cfg.episodes:
-                    agent.learn_batch(envs)
-                run.check_loss(agent.history[-1]["loss"], len(agent.history))
+                    _, new = agent.learn_batch(envs)
+                    run.check_loss(new[-1]["loss"], agent.t)  # every update's loss
             returns = [h["return"] for h in agent.history[:cfg.episodes]]
             history = [{"step": e + 1, "return": r} for e, r in enumerate(returns)]
             at = solved_at(history, SOLVED_MEAN)  # episodes to a mean of 475 over 100
