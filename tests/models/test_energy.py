@@ -275,3 +275,13 @@ def test_an_rbm_learns_to_put_its_probability_on_the_data():
     F = rbm.free_energy(all_states(4))
     p = torch.softmax(-F, 0)  # p(v) = e^{-F(v)} / Z
     assert p[0b1100] + p[0b0011] > 0.8
+
+
+def test_a_recall_replays_its_flips_to_every_intermediate_state():
+    net = Hopfield(8, rng=0).fit(torch.tensor([[1.0, -1, 1, -1, 1, -1, 1, -1]]))
+    r = net.recall(torch.tensor([[1.0, 1, 1, 1, 1, 1, 1, 1]]))
+    assert torch.equal(r.state_after(0), r.states[0])
+    assert torch.equal(r.state_after(8), r.states[1])
+    assert torch.equal(r.state_after(len(r.units)), r.final)
+    for t in range(9):  # E of the replayed state is the energy recorded after update t
+        assert net.energy(r.state_after(t)).item() == r.energies[t, 0].item()

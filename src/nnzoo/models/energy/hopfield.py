@@ -48,6 +48,13 @@ class Recall:
     def final(self) -> torch.Tensor:
         return self.states[-1]
 
+    def state_after(self, t: int) -> torch.Tensor:
+        """The states (B, N) after the first t single updates."""
+        start = self.states[0]
+        flips = torch.zeros_like(start).index_add_(  # (B, N) how often each unit flipped
+            1, self.units[:t].to(start.device), self.flipped[:t].T.to(start.dtype))
+        return start * (1 - 2 * (flips % 2))
+
 
 class Hopfield(Stateful):
     """A Hopfield network of n_units +-1 units.
