@@ -58,6 +58,7 @@ def run(cfg: HopfieldRecallConfig, run: Run) -> Result:
 
     from nnzoo.data.synthetic import letters
     from nnzoo.models.energy import Hopfield
+    from nnzoo.rl.training import torch_threads
 
     xi = torch.as_tensor(letters(cfg.letters), dtype=torch.float64)  # (P, N)
     P, N = xi.shape
@@ -68,7 +69,8 @@ def run(cfg: HopfieldRecallConfig, run: Run) -> Result:
     n_flip = round(cfg.corruption * N)
     for row in starts:
         row[torch.randperm(N, generator=gen)[:n_flip]] *= -1
-    r = net.recall(starts, max_sweeps=cfg.max_sweeps)
+    with torch_threads(1):  # 100 units: one thread is fastest
+        r = net.recall(starts, max_sweeps=cfg.max_sweeps)
     targets = xi.repeat_interleave(cfg.trials, 0)
     recalled = (r.final == targets).all(1)  # (P trials,)
     dE = r.energies.diff(dim=0)  # (U, B) the change of E at every single update

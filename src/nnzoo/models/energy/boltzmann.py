@@ -102,7 +102,7 @@ class BoltzmannMachine(Stateful):
             order = clamped + torch.randperm(free, generator=gen, device=gen.device)
             u = torch.rand((free, len(x)), generator=gen, device=x.device, dtype=x.dtype)
             for k, i in enumerate(order.tolist()):
-                dE = x @ self.W_[:, i] + self.b_[i]  # (B,) Delta E_i = sum_j w_ij x_j + b_i
+                dE = (x * self.W_[i]).sum(1) + self.b_[i]  # (B,) Delta E_i = sum_j w_ij x_j + b_i
                 # x_i <- 1 with probability 1 / (1 + e^{-Delta E_i / T})
                 x[:, i] = (u[k] < torch.sigmoid(dE / T_s)).to(x.dtype)
         return x
