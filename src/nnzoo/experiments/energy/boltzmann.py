@@ -44,6 +44,7 @@ class BoltzmannConfig:
     """Updates between checkpoints (and points of the learning curve)."""
 
     not_the_default: ClassVar[dict[str, str]] = {
+        "n_hidden": "the machine's size, which the library leaves to its user",
         "lr": "a larger first rate, since it falls linearly to 0 over the updates",
         "epochs": "bars-and-stripes needs more updates than the library's general default"}
 

@@ -51,6 +51,7 @@ class RBMDigitsConfig:
     """Steps of alternating Gibbs sampling behind each drawn sample."""
 
     not_the_default: ClassVar[dict[str, str]] = {
+        "n_hidden": "the machine's size, which the library leaves to its user",
         "lr": "scikit-learn's example's learning rate"}
 
 
