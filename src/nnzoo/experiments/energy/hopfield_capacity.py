@@ -10,7 +10,8 @@ patterns flips a few bits, and whether the avalanche of further flips starts is 
 of chance. The run measures the breakdown, the load at which the recall rate falls through
 1/2 (interpolated between the loads tried), for each N, and checks that at the largest N it
 is within 0.04 of 0.138 and below that of the smallest N (it moves towards 0.138 as N grows;
-at seeds 0-2: SEEDS).
+at seeds 0-2 it measured 0.199-0.205 for N = 100, 0.178-0.185 for N = 200 and
+0.161-0.165 for N = 400).
 """
 
 from __future__ import annotations

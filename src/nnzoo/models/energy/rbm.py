@@ -88,10 +88,10 @@ class RBM(Stateful):
         return -(v @ self.b_) - F.softplus(v @ self.W_ + self.c_).sum(-1)
 
     def hidden_probs(self, v: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(v @ self.W_ + self.c_)  # (B, H) p(h_j = 1 | v)
+        return torch.addmm(self.c_, v, self.W_).sigmoid_()  # (B, H) p(h_j = 1 | v)
 
     def visible_probs(self, h: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(h @ self.W_.T + self.b_)  # (B, D) p(v_i = 1 | h)
+        return torch.addmm(self.b_, h, self.W_.T).sigmoid_()  # (B, D) p(v_i = 1 | h)
 
     def gibbs(self, v: torch.Tensor, steps: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
         """Alternating Gibbs sampling from v_0 = v: h_0 ~ p(h | v_0), v_1 ~ p(v | h_0), ...;
@@ -104,27 +104,41 @@ class RBM(Stateful):
         return v, h
 
     # ---- learning
+    def _phases(self, v0: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """(p(h | v^0), v^k, p(h | v^k)) for the mini-batch v0 (B, D): CD-k's chain starts at
+        v0, persistent CD's at the persistent chains (and moves them on)."""
+        gen = self._generator(v0.device)
+        p0 = self.hidden_probs(v0)  # (B, H) p(h | v^0)
+        if self.persistent:
+            h = bernoulli(self.hidden_probs(self.chains_[:len(v0)]), gen)
+        else:
+            h = bernoulli(p0, gen)  # h_0 ~ p(h | v_0)
+        for step in range(self.k):
+            v = bernoulli(self.visible_probs(h), gen)  # v_{t+1} ~ p(v | h_t)
+            pk = self.hidden_probs(v)  # (B, H) p(h | v_{t+1})
+            if step < self.k - 1:
+                h = bernoulli(pk, gen)
+        if self.persistent:
+            self.chains_[:len(v0)] = v
+        return p0, v, pk
+
     def gradient(self, v0: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """CD-k's (or persistent CD's) estimates of the log-likelihood's gradient for the
         mini-batch v0 (B, D): (dW (D, H), db (D,), dc (H,), v_k (B, D) the negative sample)."""
-        p0 = self.hidden_probs(v0)  # (B, H) p(h | v^0)
-        start = self.chains_[:len(v0)] if self.persistent else v0
-        vk, _ = self.gibbs(start, self.k)  # (B, D)
-        if self.persistent:
-            self.chains_[:len(v0)] = vk
-        pk = self.hidden_probs(vk)  # (B, H) p(h | v^k)
-        B = len(v0)
+        p0, vk, pk = self._phases(v0)
         # <v_i^0 p(h_j | v^0)> - <v_i^k p(h_j | v^k)>
-        dW = (v0.T @ p0 - vk.T @ pk) / B
+        dW = (v0.T @ p0 - vk.T @ pk) / len(v0)
         return dW, (v0 - vk).mean(0), (p0 - pk).mean(0), vk
 
     def step(self, v0: torch.Tensor) -> torch.Tensor:
-        """One update from the mini-batch v0; returns the negative sample v_k."""
-        dW, db, dc, vk = self.gradient(v0)
-        # Delta w_ij = eta (<v_i^0 p(h_j | v^0)> - <v_i^k p(h_j | v^k)>), Delta b, Delta c
-        self.W_ += self.lr * dW
-        self.b_ += self.lr * db
-        self.c_ += self.lr * dc
+        """One update from the mini-batch v0, in place; returns the negative sample v_k."""
+        p0, vk, pk = self._phases(v0)
+        a = self.lr / len(v0)
+        # Delta w_ij = eta (<v_i^0 p(h_j | v^0)> - <v_i^k p(h_j | v^k)>)
+        self.W_.addmm_(v0.T, p0, alpha=a).addmm_(vk.T, pk, alpha=-a)
+        # Delta b_i = eta (<v_i^0> - <v_i^k>),  Delta c_j = eta (<p(h_j | v^0)> - <p(h_j | v^k)>)
+        self.b_.add_(v0.sum(0) - vk.sum(0), alpha=a)
+        self.c_.add_(p0.sum(0) - pk.sum(0), alpha=a)
         return vk
 
     def partial_fit(self, X) -> RBM:

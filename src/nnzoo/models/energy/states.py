@@ -32,8 +32,7 @@ def make_generator(rng: Stream | int | None, device: torch.device | str) -> torc
 
 def bernoulli(p: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """1 with probability p, else 0, elementwise, in p's dtype."""
-    u = torch.rand(p.shape, generator=generator, device=p.device, dtype=p.dtype)
-    return (u < p).to(p.dtype)
+    return torch.bernoulli(p, generator=generator)
 
 
 class Stateful:
