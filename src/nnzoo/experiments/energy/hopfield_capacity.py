@@ -64,8 +64,9 @@ class HopfieldCapacityConfig:
 
 @experiment(
     "hopfield-capacity", kind="unsupervised", config=HopfieldCapacityConfig,
-    claim="a Hopfield network of N units recalls random stored patterns until the load P/N "
-          "nears the classic 0.138; the breakdown moves towards 0.138 as N grows",
+    claim="a Hopfield network of N units recalls random stored patterns up to a load P/N "
+          "near the classic 0.138 (about 0.16 at N = 400), and the breakdown falls towards "
+          "0.138 as N grows",
     expects="starting from each stored pattern (300 per load, loads 0.06..0.26), the load "
             "at which fewer than half end with at most 1.5% of their bits wrong is within "
             "0.04 of 0.138 for N = 400, and lower than for N = 100",

@@ -9,9 +9,9 @@ recomputes E from the state after every single update and checks it, and checks 
 recall ends exactly on the stored letter.
 
 Letters overlap more than random patterns do (their backgrounds agree), so a 100-unit net
-holds fewer of them than the 0.138 N random ones of hopfield-capacity: with C, H and X
-(overlaps 0, -0.24 and -0.12) none of 600 recalls from 20% corruption failed in trials at
-five seeds; with four letters (C, H, X, Z) about 1 in 400 ends in a spurious state.
+holds fewer of them than the 0.138 N random ones of hopfield-capacity; the default stores
+three whose overlaps are small (C, H and X: 0, -0.24 and -0.12). With a fourth (Z) some
+recalls end in a spurious state: try --letters CHXZ.
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ C = 6,000 (we use it on both feature sets: the same classifier). scikit-learn re
 vs 78.2% (its raw-pixel classifier has C = 100); this run prints what it measures.
 `--data digits` takes the 8 x 8 digits' fixed split (1,500/297) unshifted, `--data mnist`
 MNIST (use --n-hidden 500 and --train-size 20000 or so: logistic regression on 60,000
-images takes minutes).
+images takes minutes). The 10-point margin is checked on the default data only; on the
+others the run checks that the RBM's features do better at all (not tried at length on
+MNIST, where logistic regression on the pixels already scores about 92%).
 """
 
 from __future__ import annotations
@@ -95,7 +97,8 @@ def _train_and_compare(cfg: RBMDigitsConfig, run: Run, rbm, X, y, Xt, yt, shape)
             f"{acc_rbm:.2%}; on {X.shape[1]} raw pixels: {acc_raw:.2%} "
             f"({len(X):,} training and {len(Xt):,} test images)")
     _figures(cfg, run, rbm, Xt, shape)
-    return Result(acc_rbm - acc_raw >= 0.10,
+    margin = 0.10 if cfg.data == "nudged-digits" else 0.0  # other data: only "better"
+    return Result(acc_rbm - acc_raw >= margin and acc_rbm > acc_raw,
                   f"test accuracy with RBM features {acc_rbm:.2%}, with raw pixels "
                   f"{acc_raw:.2%} (scikit-learn's example: 94.2% vs 78.2%)",
                   {"accuracy_rbm": acc_rbm, "accuracy_raw": acc_raw,
