@@ -26,7 +26,7 @@ NOT_REPEATABLE = {
 }
 # Experiments that never checkpoint: they take a second or two, nothing to resume.
 NO_CHECKPOINT = {"logic-gates", "perceptron", "activations", "bayes", "vanishing-gradients",
-                 "q-learning"}
+                 "q-learning", "hopfield-recall"}
 
 
 @pytest.mark.parametrize("name", EXPERIMENTS)

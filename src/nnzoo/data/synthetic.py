@@ -63,3 +63,39 @@ def circle_points(n: int, margin: float, rng: np.random.Generator):
         X = np.vstack([X, P[np.abs(np.hypot(*P.T) - 0.6) >= margin]])  # |r - 0.6| >= margin
     X = X[:n]
     return X, (np.hypot(*X.T) < 0.6).astype(np.float32)
+
+
+# Letters drawn on a 10 x 10 grid ('#' on, '.' off), thick strokes so that about half the
+# pixels are on and the letters differ in many of them (Hopfield patterns recall better when
+# they overlap little).
+LETTERS = {
+    "A": ["...####...", "..######..", ".###..###.", "###....###", "###....###",
+          "##########", "##########", "###....###", "###....###", "###....###"],
+    "C": ["..#######.", ".#########", "###.......", "###.......", "###.......",
+          "###.......", "###.......", "###.......", ".#########", "..#######."],
+    "H": ["###....###", "###....###", "###....###", "###....###", "##########",
+          "##########", "###....###", "###....###", "###....###", "###....###"],
+    "T": ["##########", "##########", "##########", "...####...", "...####...",
+          "...####...", "...####...", "...####...", "...####...", "...####..."],
+    "X": ["###....###", ".###..###.", "..######..", "...####...", "...####...",
+          "...####...", "...####...", "..######..", ".###..###.", "###....###"],
+    "Z": ["##########", "##########", "......###.", ".....###..", "....###...",
+          "...###....", "..###.....", ".###......", "##########", "##########"],
+}
+
+
+def letters(names: str = "ACHTXZ") -> np.ndarray:
+    """The letters `names` as +-1 patterns (P, 100): +1 where the letter is drawn."""
+    return np.array([[1 if c == "#" else -1 for row in LETTERS[n] for c in row]
+                     for n in names], dtype=np.int64)
+
+
+def bars_and_stripes(size: int = 3) -> np.ndarray:
+    """Every bars-and-stripes image of size x size (MacKay 2003): each row all on or all off
+    (stripes), or each column (bars); 2^(size+1) - 2 distinct images (blank and full appear
+    once), as rows of 0/1 (2^(size+1) - 2, size^2), numbered as binary numbers."""
+    rows = (np.arange(2**size)[:, None] >> np.arange(size - 1, -1, -1)) & 1  # (2^s, s)
+    stripes = np.repeat(rows, size, axis=1)  # row r of the image = bit r
+    bars = np.tile(rows, size)  # column c of the image = bit c
+    images = np.unique(np.vstack([stripes, bars]), axis=0)
+    return images.astype(np.int64)
