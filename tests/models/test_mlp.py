@@ -73,6 +73,25 @@ def test_batch_norm_and_dropout_in_hidden_layers():
     assert 0.3 < (h == 0).float().mean() < 0.8
 
 
+def test_kept_units_are_the_thinned_network_each_pattern_went_through():
+    torch.manual_seed(3)
+    net = MLP([5, 8, 7, 3], activation="tanh", output="linear", dropout=0.5).double()
+    assert net.kept_units() == [None, None]
+    x = torch.randn(4, 5, dtype=torch.float64)
+    z = net(x)
+    k1, k2 = net.kept_units()  # (4, 8), (4, 7): one mask per hidden layer, drawn apart
+    assert k1.shape == (4, 8) and k2.shape == (4, 7)
+    (W1, b1), (W2, b2), (W3, b3) = net.layer_weights()
+    # the thinned net by hand: h_l = g(W_l h_{l-1} + b_l) * kept_l / (1 - p)
+    h1 = torch.tanh(x @ W1.T + b1) * k1 / 0.5
+    h2 = torch.tanh(h1 @ W2.T + b2) * k2 / 0.5
+    torch.testing.assert_close(z, h2 @ W3.T + b3)
+    assert MLP([5, 8, 3]).kept_units() == [None]  # no dropout: nothing drawn
+    net = MLP([5, 8, 3], dropout=0.0)
+    net(x.float())
+    assert net.kept_units() == [None]
+
+
 def test_spiral_nets_by_name():
     from nnzoo.models.mlp import PolarNet, spiral_net
 

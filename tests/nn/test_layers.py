@@ -113,3 +113,21 @@ def test_dropout_train_preserves_expectation_and_eval_is_identity():
     assert torch.equal(drop(x), x)
     with pytest.raises(ValueError):
         Dropout(1.0)
+
+
+def test_dropout_keeps_the_mask_it_drew():
+    torch.manual_seed(2)
+    drop = Dropout(0.25)
+    assert drop.kept is None  # nothing drawn yet
+    x = torch.rand(6, 40) + 0.5  # no zeros of its own
+    y = drop(x)
+    assert drop.kept.shape == (6, 40) and drop.kept.dtype == torch.bool
+    # h_k = x_k / (1 - p) where unit k was kept, 0 where it was dropped
+    torch.testing.assert_close(y, torch.where(drop.kept, x / 0.75, torch.zeros_like(x)))
+    first = drop.kept
+    drop(x)
+    assert not torch.equal(drop.kept, first)  # a new thinned network every pass
+    last = drop.kept
+    drop.eval()
+    drop(x)
+    assert drop.kept is last  # evaluation uses the whole network and draws nothing

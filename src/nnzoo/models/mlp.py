@@ -53,7 +53,7 @@ class MLP(nn.Module):
         self.g_out = identity if output == "linear" else ACTIVATIONS[output]
         self.norms = nn.ModuleList(BatchNorm(h) if batch_norm else nn.Identity()
                                    for h in sizes[1:-1])
-        self.drop = Dropout(dropout)
+        self.drops = nn.ModuleList(Dropout(dropout) for _ in sizes[1:-1])
 
     def _inputs(self, feats: list[Tensor]) -> Tensor:
         # [x, h_1, ..., h_{l-1}] with shortcuts, else h_{l-1}   (B, fan-in)
@@ -62,10 +62,16 @@ class MLP(nn.Module):
     def hidden(self, x: Tensor) -> list[Tensor]:
         """The activations of every hidden layer, [(B, H_1), (B, H_2), ...]."""
         feats = [x]
-        for layer, norm in zip(self.layers[:-1], self.norms):
+        for layer, norm, drop in zip(self.layers[:-1], self.norms, self.drops):
             s = norm(layer(self._inputs(feats)))  # s = W x + b (batch-normalized)  (B, H)
-            feats.append(self.drop(self.g(s)))  # h = g(s), some dropped in training  (B, H)
+            feats.append(drop(self.g(s)))  # h = g(s), some dropped in training  (B, H)
         return feats[1:]
+
+    def kept_units(self) -> list[Tensor | None]:
+        """Which hidden units the last training pass kept, [(B, H_1), (B, H_2), ...]
+        booleans (row b: the thinned network pattern b went through); None for a layer
+        without dropout or before the first training pass."""
+        return [drop.kept for drop in self.drops]
 
     def input_weights(self) -> Tensor:
         """The first layer's weights W_1, (H_1, D)."""

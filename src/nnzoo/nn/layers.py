@@ -10,18 +10,24 @@ from torch import Tensor, nn
 class Dropout(nn.Module):
     """Each unit is dropped (set to 0) with probability p while training; the survivors
     are scaled by 1/(1 - p) so that every unit's expected value is unchanged, and at
-    evaluation the layer passes everything through."""
+    evaluation the layer passes everything through.
+
+    `kept` is the mask the last training pass drew, (B, H) booleans: row b is the thinned
+    network that pattern b went through (None before the first training pass; a pass in
+    evaluation mode, or with p = 0, keeps every unit and leaves it as it was)."""
 
     def __init__(self, p: float = 0.5):
         super().__init__()
         if not 0 <= p < 1:
             raise ValueError(f"expected 0 <= p < 1, got {p}")
         self.p = p
+        self.kept: Tensor | None = None
 
     def forward(self, x: Tensor) -> Tensor:
         if not self.training or self.p == 0:
             return x
         keep = torch.rand_like(x) >= self.p  # (B, H) which units survive
+        self.kept = keep
         return x * keep / (1.0 - self.p)
 
 

@@ -4,7 +4,8 @@ Figures are made with `matplotlib.figure.Figure`, never pyplot, so that nothing
 depends on a display or a global backend.
 """
 
+from nnzoo.viz.networks import network
 from nnzoo.viz.planes import boundary_line, decision_regions, figure
 from nnzoo.viz.weights import hinton
 
-__all__ = ["boundary_line", "decision_regions", "figure", "hinton"]
+__all__ = ["boundary_line", "decision_regions", "figure", "hinton", "network"]

@@ -15,4 +15,4 @@ family("backprop", "Multi-layer networks and backpropagation", position=2,
              "or shortcuts, why deep nets' gradients vanish, and the course's refinements "
              "(cross-entropy, momentum, weight decay, dropout, batch norm).",
        order=("activations", "bayes", "twin-spirals", "vanishing-gradients", "encoder",
-              "backprop-variations", "momentum", "ockham", "weight-space-search"))
+              "backprop-variations", "momentum", "dropout", "ockham", "weight-space-search"))
