@@ -27,6 +27,7 @@ def test_encoder_resumed_mid_training_draws_the_same_hidden_codes(runs_dir, monk
 def test_backprop_variations_claim(runs_dir):
     _, s = execute("backprop-variations", runs_dir)
     assert s["status"] == "PASS" and s["metrics"]["best_test_acc"] >= 0.92
+    assert s["metrics"]["ce_beats_sse"]
 
 
 @pytest.mark.slow
