@@ -146,3 +146,19 @@ def test_fit_to_convergence_reaches_least_squares_and_ridge():
         w = torch.linalg.solve(A.T @ A + P, A.T @ t)  # min 1/2 |A w - t|^2 + lambda/2 |W|^2
         got = torch.cat([model.weight.detach().ravel(), model.bias.detach()])
         torch.testing.assert_close(got, w.ravel(), atol=1e-7, rtol=0)
+
+
+def test_fit_to_convergence_stops_at_a_non_finite_error():
+    from nnzoo.errors import Diverged
+    from nnzoo.train import fit_to_convergence
+
+    X = torch.linspace(-1, 1, 5, dtype=torch.float64)[:, None]  # (5, 1)
+    t = X.clone()
+    t[2] = float("nan")
+    model = torch.nn.Linear(1, 1).double()
+    with pytest.raises(Diverged) as e:
+        fit_to_convergence(model, X, t)
+    assert e.value.step == 0 and e.value.last_finite is None  # the first evaluation
+    t[2] = 0.0
+    E = fit_to_convergence(model, X, t)  # the same points, finite: fits z = x exactly
+    assert E < 1e-12

@@ -14,6 +14,7 @@ all the data until it converges) and `hill_climb` (local search, for step units)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
+from nnzoo.errors import Diverged
 from nnzoo.nn import sse, weight_decay
 
 
@@ -202,22 +204,39 @@ class _Parts:
 
 # --------------------------------------------------------------------------- other searches
 def fit_to_convergence(model: nn.Module, X: Tensor, t: Tensor, lam: float = 0.0,
-                       max_iter: int = 2000) -> None:
+                       max_iter: int = 2000, run: TrainingRun | None = None) -> float:
     """Minimise E = 1/2 sum (z - t)^2 + lambda/2 sum w^2 over all the (few) training points by
     L-BFGS until it converges, so that the model fits as well as it can: what it can fit, it
-    does. The penalty covers the weights, not the biases."""
+    does. The penalty covers the weights, not the biases. Returns E at the weights it ends
+    with.
+
+    Every evaluation of E goes through the divergence guard: `run.check_loss` when a run is
+    given, else a NaN/inf E raises nnzoo.errors.Diverged at once (exit status 3)."""
     weights = [p for name, p in model.named_parameters() if name.endswith("weight")]
     opt = torch.optim.LBFGS(model.parameters(), max_iter=max_iter, tolerance_grad=1e-10,
                             tolerance_change=1e-14, history_size=50,
                             line_search_fn="strong_wolfe")
+    guard = run.check_loss if run is not None else _check_finite
+    evaluations = [0]
 
     def closure():
         opt.zero_grad()
         E = sse(model(X), t) + (weight_decay(weights, lam) if lam else 0.0)
+        guard(E.item(), evaluations[0])  # stop at once: L-BFGS would go on with NaN weights
+        evaluations[0] += 1
         E.backward()
         return E
 
     opt.step(closure)
+    return closure().item()
+
+
+def _check_finite(loss: float, step: int) -> float:
+    """The divergence guard without a run."""
+    if not math.isfinite(loss):
+        raise Diverged(step, None, "L-BFGS reached NaN/inf weights or targets; check the data "
+                                   "and try smaller initial weights")
+    return loss
 
 
 @torch.no_grad()

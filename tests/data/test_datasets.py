@@ -29,6 +29,23 @@ def test_digits_is_embedded_with_a_fixed_split(data_home):
     assert not data_home.exists()  # nothing cached
 
 
+def test_validation_split_holds_out_training_images_and_never_test_ones(data_home):
+    ds = load("digits")
+    dev = ds.validation_split(300, rng=7)
+    assert dev.x_train.shape == (1200, 8, 8) and dev.x_test.shape == (300, 8, 8)
+    # every training image lands in exactly one part, with its label; no test image does
+    pairs = sorted((x.tobytes(), int(y)) for x, y in zip(ds.x_train, ds.y_train))
+    parts = sorted((x.tobytes(), int(y)) for x, y in zip(
+        np.concatenate([dev.x_train, dev.x_test]), np.concatenate([dev.y_train, dev.y_test])))
+    assert parts == pairs
+    again, other = ds.validation_split(300, rng=7), ds.validation_split(300, rng=8)
+    assert np.array_equal(again.x_test, dev.x_test)  # the seed decides which are held out
+    assert not np.array_equal(other.x_test, dev.x_test)
+    for n in (0, 1500):
+        with pytest.raises(ValueError, match="validation images"):
+            ds.validation_split(n, rng=7)
+
+
 def test_unknown_name_lists_the_nearest(data_home):
     with pytest.raises(UserError, match=r"no data set called 'mnsit' \(did you mean mnist"):
         load("mnsit")

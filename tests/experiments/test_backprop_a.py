@@ -47,7 +47,8 @@ def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeyp
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("net", ["polar", "raw", "short"])
-def test_twin_spirals_claim(net, runs_dir):
-    _, s = execute("twin-spirals", runs_dir, net=net, runs=3)
-    assert s["status"] == "PASS" and s["metrics"]["solved"] == 3
+def test_twin_spirals_claim(runs_dir):
+    _, s = execute("twin-spirals", runs_dir)  # the default checks every net the claim names
+    assert s["status"] == "PASS"
+    assert {net: m["solved"] for net, m in s["metrics"].items()} == \
+        {"polar": 1, "raw": 1, "short": 1}

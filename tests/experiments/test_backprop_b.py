@@ -1,6 +1,8 @@
 """The claims of encoder, backprop-variations, ockham and weight-space-search, and the
 encoder's resume in the middle of training."""
 
+import json
+
 import pytest
 from experiment_runs import execute, interrupted_then_resumed
 
@@ -25,12 +27,32 @@ def test_encoder_resumed_mid_training_draws_the_same_hidden_codes(runs_dir, monk
 def test_backprop_variations_claim(runs_dir):
     _, s = execute("backprop-variations", runs_dir)
     assert s["status"] == "PASS" and s["metrics"]["best_test_acc"] >= 0.92
+    assert s["metrics"]["ce_beats_sse"]
 
 
 @pytest.mark.slow
 def test_ockham_claim(runs_dir):
     _, s = execute("ockham", runs_dir)
     assert s["status"] == "PASS" and 1 < s["metrics"]["best_hidden"] < 64
+
+
+def test_ockham_stops_with_exit_status_3_when_its_error_is_not_finite(runs_dir, monkeypatch):
+    from nnzoo.data import synthetic
+    from nnzoo.errors import Diverged
+
+    real = synthetic.noisy_sine
+
+    def one_nan_target(n, noise, rng):
+        x, t = real(n, noise, rng)
+        t[n // 2] = float("nan")
+        return x, t
+
+    monkeypatch.setattr(synthetic, "noisy_sine", one_nan_target)
+    with pytest.raises(Diverged) as e:  # L-BFGS's first evaluation of E is NaN
+        execute("ockham", runs_dir, smoke=True)
+    assert e.value.exit_status == 3 and e.value.step == 0
+    summary = json.loads(next(runs_dir.glob("ockham/*/summary.json")).read_text())
+    assert summary["status"] == "DIVERGED"
 
 
 @pytest.mark.slow

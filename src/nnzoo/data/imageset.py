@@ -37,6 +37,21 @@ class ImageSet:
                 f"{len(self.x_test):,} test images of {'x'.join(map(str, self.x_train.shape[1:]))}"
                 f", {len(self.classes)} classes)")
 
+    def validation_split(self, n: int, rng) -> ImageSet:
+        """The training images split in two, for choosing by validation without looking at the
+        test images: an ImageSet whose training part keeps all but `n` of them and whose test
+        part is those `n`, drawn at random without replacement (rng: a nnzoo.random Stream,
+        an int seed, or None). Each part keeps its images' original order."""
+        from nnzoo.random import as_stream
+
+        if not 0 < n < len(self.x_train):
+            raise ValueError(f"expected 0 < n < {len(self.x_train)} validation images, got {n}")
+        held = np.zeros(len(self.x_train), dtype=bool)
+        held[as_stream(rng).numpy.choice(len(self.x_train), n, replace=False)] = True
+        return ImageSet(f"{self.name} (validation split)", self.classes,
+                        self.x_train[~held], self.y_train[~held],
+                        self.x_train[held], self.y_train[held])
+
     def tensors(self, device="cpu", dtype=None):
         """(X_train, y_train, X_test, y_test): images as floats in [0, 1], shape (N, C, H, W)
         (pixel / 255), labels int64; on `device`, in `dtype` (default torch.float32)."""

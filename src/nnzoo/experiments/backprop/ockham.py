@@ -59,7 +59,7 @@ def run(cfg: OckhamConfig, run: Run) -> Result:
         fits = []
         for restart in range(cfg.restarts):
             net = _net(H, cfg.init, run.rng("init", H, restart).torch)
-            fit_to_convergence(net, X, t)
+            fit_to_convergence(net, X, t, run=run)  # NaN/inf: exit status 3
             fits.append((mse(net, X, t), net))
         net = min(fits, key=lambda f: f[0])[1]
         r = {"hidden": H, "train_mse": mse(net, X, t), "val_mse": mse(net, X_val, t_val)}
@@ -76,7 +76,7 @@ def run(cfg: OckhamConfig, run: Run) -> Result:
     # the largest net again, from the first restart's weights, with weight decay
     big = OCKHAM_SIZES[-1]
     decayed = _net(big, cfg.init, run.rng("init", big, 0).torch)
-    fit_to_convergence(decayed, X, t, lam=cfg.weight_decay)
+    fit_to_convergence(decayed, X, t, lam=cfg.weight_decay, run=run)
     wd_val = mse(decayed, X_val, t_val)
     run.log(f"{big} hidden units with weight decay {cfg.weight_decay}: validation MSE "
             f"{wd_val:.4g}")
