@@ -1,10 +1,11 @@
 """Image classifiers as the CNN experiments train them: standardised images, Adam under a
 one-cycle schedule."""
 
+import numpy as np
 import pytest
 import torch
 
-from nnzoo.classify import adam_one_cycle, load_images
+from nnzoo.classify import adam_one_cycle, class_accuracy, confused_pairs, load_images
 
 
 def test_images_are_standardised_with_the_training_images_statistics():
@@ -27,3 +28,25 @@ def test_one_cycle_peaks_at_lr_after_a_quarter_of_the_mini_batches_then_anneals(
         sched.step()
     assert max(lrs) == pytest.approx(0.01) and lrs.index(max(lrs)) == round(0.25 * steps) - 1
     assert lrs[0] < 0.01 / 10 and lrs[-1] < 0.01 / 1000
+
+
+# rows: true class, columns: predicted; 0 and 2 are taken for each other 3 + 4 = 7 times,
+# 1 and 2 only one way (5 + 0), 0 and 1 once each way (1 + 1)
+CONFUSION = np.array([[10, 1, 3],
+                      [1, 20, 5],
+                      [4, 0, 6]])
+
+
+def test_confused_pairs_add_both_directions_most_first():
+    assert confused_pairs(CONFUSION) == [(0, 2, 7), (1, 2, 5), (0, 1, 2)]
+
+
+def test_confused_pairs_keep_the_order_of_ties_and_count_never_confused_ones():
+    cm = np.diag([5, 5, 5, 5])
+    cm[3, 0] = cm[1, 2] = 2
+    assert confused_pairs(cm) == [(0, 3, 2), (1, 2, 2), (0, 1, 0), (0, 2, 0), (1, 3, 0),
+                                  (2, 3, 0)]
+
+
+def test_class_accuracy_is_the_diagonal_over_each_true_class():
+    np.testing.assert_allclose(class_accuracy(CONFUSION), [10 / 14, 20 / 26, 6 / 10])

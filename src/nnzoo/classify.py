@@ -6,6 +6,7 @@ test accuracy after every epoch, then the confusion matrix of the test images.
     c = train_classifier(lambda shape, k: NetConv(shape, classes=k), images, run,
                          epochs=2, batch_size=128, lr=0.005)
     c.test_acc, c.confusion, c.history
+    confused_pairs(c.confusion)[:3]  # [(i, j, images of i labelled j and of j labelled i)]
 
 `train_several` trains a comparison of networks on the same images, each network a part of
 the run (`run.parts`), so that a resumed run skips the ones already trained. Each network
@@ -81,6 +82,24 @@ class Classified:
     @property
     def errors(self) -> int:
         return int(self.confusion.sum() - self.confusion.trace())
+
+
+def confused_pairs(confusion: np.ndarray) -> list[tuple[int, int, int]]:
+    """The pairs of classes taken for each other, most often first: [(i, j, count), ...]
+    over every i < j, count = confusion[i, j] + confusion[j, i] (images of class i labelled
+    j plus images of j labelled i); ties keep the order (i, j)."""
+    cm = np.asarray(confusion)
+    pairs = [(i, j, int(cm[i, j] + cm[j, i]))
+             for i in range(len(cm)) for j in range(i + 1, len(cm))]
+    return sorted(pairs, key=lambda p: -p[2])  # sorted is stable: ties stay in (i, j) order
+
+
+def class_accuracy(confusion: np.ndarray) -> np.ndarray:
+    """(K,) the fraction of each class's test images labelled correctly: confusion[k, k]
+    over row k's sum (nan for a class without test images)."""
+    cm = np.asarray(confusion, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.diag(cm) / cm.sum(axis=1)
 
 
 def train_classifier(build: Build, images: Images, run, *, epochs: int, batch_size: int,

@@ -40,6 +40,17 @@ def test_a_comparison_resumed_in_its_second_network_ends_as_one_never_stopped(ru
     assert resumed["resumed"] and resumed["metrics"] == whole["metrics"]
 
 
+def test_mnist_cnn_compares_with_the_fully_connected_networks_as_their_experiments_train_them(
+        runs_dir):
+    # at their defaults (on the small digits), mnist-mlp's NetFull and its NetLin reference
+    # are the very networks mnist-cnn measures itself against
+    _, mlp = execute("mnist-mlp", runs_dir / "mlp", data="digits")
+    _, cnn = execute("mnist-cnn", runs_dir / "cnn", smoke=True)
+    assert cnn["metrics"]["netfull_errors"] == mlp["metrics"]["errors"]
+    assert cnn["metrics"]["netlin_errors"] == mlp["metrics"]["netlin_errors"]
+    assert f"NetFull {mlp['metrics']['errors']}, NetLin" in cnn["headline"]
+
+
 def test_a_network_too_big_for_the_images_is_a_user_error(runs_dir):
     run = create("mnist-cnn", runs_dir, data="digits", model="lenet5")
     with pytest.raises(UserError, match=r"does not fit the digits images \(1x8x8\)"):

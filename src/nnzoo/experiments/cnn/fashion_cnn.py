@@ -1,5 +1,5 @@
-"""fashion-cnn: the same NetConv as mnist-cnn on Fashion-MNIST, where clothes are harder than
-digits."""
+"""fashion-cnn: the same NetConv as mnist-cnn on Fashion-MNIST; the clothes it takes for each
+other are the upper-body ones (shirts, T-shirts/tops, pullovers, coats), shirts most of all."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Literal
 from nnzoo.experiments.cnn.mnist_cnn import MnistCnnConfig, classify_images
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
+
+UPPER_BODY = {"T-shirt/top", "Pullover", "Coat", "Shirt"}  # Fashion-MNIST's class names
 
 
 @dataclass
@@ -23,12 +25,33 @@ class FashionCnnConfig(MnistCnnConfig):
 
 @experiment(
     "fashion-cnn", kind="supervised", config=FashionCnnConfig,
-    claim="the same NetConv on Fashion-MNIST: clothes are harder than digits (shirts, "
-          "T-shirts, pullovers and coats are confused)",
-    expects="test accuracy >= 90% on Fashion-MNIST's 10,000 test images",
+    claim="the same NetConv on Fashion-MNIST labels at least 9 in 10 test clothes right, and "
+          "what it confuses are the upper-body clothes: the four pairs of classes most often "
+          "taken for each other are all among shirts, T-shirts/tops, pullovers and coats, "
+          "and shirts are the class it gets wrong most often",
+    expects="test accuracy >= 90% on Fashion-MNIST's 10,000 test images; in the test "
+            "confusion matrix the four largest confusion[i, j] + confusion[j, i] (i < j) "
+            "pair classes among T-shirt/top, Pullover, Coat, Shirt, and Shirt has the lowest "
+            "fraction of its images labelled right",
     data="Fashion-MNIST (fetched on first use: apt-get download of a 31 MB Debian package)",
     smoke={"data": "digits", "epochs": 1, "channels1": 4, "channels2": 8, "hidden": 16},
 )
 def run(cfg: FashionCnnConfig, run: Run) -> Result:
-    # mnist-cnn's story, told on clothes: the confusion matrix shows which ones look alike
-    return classify_images(cfg, run, target=0.90)
+    from nnzoo.classify import class_accuracy, confused_pairs
+
+    c = classify_images(cfg, run)
+    # the confusion matrix shows which clothes look alike: the upper-body ones
+    classes = c.images.data.classes
+    top = confused_pairs(c.confusion)[:4]  # [(i, j, count), ...]
+    acc = class_accuracy(c.confusion)  # (K,)
+    worst = classes[int(acc.argmin())]
+    passed = (c.test_acc >= 0.90 and worst == "Shirt"
+              and all({classes[i], classes[j]} <= UPPER_BODY for i, j, _ in top))
+    confused = ", ".join(f"{classes[i]}-{classes[j]} {n}" for i, j, n in top)
+    return Result(passed, f"{c.test_acc:.2%} test accuracy on {c.images.data.name}; most "
+                          f"confused: {confused}; least accurate: {worst} "
+                          f"({acc.min():.1%})",
+                  {"test_acc": c.test_acc, "errors": c.errors,
+                   "most_confused": [[classes[i], classes[j], n] for i, j, n in top],
+                   "class_accuracy": dict(zip(classes, acc.tolist())),
+                   "confusion": c.confusion.tolist()})
