@@ -264,6 +264,16 @@ class Experiment:
     smoke: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
     tour: bool = True  # False: `nnzoo tour` skips it at its defaults (hours long); --smoke runs it
+    seconds: int | None = None  # its default run's wall time on a 2-core laptop CPU, measured
+
+    @property
+    def takes(self) -> str:
+        """How long its default run takes on a 2-core CPU, in words ("about 40 s")."""
+        if self.seconds is None:
+            return "hours" if not self.tour else "not measured"
+        if self.seconds < 60:
+            return f"about {max(5, 5 * round(self.seconds / 5))} s"
+        return f"about {round(self.seconds / 30) / 2:g} min"
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -311,11 +321,13 @@ def experiment(
     smoke: dict[str, Any] | None = None,
     notes: str = "",
     tour: bool = True,
+    seconds: int | None = None,
     family: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn(cfg, run) -> Result` as the experiment `name` of the family whose
     package holds fn's module (or `family`); `tour=False` keeps `nnzoo tour` from running
-    its default settings (an experiment of hours)."""
+    its default settings (an experiment of hours); `seconds` is its default run's measured
+    wall time on a 2-core laptop CPU (`nnzoo tour` prints the time it measures beside it)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         nonlocal family
@@ -332,7 +344,7 @@ def experiment(
         # smoke keys and field docstrings are checked by tests/test_registry.py, not here:
         # parsing every config's source at import would make `nnzoo list` slow
         EXPERIMENTS[name] = Experiment(name, family, kind, claim, expects, config, fn, data,
-                                       smoke or {}, notes, tour)
+                                       smoke or {}, notes, tour, seconds)
         return fn
 
     return register

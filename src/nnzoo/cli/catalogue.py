@@ -26,7 +26,7 @@ def cmd_list(args: list[str]) -> int:
         if family.about:
             print(wrap(family.about, 2))
         for exp in exps:
-            print(f"  {exp.name:<18} {exp.kind} learning; data: {exp.data}")
+            print(f"  {exp.name:<18} {exp.kind} learning; takes {exp.takes}; data: {exp.data}")
             print(wrap(exp.claim, 21))
             print(wrap("expects: " + exp.expects, 21))
         print()
@@ -37,12 +37,12 @@ def cmd_list(args: list[str]) -> int:
 def catalogue_markdown(groups: dict[str, list[registry.Experiment]] | None = None) -> str:
     """The README's catalogue: one row per registered experiment."""
     groups = groups or registry.by_family()
-    rows = ["| experiment | family | learning | claim | expected outcome | data |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| experiment | family | learning | claim | expected outcome | data "
+            "| time, 2-core CPU |", "|---|---|---|---|---|---|---|"]
     for fam, exps in groups.items():
         for e in exps:
             rows.append(f"| `{e.name}` | {registry.FAMILIES[fam].title} | {e.kind} | {e.claim} "
-                        f"| {e.expects} | {e.data} |")
+                        f"| {e.expects} | {e.data} | {e.takes} |")
     return "\n".join(rows)
 
 
@@ -50,7 +50,7 @@ def show_text(exp: registry.Experiment) -> str:
     fam = registry.FAMILIES[exp.family]
     lines = [f"{exp.name} — {fam.title} ({exp.kind} learning)",
              wrap("claim:   " + exp.claim, 2), wrap("expects: " + exp.expects, 2),
-             f"  data:    {exp.data}"]
+             f"  data:    {exp.data}", f"  takes:   {exp.takes} (default run, 2-core CPU)"]
     if exp.notes:
         lines.append(wrap("note:    " + exp.notes, 2))
     if not exp.tour:
