@@ -1,0 +1,134 @@
+"""Symbol sequences from formal languages, for next-symbol prediction: a^n b^n, a^n b^n c^n,
+the Reber grammar and the embedded Reber grammar. Generated on the fly.
+
+Every sequence comes with, for each position t, the set of symbols the language allows at
+t + 1 after the symbols so far (`legal`, a boolean mask over the alphabet), and whether that
+set has one member (`deterministic`). A network predicting the next symbol is then judged
+as the course judges it: does it predict only legal symbols, and the deterministic ones
+exactly?
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Sequence:
+    """One string of symbols (indices into `alphabet`) and, for each of its positions t,
+    what may come next: `legal[t]` (V,) over the alphabet, `target[t]` the symbol that does.
+    The input is symbols[:-1], the target symbols[1:]."""
+
+    alphabet: str
+    symbols: np.ndarray  # (T + 1,) int
+    legal: np.ndarray  # (T, V) bool: legal[t] = what may follow symbols[:t + 1]
+
+    @property
+    def inputs(self) -> np.ndarray:
+        return self.symbols[:-1]
+
+    @property
+    def targets(self) -> np.ndarray:
+        return self.symbols[1:]
+
+    @property
+    def deterministic(self) -> np.ndarray:
+        """(T,) bool: positions whose next symbol the language fixes."""
+        return self.legal.sum(axis=1) == 1
+
+    def __str__(self) -> str:
+        return "".join(self.alphabet[s] for s in self.symbols)
+
+
+def one_hot(symbols: np.ndarray, size: int) -> np.ndarray:
+    """(T,) indices -> (T, size) float32 one-hot rows."""
+    return np.eye(size, dtype=np.float32)[symbols]
+
+
+def counting(n: int, letters: str = "ab") -> Sequence:
+    """a^n b^n (letters "ab") or a^n b^n c^n ("abc"), followed by the first a of the next
+    string, as the strings follow one another in the course's stream. The number of a's is not
+    known until the first b: while reading a's, another a or the first b may follow; from the
+    first b on everything is fixed (the remaining b's, the c's, and the next string's a)."""
+    if n < 1:
+        raise ValueError(f"expected n >= 1, got {n}")
+    V = len(letters)
+    symbols = np.repeat(np.arange(V), n)
+    symbols = np.append(symbols, 0)  # the next string's first a ends this one
+    legal = np.zeros((len(symbols) - 1, V), dtype=bool)
+    for t in range(len(symbols) - 1):
+        legal[t, symbols[t + 1]] = True
+        if t < n:  # after one or more a's: another a or the first b
+            legal[t, 0] = True
+            legal[t, 1] = True
+    return Sequence(letters, symbols, legal)
+
+
+def counting_stream(ns, letters: str = "ab") -> Sequence:
+    """The strings a^n b^n (or a^n b^n c^n) for n in `ns`, one after another, as one sequence
+    (each string's last symbol predicts the next string's first a)."""
+    parts = [counting(n, letters) for n in ns]
+    symbols = np.concatenate([p.symbols[:-1] for p in parts] + [[0]])
+    legal = np.concatenate([p.legal for p in parts])
+    return Sequence(letters, symbols, legal)
+
+
+# The Reber grammar (Reber 1967; Cleeremans, Servan-Schreiber & McClelland 1989): a string
+# starts with B, walks the graph below emitting one letter per edge, and ends with E.
+REBER_ALPHABET = "BTPSXVE"
+REBER_GRAPH = {  # node: ((letter, next node), ...); node 0 follows the B, node 5 emits E
+    0: (("T", 1), ("P", 2)),
+    1: (("S", 1), ("X", 3)),
+    2: (("T", 2), ("V", 4)),
+    3: (("X", 2), ("S", 5)),
+    4: (("P", 3), ("V", 5)),
+    5: (("E", None),),
+}
+
+
+def _reber_walk(rng: np.random.Generator) -> tuple[list[str], list[set[str]], list[int]]:
+    """One Reber string from B to E, the set of legal letters after each of its letters but
+    the last, and the graph's node after each of them (-1 after E)."""
+    letters, allowed, nodes = ["B"], [], []
+    node = 0
+    while node is not None:
+        edges = REBER_GRAPH[node]
+        allowed.append({letter for letter, _ in edges})
+        nodes.append(node)
+        letter, node = edges[rng.integers(len(edges))]
+        letters.append(letter)
+    return letters, allowed, nodes
+
+
+def _sequence(alphabet: str, letters: list[str], allowed: list[set[str]]) -> Sequence:
+    symbols = np.array([alphabet.index(c) for c in letters])
+    legal = np.zeros((len(letters) - 1, len(alphabet)), dtype=bool)
+    for t, ok in enumerate(allowed):
+        legal[t, [alphabet.index(c) for c in ok]] = True
+    return Sequence(alphabet, symbols, legal)
+
+
+def reber(rng: np.random.Generator) -> tuple[Sequence, np.ndarray]:
+    """A Reber string, and the grammar's node (0-5) the walk is in after each input symbol
+    (the state the hidden units should learn to tell apart)."""
+    letters, allowed, nodes = _reber_walk(rng)
+    return _sequence(REBER_ALPHABET, letters, allowed), np.array(nodes)
+
+
+def embedded_reber(rng: np.random.Generator) -> Sequence:
+    """B, then T or P, then a Reber string, then the same T or P again, then E. The second
+    symbol is repeated at the second-to-last position, after a Reber string of any length:
+    predicting it needs a memory across the whole inner string (the long-range symbol)."""
+    inner, allowed, _ = _reber_walk(rng)
+    outer = "TP"[rng.integers(2)]
+    letters = ["B", outer] + inner + [outer, "E"]
+    allowed = [{"T", "P"}, {"B"}] + allowed + [{outer}, {"E"}]
+    return _sequence(REBER_ALPHABET, letters, allowed)
+
+
+def long_range_position(seq: Sequence) -> int:
+    """The position t at which an embedded Reber string's long-range symbol is predicted
+    (input: the inner string's E; target: the repeated T or P)."""
+    return len(seq.symbols) - 3
