@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from nnzoo.data.sequences import (
+    PAD,
     REBER_ALPHABET,
+    batch,
     counting,
     counting_stream,
     embedded_reber,
@@ -96,3 +98,19 @@ def test_one_hot_and_bad_n():
     assert one_hot(np.array([2, 0]), 3).tolist() == [[0, 0, 1], [1, 0, 0]]
     with pytest.raises(ValueError, match="n >= 1"):
         counting(0)
+
+
+def test_batches_pad_and_judge_predictions():
+    b = batch([counting(1), counting(2)])  # "aba" and "aabba"
+    assert b.inputs.shape == (2, 4, 2) and b.mask.tolist() == [[1, 1, 0, 0], [1, 1, 1, 1]]
+    assert b.targets[0].tolist() == [1, 0, PAD, PAD]
+    right = np.where(b.mask, b.targets, 0)
+    assert b.judge(right)["deterministic"].all() and b.judge(right)["legal"].all()
+    wrong = right.copy()
+    wrong[1, 0] = 1  # "a" -> "b": legal (the count is unknown), not deterministic
+    wrong[1, 3] = 1  # after the last b, "b" instead of the next string's "a": illegal
+    judged = b.judge(wrong)
+    assert judged["legal"].tolist() == [True, False]
+    assert judged["deterministic"].tolist() == [True, False]
+    two_nets = np.stack([right, wrong])  # (R, B, T)
+    assert b.judge(two_nets)["legal"].tolist() == [[True, True], [True, False]]

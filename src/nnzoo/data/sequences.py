@@ -132,3 +132,49 @@ def long_range_position(seq: Sequence) -> int:
     """The position t at which an embedded Reber string's long-range symbol is predicted
     (input: the inner string's E; target: the repeated T or P)."""
     return len(seq.symbols) - 3
+
+
+@dataclass
+class Batch:
+    """Sequences of different lengths padded into arrays, for a network reading (B, T, V)
+    one-hot inputs. Padding positions have target PAD (ignored by cross_entropy's
+    ignore_index) and mask False."""
+
+    inputs: np.ndarray  # (B, T, V) float32 one-hot, zeros after the end
+    targets: np.ndarray  # (B, T) int64, PAD after the end
+    legal: np.ndarray  # (B, T, V) bool
+    mask: np.ndarray  # (B, T) bool: a real position
+
+    @property
+    def deterministic(self) -> np.ndarray:
+        """(B, T) bool: real positions whose next symbol the language fixes."""
+        return self.mask & (self.legal.sum(axis=2) == 1)
+
+    def judge(self, predicted: np.ndarray) -> dict[str, np.ndarray]:
+        """For predicted next symbols (..., B, T) (e.g. the argmax of the network's outputs;
+        leading dimensions for several networks): per sequence, whether every prediction
+        was legal ("legal") and whether every deterministic one was right
+        ("deterministic"), each (..., B) bool."""
+        legal = np.take_along_axis(np.broadcast_to(self.legal, predicted.shape
+                                                   + self.legal.shape[-1:]),
+                                   predicted[..., None], axis=-1)[..., 0]
+        right = predicted == self.targets
+        return {"legal": (legal | ~self.mask).all(axis=-1),
+                "deterministic": (right | ~self.deterministic).all(axis=-1)}
+
+
+PAD = -100  # the target of padding positions (torch's cross_entropy ignore_index)
+
+
+def batch(seqs: list[Sequence]) -> Batch:
+    """Pad sequences (of one alphabet) into a Batch."""
+    V, T = len(seqs[0].alphabet), max(len(s.inputs) for s in seqs)
+    inputs = np.zeros((len(seqs), T, V), dtype=np.float32)
+    targets = np.full((len(seqs), T), PAD, dtype=np.int64)
+    legal = np.zeros((len(seqs), T, V), dtype=bool)
+    mask = np.zeros((len(seqs), T), dtype=bool)
+    for k, s in enumerate(seqs):
+        n = len(s.inputs)
+        inputs[k, :n], targets[k, :n] = one_hot(s.inputs, V), s.targets
+        legal[k, :n], mask[k, :n] = s.legal, True
+    return Batch(inputs, targets, legal, mask)
