@@ -14,7 +14,8 @@ all the data until it converges) and `hill_climb` (local search, for step units)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -202,6 +203,17 @@ class _Parts:
 
     def done(self, result: dict, checkpoint: bool = False) -> None:
         self.results.append(result)
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Small networks on a CPU run fastest on one thread; the old setting comes back after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 # --------------------------------------------------------------------------- other searches

@@ -1,0 +1,15 @@
+"""Recurrent networks: Elman's simple recurrent network counting a^n b^n (c^n) with the
+dynamics of its hidden units, and learning the Reber grammar's states.
+
+Each module here is one experiment. Heavy imports (numpy, torch, matplotlib) happen inside
+the run functions, so that `nnzoo list` and `nnzoo show` read the configs without them.
+"""
+
+from nnzoo.registry import family
+
+family("recurrent", "Recurrent networks", position=5,
+       about="Networks whose hidden layer feeds back into itself, so that they read a "
+             "sequence one symbol at a time and carry what they need in their hidden state: "
+             "Elman's simple recurrent network (SRN) trained by backpropagation through "
+             "time, whose two hidden units learn to count.",
+       order=("anbn", "anbncn"))
