@@ -178,3 +178,46 @@ def batch(seqs: list[Sequence]) -> Batch:
         inputs[k, :n], targets[k, :n] = one_hot(s.inputs, V), s.targets
         legal[k, :n], mask[k, :n] = s.legal, True
     return Batch(inputs, targets, legal, mask)
+
+
+# ------------------------------------------------------------------ dates, for attention
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+DATE_FORMATS = ("{d} {month} {y}", "{month} {d}, {y}", "{dd}/{mm}/{y}", "{mon} {d} {y}")
+DATE_INPUT = " ,/0123456789abcdefghijklmnopqrstuvwxyz"  # the input alphabet (0 is padding)
+DATE_OUTPUT = "^-0123456789"  # the output alphabet; ^ starts the decoder
+
+
+def date_pairs(n: int, rng: np.random.Generator, first_year: int = 1950,
+               years: int = 100, exclude: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """n (written date, ISO date) pairs, e.g. ("7 september 1994", "1994-09-07"), each a
+    uniformly random day of the years first_year .. first_year + years - 1 written in one of
+    DATE_FORMATS; written dates in `exclude` are drawn again (to keep test dates unseen)."""
+    import datetime
+
+    start = datetime.date(first_year, 1, 1).toordinal()
+    days = datetime.date(first_year + years, 1, 1).toordinal() - start
+    pairs: list[tuple[str, str]] = []
+    while len(pairs) < n:
+        day = datetime.date.fromordinal(start + int(rng.integers(days)))
+        month = MONTHS[day.month - 1]
+        written = DATE_FORMATS[rng.integers(len(DATE_FORMATS))].format(
+            d=day.day, dd=f"{day.day:02d}", mm=f"{day.month:02d}", y=day.year, month=month,
+            mon=month[:3])
+        if written not in exclude:
+            pairs.append((written, day.isoformat()))
+    return pairs
+
+
+def encode(strings: list[str], alphabet: str, pad_to: int | None = None) -> np.ndarray:
+    """Strings -> (N, T) int64 indices into alphabet, shifted by one so that 0 pads."""
+    T = pad_to or max(len(s) for s in strings)
+    out = np.zeros((len(strings), T), dtype=np.int64)
+    for i, s in enumerate(strings):
+        out[i, :len(s)] = [alphabet.index(c) + 1 for c in s]
+    return out
+
+
+def decode(indices, alphabet: str) -> str:
+    """The inverse of `encode` for one row (padding dropped)."""
+    return "".join(alphabet[i - 1] for i in indices if i > 0)

@@ -12,4 +12,4 @@ family("recurrent", "Recurrent networks", position=5,
              "sequence one symbol at a time and carry what they need in their hidden state: "
              "Elman's simple recurrent network (SRN) trained by backpropagation through "
              "time, whose two hidden units learn to count.",
-       order=("anbn", "anbncn", "reber", "long-range"))
+       order=("anbn", "anbncn", "reber", "long-range", "attention"))
