@@ -117,11 +117,15 @@ def reber(rng: np.random.Generator) -> tuple[Sequence, np.ndarray]:
     return _sequence(REBER_ALPHABET, letters, allowed), np.array(nodes)
 
 
-def embedded_reber(rng: np.random.Generator) -> Sequence:
+def embedded_reber(rng: np.random.Generator, min_inner: int = 0) -> Sequence:
     """B, then T or P, then a Reber string, then the same T or P again, then E. The second
     symbol is repeated at the second-to-last position, after a Reber string of any length:
-    predicting it needs a memory across the whole inner string (the long-range symbol)."""
+    predicting it needs a memory across the whole inner string (the long-range symbol).
+    min_inner > 0 draws inner strings until one has at least that many letters (a longer
+    time lag; the strings are then Reber strings conditioned on their length)."""
     inner, allowed, _ = _reber_walk(rng)
+    while len(inner) < min_inner:
+        inner, allowed, _ = _reber_walk(rng)
     outer = "TP"[rng.integers(2)]
     letters = ["B", outer] + inner + [outer, "E"]
     allowed = [{"T", "P"}, {"B"}] + allowed + [{outer}, {"E"}]
