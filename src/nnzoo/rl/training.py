@@ -13,30 +13,17 @@ reaches 475 (`SOLVED_MEAN`); DQN's tasks are judged by evaluating the greedy pol
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 
 from nnzoo.rl.envs import evaluate
+from nnzoo.train import torch_threads  # noqa: F401  (the RL experiments' import)
 
 if TYPE_CHECKING:
     from nnzoo.runs import Run
 
 SOLVED_MEAN = 475.0  # gymnasium's CartPole-v1 threshold: mean return over 100 episodes
-
-
-@contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """Small networks on a CPU run fastest on one thread; the old setting comes back after."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def solved_at(history: list[dict], threshold: float = SOLVED_MEAN) -> int | None:

@@ -26,7 +26,7 @@ class AttentionConfig:
     """Held-out pairs, whose written dates never occur in training."""
     hidden: PositiveInt = 64
     """Hidden units of the decoder and of each direction of the encoder."""
-    epochs: PositiveInt = 12
+    epochs: PositiveInt = 4
     """Epochs (mini-batches of 100 pairs)."""
     lr: PositiveFloat = 3e-3
     """Learning rate (Adam)."""
@@ -48,7 +48,7 @@ def run(cfg: AttentionConfig, run: Run) -> Result:
 
     from nnzoo.data.sequences import DATE_INPUT, DATE_OUTPUT, date_pairs, decode, encode
     from nnzoo.models.seq2seq import Seq2Seq, TeacherForcing
-    from nnzoo.train import Data, fit
+    from nnzoo.train import Data, fit, torch_threads
 
     train = date_pairs(cfg.train_pairs, run.rng("train dates").numpy)
     test = date_pairs(cfg.test_pairs, run.rng("test dates").numpy,
@@ -70,9 +70,10 @@ def run(cfg: AttentionConfig, run: Run) -> Result:
 
     XY = torch.cat([X, Y], dim=1).to(run.device)
     Y = Y.to(run.device)
-    history = fit(model, torch.optim.Adam(model.parameters(), lr=cfg.lr), loss, Data(XY, Y),
-                  epochs=cfg.epochs, batch_size=100, generator=run.rng("shuffle").torch,
-                  run=run, score=exact, eval_every=1)
+    with torch_threads(1 if run.device.type == "cpu" else torch.get_num_threads()):
+        history = fit(model, torch.optim.Adam(model.parameters(), lr=cfg.lr), loss,
+                      Data(XY, Y, eval_batch_size=1000), epochs=cfg.epochs, batch_size=100,
+                      generator=run.rng("shuffle").torch, run=run, score=exact)
 
     Xt = torch.from_numpy(encode([w for w, _ in test], DATE_INPUT, T_in)).to(run.device)
     net.eval()
