@@ -8,7 +8,7 @@ the run functions, so that `nnzoo list` and `nnzoo show` read the configs withou
 
 from nnzoo.registry import family
 
-family("recurrent", "Recurrent networks", position=5,
+family("recurrent", "Recurrent networks and attention", position=5,
        about="Networks whose hidden layer feeds back into itself, so that they read a "
              "sequence one symbol at a time and carry what they need in their hidden state: "
              "Elman's simple recurrent network (SRN) trained by backpropagation through "
