@@ -15,7 +15,8 @@ all the data until it converges) and `hill_climb` (local search, for step units)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -63,10 +64,12 @@ def predict(model: nn.Module, X: Tensor, batch_size: int | None = None) -> Tenso
 
 
 def evaluate(model: nn.Module, loss_fn: Callable, X: Tensor, y: Tensor,
-             batch_size: int | None = None) -> tuple[float, float]:
-    """(loss, accuracy) of the model on (X, y), evaluated `batch_size` rows at a time."""
+             batch_size: int | None = None,
+             score: Callable[[Tensor, Tensor], float] = accuracy) -> tuple[float, float]:
+    """(loss, score) of the model on (X, y), evaluated `batch_size` rows at a time; the
+    score is the accuracy unless a task measures otherwise."""
     out = predict(model, X, batch_size)
-    return loss_fn(out, y).item(), accuracy(out, y)
+    return loss_fn(out, y).item(), score(out, y)
 
 
 Loss = Callable[[Tensor, Tensor], Tensor]
@@ -103,17 +106,19 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
         stop_when: Callable[[dict[str, float]], bool] | None = None,
         regularizer: Callable[[], Tensor] | None = None, scheduler: Any = None,
         generator: torch.Generator | None = None, run: TrainingRun | None = None,
-        label: str = "fit", checkpoint_every: int = 1) -> History:
+        label: str = "fit", checkpoint_every: int = 1,
+        score: Callable[[Tensor, Tensor], float] = accuracy) -> History:
     """Train `model` on `data` by mini-batch gradient descent; return its History.
 
     loss_fn(out, y) is the error E of one mini-batch; `regularizer()` (e.g. weight decay)
     is added to it; `scheduler` (a torch LR scheduler) steps after every mini-batch. Every
-    `eval_every` epochs the loop measures loss and accuracy, and stop_when(stats) (which
-    also sees the "epoch") may end training. `generator` shuffles the mini-batches (needed
-    when batch_size < the number of rows). With a `run`, each measurement is logged (with
-    "label" when it is not "fit") and, every `checkpoint_every` measurements, the model,
-    optimiser, scheduler, generator and history are checkpointed through `run.parts`, so a
-    resumed run continues exactly where it stopped.
+    `eval_every` epochs the loop measures loss and accuracy (or the task's own
+    `score(out, y)`), and stop_when(stats) (which also sees the "epoch") may end training.
+    `generator` shuffles the mini-batches (needed when batch_size < the number of rows).
+    With a `run`, each measurement is logged (with "label" when it is not "fit") and,
+    every `checkpoint_every` measurements, the model, optimiser, scheduler, generator and
+    history are checkpointed through `run.parts`, so a resumed run continues exactly where
+    it stopped.
     """
     n = data.X.shape[0]
     batch_size = batch_size or n
@@ -133,7 +138,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
         for _ in range(first, last + 1):
             loss = _epoch(model, optimizer, loss_fn, data, batch_size, regularizer, scheduler,
                           generator)
-        stats = {"epoch": last, "loss": loss, **_measure(model, loss_fn, data)}
+        stats = {"epoch": last, "loss": loss, **_measure(model, loss_fn, data, score)}
         if run is not None:
             run.check_loss(loss, last)
             run.log_metrics(last, **({} if label == "fit" else {"label": label}),
@@ -175,14 +180,14 @@ def _epoch(model, optimizer, loss_fn, data: Data, batch_size: int, regularizer, 
     return float(torch.stack(batch_losses) @ sizes / n)  # the batches' E, weighted by size
 
 
-def _measure(model, loss_fn, data: Data) -> dict[str, float]:
+def _measure(model, loss_fn, data: Data, score) -> dict[str, float]:
     stats = {}
     if data.eval_train:
         stats["train_loss"], stats["train_acc"] = evaluate(model, loss_fn, data.X, data.y,
-                                                           data.eval_batch_size)
+                                                           data.eval_batch_size, score)
     if data.X_val is not None:
         stats["val_loss"], stats["val_acc"] = evaluate(model, loss_fn, data.X_val, data.y_val,
-                                                       data.eval_batch_size)
+                                                       data.eval_batch_size, score)
     model.train()
     return stats
 
@@ -200,6 +205,17 @@ class _Parts:
 
     def done(self, result: dict, checkpoint: bool = False) -> None:
         self.results.append(result)
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Small networks on a CPU run fastest on one thread; the old setting comes back after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 # --------------------------------------------------------------------------- other searches

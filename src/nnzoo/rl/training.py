@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,17 +33,6 @@ if TYPE_CHECKING:
 
 SOLVED_MEAN = 475.0  # gymnasium's CartPole-v1 threshold: mean return over 100 episodes
 JUDGE_EPISODES = 100  # new episodes that judge the weights DQN's training kept
-
-
-@contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """Small networks on a CPU run fastest on one thread; the old setting comes back after."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def solved_at(history: list[dict], threshold: float = SOLVED_MEAN) -> int | None:

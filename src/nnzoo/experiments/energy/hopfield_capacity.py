@@ -73,7 +73,7 @@ class HopfieldCapacityConfig:
     smoke={"sizes": "50,100", "patterns": 20, "load_step": 0.1},
 )
 def run(cfg: HopfieldCapacityConfig, run: Run) -> Result:
-    from nnzoo.rl.training import torch_threads
+    from nnzoo.train import torch_threads
 
     grid = [(N, load) for N in cfg.ns for load in cfg.loads]
     points = run.parts(len(grid), label="points", desc="(N, P/N)")

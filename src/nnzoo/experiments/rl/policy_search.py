@@ -59,7 +59,8 @@ class PolicySearchConfig:
 def run(cfg: PolicySearchConfig, run: Run) -> Result:
     from nnzoo.rl.policy_gradient import REINFORCE, vector_env
     from nnzoo.rl.policy_search import EvolutionStrategy, HillClimbing
-    from nnzoo.rl.training import SOLVED_MEAN, solved_at, torch_threads
+    from nnzoo.rl.training import SOLVED_MEAN, solved_at
+    from nnzoo.train import torch_threads
 
     env_id = "CartPole-v1"
     methods = run.parts(len(METHODS), label="methods", desc="methods")

@@ -1,0 +1,18 @@
+"""Recurrent networks: Elman's simple recurrent network counting a^n b^n (c^n) with the
+dynamics of its hidden units, learning the Reber grammar's states, and a bidirectional
+encoder with an attention decoder.
+
+Each module here is one experiment. Heavy imports (numpy, torch, matplotlib) happen inside
+the run functions, so that `nnzoo list` and `nnzoo show` read the configs without them.
+"""
+
+from nnzoo.registry import family
+
+family("recurrent", "Recurrent networks and attention", position=5,
+       about="Networks whose hidden layer feeds back into itself, so that they read a "
+             "sequence one symbol at a time and carry what they need in their hidden state: "
+             "Elman's simple recurrent network (SRN) trained by backpropagation through "
+             "time, whose two hidden units learn to count and whose hidden states learn a "
+             "grammar's states; and an encoder-decoder with attention, which learns where in "
+             "the input each output comes from.",
+       order=("anbn", "anbncn", "reber", "attention"))

@@ -1,0 +1,76 @@
+"""anbn: an Elman SRN with two hidden units learns to predict the next symbol of a^n b^n.
+
+Strings a^n b^n follow one another; the network reads one symbol at a time and predicts
+the next. While it reads a's it cannot know n, but from the first b on everything is fixed:
+the remaining b's and then the next string's a. Getting those right means counting: the
+course's picture is the "oscillating solution", where the hidden state steps out along one
+path with every a and back along another with every b.
+
+Small SRNs learn this from some initial weights and not others, so the run trains --copies
+networks from different random weights at once (nnzoo.nn.copies) and reports how many
+learned, and how far beyond the training strings the best one still counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nnzoo.registry import PositiveFloat, PositiveInt, experiment
+from nnzoo.runs import Result, Run
+
+
+@dataclass
+class AnbnConfig:
+    hidden: PositiveInt = 2
+    """Hidden (and context) units of the SRN (2: the course's 2-2-2 network)."""
+    train_max: PositiveInt = 10
+    """Training strings: a^n b^n for n = 1 .. train_max."""
+    copies: PositiveInt = 16
+    """Networks trained at once from different random weights."""
+    epochs: PositiveInt = 4000
+    """Epochs of full-batch training (backpropagation through time over each string)."""
+    lr: PositiveFloat = 0.003
+    """Learning rate (Adam)."""
+    test_max: PositiveInt = 40
+    """The longest string a^n b^n tried when measuring how far a network generalises."""
+    at_least: PositiveInt = 4
+    """The claim: at least this many of the copies learn every training string."""
+
+    def __post_init__(self):
+        from nnzoo.errors import UserError
+
+        if self.at_least > self.copies:
+            raise UserError(f"expected --at-least at most --copies ({self.copies}), got "
+                            f"{self.at_least}; lower --at-least or raise --copies")
+
+
+@experiment(
+    "anbn", kind="supervised", config=AnbnConfig,
+    claim="a simple recurrent network with 2 hidden units (2-2-2) learns to predict a^n b^n: "
+          "from the first b on, every next symbol right",
+    expects="of 16 SRNs trained from different random weights, at least 4 predict every "
+            "deterministic symbol (each b after the first, and the next string's a) right for "
+            "every n from 1 to 10; the run reports the largest n the best one reaches",
+    smoke={"epochs": 100, "copies": 4, "at_least": 1},
+)
+def run(cfg: AnbnConfig, run: Run) -> Result:
+    from nnzoo.models.recurrent import hidden_paths, learn_counting
+    from nnzoo.viz.recurrent import learning_figure, trajectory_figure
+
+    out = learn_counting("ab", cfg.hidden, cfg.train_max, cfg.copies, cfg.epochs, cfg.lr,
+                         cfg.test_max, run)
+    right, reach, best = out["right"], out["reach"], out["best"]
+    if cfg.hidden in (2, 3):  # the path through the plane (or cube) of the hidden units
+        paths = hidden_paths(out["nets"].copy(best), "ab", (3, 6, 9))
+        run.save_figure(trajectory_figure(paths, "ab", f"hidden state of SRN {best + 1} "
+                                          "while reading a^n b^n (then the next a)"),
+                        "hidden_trajectories")
+    run.save_figure(learning_figure(out["history"], cfg.copies, "learning a^n b^n"), "error")
+    ok = int(right.sum()) >= cfg.at_least
+    headline = (f"{int(right.sum())}/{cfg.copies} SRNs learned a^n b^n for n <= "
+                f"{cfg.train_max}; the best counts right up to n = {int(reach[best])}")
+    return Result(ok, headline, {"learned": int(right.sum()), "copies": cfg.copies,
+                                 "best_reach": int(reach[best]),
+                                 "reach": [int(r) for r in reach],
+                                 "final_loss": out["history"].last()["loss"] / cfg.copies})
+

@@ -1,0 +1,98 @@
+"""Recurrent networks predicting the next symbol of a sequence, and how to judge them.
+
+The networks themselves are `nnzoo.nn.recurrent.RecurrentNet` (one, or many `Copies` of it
+trained at once); this module holds what the recurrent experiments share: the error
+(cross-entropy of the next symbol, summed over copies), the course's judgement of a
+prediction (only legal symbols; the deterministic ones exactly), and how far a network
+that learned a^n b^n from n <= N generalises beyond N.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+from torch.nn import functional as F
+
+from nnzoo.data.sequences import PAD, Batch, batch, counting
+
+
+def next_symbol_loss(out: Tensor, targets: Tensor) -> Tensor:
+    """E = the mean over real positions of -log softmax(z_t)[target_t], for outputs
+    (B, T, V), or the sum of that over copies for (R, B, T, V) (each copy its own error)."""
+    if out.dim() == 3:
+        out = out.unsqueeze(0)
+    R = out.shape[0]
+    per_position = F.cross_entropy(out.reshape(-1, out.shape[-1]),
+                                   targets.expand(R, *targets.shape).reshape(-1),
+                                   ignore_index=PAD, reduction="none").view(R, -1)
+    real = (targets != PAD).view(1, -1)
+    return (per_position.sum(dim=1) / real.sum()).sum()
+
+
+def tensors(b: Batch, device=None) -> tuple[Tensor, Tensor]:
+    """(one-hot inputs (B, T, V), targets (B, T)) of a batch as tensors."""
+    return (torch.from_numpy(b.inputs).to(device), torch.from_numpy(b.targets).to(device))
+
+
+@torch.no_grad()
+def predictions(model: nn.Module, b: Batch) -> np.ndarray:
+    """The predicted next symbols (argmax of the outputs), (B, T) or (R, B, T) for copies."""
+    device = next(model.parameters()).device
+    return model(tensors(b, device)[0]).argmax(dim=-1).cpu().numpy()
+
+
+def counting_generalisation(model: nn.Module, letters: str, n_max: int) -> np.ndarray:
+    """For each copy (or the one network), the largest n such that every deterministic
+    prediction is right for every string a^n b^n (c^n) with 1 <= n' <= n (0 if n = 1
+    fails already); n_max caps the search. Returns (R,) int (R = 1 for one network)."""
+    b = batch([counting(n, letters) for n in range(1, n_max + 1)])
+    right = b.judge(predictions(model, b))["deterministic"]  # (R, n_max) or (n_max,)
+    right = np.atleast_2d(right)
+    wrong = ~right
+    return np.where(wrong.any(axis=1), wrong.argmax(axis=1), n_max)
+
+
+def learn_counting(letters: str, hidden: int, train_max: int, copies: int, epochs: int,
+                   lr: float, test_max: int, run) -> dict:
+    """Train `copies` SRNs (len(letters) inputs and outputs, `hidden` hidden units) from
+    different random weights at once, by full-batch Adam on the strings a^n b^n (c^n) for
+    n = 1 .. train_max, backpropagating through each whole string; then judge each.
+    Returns {"nets": the Copies, "right": (R,) bool, every deterministic prediction right
+    on every training string, "reach": (R,) how far each counts (counting_generalisation up
+    to test_max), "best": the copy that learned and reaches furthest, "history": fit's}."""
+    from nnzoo.nn.copies import Copies
+    from nnzoo.nn.recurrent import RecurrentNet
+    from nnzoo.train import Data, fit, torch_threads
+
+    V = len(letters)
+    strings = batch([counting(n, letters) for n in range(1, train_max + 1)])
+    X, y = tensors(strings, run.device)  # (N, T, V) one-hot inputs, (N, T) next symbols
+    with run.seeded("init"):
+        nets = Copies(lambda: RecurrentNet("srn", V, hidden, V), copies).to(run.device)
+
+    def learned(out: Tensor, y: Tensor) -> float:  # fraction of copies right on every string
+        return float(strings.judge(out.argmax(dim=-1).cpu().numpy())["deterministic"]
+                     .all(axis=-1).mean())
+
+    with torch_threads(1 if run.device.type == "cpu" else torch.get_num_threads()):
+        history = fit(nets, torch.optim.Adam(nets.parameters(), lr=lr), next_symbol_loss,
+                      Data(X, y), epochs=epochs, eval_every=100, run=run, score=learned)
+    right = strings.judge(predictions(nets, strings))["deterministic"].all(axis=-1)  # (R,)
+    reach = counting_generalisation(nets, letters, test_max)  # (R,)
+    best = int(max(range(copies), key=lambda r: (right[r], reach[r])))
+    return {"nets": nets, "right": right, "reach": reach, "best": best, "history": history}
+
+
+def hidden_paths(net: nn.Module, letters: str, ns) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{"n = ..": (the hidden states (T, H) while `net` reads a^n b^n (c^n), the symbols)}."""
+    from nnzoo.data.sequences import one_hot
+
+    device = next(net.parameters()).device
+    paths = {}
+    for n in ns:
+        s = counting(n, letters)
+        x = torch.from_numpy(one_hot(s.inputs, len(letters)))[None].to(device)  # (1, T, V)
+        with torch.no_grad():
+            paths[f"n = {n}"] = (net.hidden(x)[0][0].cpu().numpy(), s.inputs)
+    return paths
