@@ -1,5 +1,5 @@
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import pytest
@@ -88,6 +88,16 @@ def test_every_registered_experiment_is_complete():
         assert exp.family in registry.FAMILIES
         exp.make_config()
         exp.make_config(smoke=True)
+        # how long its default run takes is measured and said (the tour's experiments)
+        assert exp.seconds is not None or not exp.tour, f"{exp.name}: declare seconds="
+
+
+def test_how_long_is_said_in_words():
+    exp = registry.load_all()["logic-gates"]
+    assert replace(exp, seconds=1).takes == "about 5 s"
+    assert replace(exp, seconds=42).takes == "about 40 s"
+    assert replace(exp, seconds=100).takes == "about 1.5 min"
+    assert replace(exp, seconds=None, tour=False).takes == "hours"
 
 
 def test_one_validator_for_every_source_of_values(runs_dir):

@@ -16,7 +16,7 @@ class ActivationsConfig:
 
 
 @experiment(
-    "activations", kind="supervised", config=ActivationsConfig,
+    "activations", kind="supervised", config=ActivationsConfig, seconds=1,
     claim="the transfer functions sigmoid, tanh, ReLU and SELU and their derivatives, "
           "written from the course's equations",
     expects="each equals PyTorch's built-in and its autograd derivative equals the closed form "

@@ -27,7 +27,7 @@ class BayesConfig:
 
 
 @experiment(
-    "bayes", kind="supervised", config=BayesConfig,
+    "bayes", kind="supervised", config=BayesConfig, seconds=1,
     claim="Bayes' rule P(h|D) = P(D|h) P(h) / P(D) learns a coin's bias flip by flip; weight "
           "decay is a Gaussian prior: minimising E + lambda/2 sum w^2 gives the MAP weights "
           "with prior variance sigma^2/lambda",

@@ -61,7 +61,7 @@ class DropoutConfig:
 
 
 @experiment(
-    "dropout", kind="supervised", config=DropoutConfig,
+    "dropout", kind="supervised", config=DropoutConfig, seconds=3,
     claim="dropout reduces over-fitting: on 300 8x8 digits, a fifth of their labels "
           "replaced at random, a 64-256-256-10 network trained without dropout learns every "
           "training label, noise included; trained with dropout p = 0.5 (same weights to "

@@ -25,7 +25,7 @@ SNAPSHOT_EPOCHS = (50, 100, 200, 400, 800, 1600, 3200, 6400)  # and the last epo
 
 
 @experiment(
-    "encoder", kind="unsupervised", config=EncoderConfig,
+    "encoder", kind="unsupervised", config=EncoderConfig, seconds=2,
     claim="an N-2-N encoder squeezes N one-hot patterns through 2 hidden units; the hidden "
           "codes spread out over training until every output unit can cut its own pattern off",
     expects="every pattern reproduced (each output > 0.5 exactly for its own input)",

@@ -70,7 +70,7 @@ class MomentumConfig:
 
 
 @experiment(
-    "momentum", kind="supervised", config=MomentumConfig,
+    "momentum", kind="supervised", config=MomentumConfig, seconds=2,
     claim="in a rain gutter (error steep across, shallow along) plain gradient descent zigzags "
           "across and crawls along; momentum carries it along the gutter about "
           "1/(1 - alpha) times as fast",

@@ -30,7 +30,7 @@ N_VALIDATION = 400
 
 
 @experiment(
-    "ockham", kind="supervised", config=OckhamConfig,
+    "ockham", kind="supervised", config=OckhamConfig, seconds=26,
     claim="Ockham's razor: on noisy data a network too small is inadequate, one too large "
           "over-fits, and a good compromise lies between; weight decay tames the large one",
     expects="on 20 points of sin(2 pi x) plus noise of variance 0.0625, with 1 to 64 hidden "

@@ -38,7 +38,7 @@ ALL_NETS = ("polar", "raw", "short")  # --net all: the nets the claim names
 
 
 @experiment(
-    "twin-spirals", kind="supervised", config=TwinSpiralsConfig,
+    "twin-spirals", kind="supervised", config=TwinSpiralsConfig, seconds=5,
     claim="networks with polar inputs, two hidden layers, or shortcut connections learn the "
           "twin spirals, and the hidden units' pictures show how",
     expects="every run of each net reaches 100% training accuracy within 20,000 epochs (at "

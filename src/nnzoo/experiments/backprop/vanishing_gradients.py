@@ -40,7 +40,7 @@ RULES = ("backward", "forward")  # nnzoo.nn.init.RULES (not imported here: it lo
 
 
 @experiment(
-    "vanishing-gradients", kind="supervised", config=VanishingGradientsConfig,
+    "vanishing-gradients", kind="supervised", config=VanishingGradientsConfig, seconds=1,
     claim="in a deep network small weights make the differentials dE/ds vanish towards the "
           "first layer, and large ones make them explode for tanh, ReLU and SELU; "
           "variance-preserving weights keep these three alive by the course's backward rule "

@@ -28,7 +28,7 @@ class WeightSpaceSearchConfig:
 
 
 @experiment(
-    "weight-space-search", kind="supervised", config=WeightSpaceSearchConfig,
+    "weight-space-search", kind="supervised", config=WeightSpaceSearchConfig, seconds=6,
     claim="with step functions the error over weight space is flat plateaus and jumps, so "
           "local search crawls; with sigmoids it is smooth and gradient descent walks downhill",
     expects="gradient descent reaches zero errors in every run, and in fewer error evaluations "

@@ -30,7 +30,7 @@ class MnistCnnConfig(ImageClassifierConfig):
 
 
 @experiment(
-    "mnist-cnn", kind="supervised", config=MnistCnnConfig,
+    "mnist-cnn", kind="supervised", config=MnistCnnConfig, seconds=33,
     claim="NetConv, two convolution layers with weight sharing and max pooling, makes fewer "
           "test errors than the zoo's fully connected networks (NetLin and NetFull, trained "
           "in the same run by mnist-linear's and mnist-mlp's defaults): at most 1 in 100 "

@@ -26,7 +26,7 @@ class MnistMlpConfig(ImageClassifierConfig):
 
 
 @experiment(
-    "mnist-mlp", kind="supervised", config=MnistMlpConfig,
+    "mnist-mlp", kind="supervised", config=MnistMlpConfig, seconds=9,
     claim="NetFull, one fully connected hidden layer (tanh) between pixels and classes, "
           "makes at most a third of the test errors of NetLin (one linear unit per class, "
           "trained in the same run by mnist-linear's defaults)",

@@ -50,7 +50,7 @@ class BoltzmannConfig:
 
 
 @experiment(
-    "boltzmann", kind="unsupervised", config=BoltzmannConfig,
+    "boltzmann", kind="unsupervised", config=BoltzmannConfig, seconds=9,
     claim="a Boltzmann machine with 6 hidden units learns the 3 x 3 bars-and-stripes by "
           "clamped-minus-free statistics: its exact distribution over the 512 images comes "
           "close to the data's",

@@ -63,7 +63,7 @@ class HopfieldCapacityConfig:
 
 
 @experiment(
-    "hopfield-capacity", kind="unsupervised", config=HopfieldCapacityConfig,
+    "hopfield-capacity", kind="unsupervised", config=HopfieldCapacityConfig, seconds=29,
     claim="a Hopfield network of N units recalls random stored patterns up to a load P/N "
           "near the classic 0.138 (about 0.16 at N = 400), and the breakdown falls towards "
           "0.138 as N grows",

@@ -44,7 +44,7 @@ class HopfieldRecallConfig:
 
 
 @experiment(
-    "hopfield-recall", kind="unsupervised", config=HopfieldRecallConfig,
+    "hopfield-recall", kind="unsupervised", config=HopfieldRecallConfig, seconds=1,
     claim="a Hopfield network stores a few letters by Hebb's rule and recalls each from a "
           "copy with 20% of its pixels flipped; its energy never increases at any single "
           "update",

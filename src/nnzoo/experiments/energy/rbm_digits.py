@@ -58,7 +58,7 @@ class RBMDigitsConfig:
 
 
 @experiment(
-    "rbm-digits", kind="unsupervised", config=RBMDigitsConfig,
+    "rbm-digits", kind="unsupervised", config=RBMDigitsConfig, seconds=5,
     claim="logistic regression on the hidden features of an RBM trained by CD-1 classifies "
           "digits better than the same logistic regression on the raw pixels",
     expects="on scikit-learn's example's shifted 8 x 8 digits (8,985 images, 20% test), "

@@ -15,7 +15,7 @@ class LogicGatesConfig:
 
 
 @experiment(
-    "logic-gates", kind="supervised", config=LogicGatesConfig,
+    "logic-gates", kind="supervised", config=LogicGatesConfig, seconds=1,
     claim="McCulloch-Pitts neurons with hand-set weights compute AND, OR, NOR and NOT; "
           "two layers of them compute XOR = (x1 AND x2) NOR (x1 NOR x2)",
     expects="every truth table exact (5 of 5 gates)",

@@ -27,7 +27,7 @@ class PerceptronConfig:
 
 
 @experiment(
-    "perceptron", kind="supervised", config=PerceptronConfig,
+    "perceptron", kind="supervised", config=PerceptronConfig, seconds=1,
     claim="the perceptron rule learns any linearly separable data, and never settles on XOR",
     expects="0 training errors within max_epochs on and/or/nor/separable; on xor no "
             "convergence and the weights revisit an earlier state",

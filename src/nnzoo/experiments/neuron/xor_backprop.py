@@ -29,7 +29,7 @@ class XorBackpropConfig:
 
 
 @experiment(
-    "xor-backprop", kind="supervised", config=XorBackpropConfig,
+    "xor-backprop", kind="supervised", config=XorBackpropConfig, seconds=4,
     claim="a 2-2-1 network (tanh hidden, sigmoid output) learns XOR by backpropagation, "
           "though some runs stall in a local minimum",
     expects="at least 9 of 10 runs (90% of --runs) reach E < 0.01",

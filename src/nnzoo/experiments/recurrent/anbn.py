@@ -45,7 +45,7 @@ class AnbnConfig:
 
 
 @experiment(
-    "anbn", kind="supervised", config=AnbnConfig,
+    "anbn", kind="supervised", config=AnbnConfig, seconds=16,
     claim="a simple recurrent network with 2 hidden units (2-2-2) learns to predict a^n b^n: "
           "from the first b on, every next symbol right",
     expects="of 16 SRNs trained from different random weights, at least 4 predict every "

@@ -41,7 +41,7 @@ class AnbncnConfig:
 
 
 @experiment(
-    "anbncn", kind="supervised", config=AnbncnConfig,
+    "anbncn", kind="supervised", config=AnbncnConfig, seconds=20,
     claim="a simple recurrent network with 3 hidden units (3-3-3) learns to predict "
           "a^n b^n c^n: from the first b on, every next symbol right",
     expects="of 16 SRNs trained from different random weights, at least 5 predict every "

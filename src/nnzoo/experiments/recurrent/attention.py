@@ -33,7 +33,7 @@ class AttentionConfig:
 
 
 @experiment(
-    "attention", kind="supervised", config=AttentionConfig,
+    "attention", kind="supervised", config=AttentionConfig, seconds=26,
     claim="a bidirectional GRU encoder with an additive-attention GRU decoder translates "
           "written dates into ISO dates, attending to the input characters each output "
           "character comes from",

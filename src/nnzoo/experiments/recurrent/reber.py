@@ -32,7 +32,7 @@ class ReberConfig:
 
 
 @experiment(
-    "reber", kind="supervised", config=ReberConfig,
+    "reber", kind="supervised", config=ReberConfig, seconds=11,
     claim="a simple recurrent network with 3 hidden units (7-3-7) trained on Reber strings "
           "predicts only letters the grammar allows on strings it has never seen",
     expects="trained on 200 strings, on 1,000 held-out Reber strings every predicted next "

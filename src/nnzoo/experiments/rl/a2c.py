@@ -29,7 +29,7 @@ class A2CConfig:
 
 
 @experiment(
-    "a2c", kind="reinforcement", config=A2CConfig,
+    "a2c", kind="reinforcement", config=A2CConfig, seconds=15,
     claim="advantage actor-critic: n-step Q(s_t, a_t) minus a learned V_u(s_t) weighs "
           "grad log pi; V_u learns by minimising [Q - V_u]^2; it balances CartPole-v1",
     expects="mean return >= 475 over 100 consecutive episodes within 500,000 steps",

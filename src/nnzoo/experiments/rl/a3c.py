@@ -36,7 +36,7 @@ class A3CConfig:
 
 
 @experiment(
-    "a3c", kind="reinforcement", config=A3CConfig,
+    "a3c", kind="reinforcement", config=A3CConfig, seconds=16,
     claim="asynchronous advantage actor-critic: worker processes apply their actor-critic "
           "gradients to shared parameters without locks; it balances CartPole-v1",
     expects="mean return >= 475 over 100 consecutive episodes within 500,000 steps",

@@ -51,7 +51,7 @@ class DoubleQConfig:
 
 
 @experiment(
-    "double-q", kind="reinforcement", config=DoubleQConfig,
+    "double-q", kind="reinforcement", config=DoubleQConfig, seconds=4,
     claim="Q-learning's max_b Q(s', b) over noisy estimates is biased upwards: on Sutton and "
           "Barto's two-state example it prefers the worse action (left, to B), while double "
           "Q-learning, one table selecting argmax_b and the other evaluating it, chooses it "

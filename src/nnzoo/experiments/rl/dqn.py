@@ -11,7 +11,7 @@ from nnzoo.runs import Result, Run
 
 
 @experiment(
-    "dqn", kind="reinforcement", config=DQNConfig,
+    "dqn", kind="reinforcement", config=DQNConfig, seconds=53,
     claim=CLAIM + "balances CartPole-v1" + KEPT,
     expects=task_expects("dqn", "gymnasium's threshold"),
     data="gymnasium CartPole-v1 (installed with nnzoo)",

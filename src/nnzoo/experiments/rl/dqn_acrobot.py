@@ -13,7 +13,7 @@ DQNAcrobotConfig = task_config("dqn-acrobot", compare=False, stop_when_solved=Tr
 
 
 @experiment(
-    "dqn-acrobot", kind="reinforcement", config=DQNAcrobotConfig,
+    "dqn-acrobot", kind="reinforcement", config=DQNAcrobotConfig, seconds=36,
     claim=CLAIM + "swings Acrobot-v1's lower link up to the line" + KEPT,
     expects=task_expects("dqn-acrobot", "gymnasium's threshold"),
     data="gymnasium Acrobot-v1 (installed with nnzoo)",

@@ -13,7 +13,7 @@ DQNMountainCarConfig = task_config("dqn-mountaincar", compare=False, stop_when_s
 
 
 @experiment(
-    "dqn-mountaincar", kind="reinforcement", config=DQNMountainCarConfig,
+    "dqn-mountaincar", kind="reinforcement", config=DQNMountainCarConfig, seconds=69,
     claim=CLAIM + "drives MountainCar-v0's underpowered car up the hill" + KEPT,
     expects=task_expects("dqn-mountaincar", "gymnasium's threshold"),
     data="gymnasium MountainCar-v0 (installed with nnzoo)",

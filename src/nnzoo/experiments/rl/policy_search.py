@@ -46,7 +46,7 @@ class PolicySearchConfig:
 
 
 @experiment(
-    "policy-search", kind="reinforcement", config=PolicySearchConfig,
+    "policy-search", kind="reinforcement", config=PolicySearchConfig, seconds=23,
     claim="hill climbing and an evolutionary strategy search a policy network's parameters "
           "by random perturbations, judged by returns alone; on CartPole-v1, at the same "
           "budget of episodes, REINFORCE's gradient reaches a mean return of 475 first",

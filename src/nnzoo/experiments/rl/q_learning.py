@@ -39,7 +39,7 @@ class QLearningConfig:
 
 
 @experiment(
-    "q-learning", kind="reinforcement", config=QLearningConfig,
+    "q-learning", kind="reinforcement", config=QLearningConfig, seconds=1,
     claim="tabular Q-learning, Q(s_t, a_t) <- r_t + gamma max_b Q(s_{t+1}, b) and its "
           "stochastic form with eta, finds an optimal policy on a gymnasium toy-text world: "
           "CliffWalking by default, FrozenLake (slippery) and Taxi with --env",

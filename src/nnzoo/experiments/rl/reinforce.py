@@ -34,7 +34,7 @@ class ReinforceConfig:
 
 
 @experiment(
-    "reinforce", kind="reinforcement", config=ReinforceConfig,
+    "reinforce", kind="reinforcement", config=ReinforceConfig, seconds=29,
     claim="REINFORCE: Adam ascends sum_t (R_t - b) / sd(R) grad log pi(a_t|s_t), averaged "
           "over batches of 8 trials, with R_t the discounted reward-to-go "
           "sum_{i>=t} gamma^{i-t} r_i (gamma 0.99) and b, sd(R) the mean and standard "

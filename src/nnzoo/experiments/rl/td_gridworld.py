@@ -24,7 +24,7 @@ class TDGridworldConfig:
 
 
 @experiment(
-    "td-gridworld", kind="reinforcement", config=TDGridworldConfig,
+    "td-gridworld", kind="reinforcement", config=TDGridworldConfig, seconds=22,
     claim="TD(0), V(s_t) <- V(s_t) + eta [r_t + gamma V(s_{t+1}) - V(s_t)], learns the value "
           "of the optimal policy in Russell and Norvig's stochastic 4x3 grid world",
     expects="every cell's V within 0.01 of the exact V* (value iteration)",
