@@ -267,15 +267,6 @@ class Experiment:
     seconds: int | None = None  # its default run's wall time on a 2-core laptop CPU, measured
 
     @property
-    def takes(self) -> str:
-        """How long its default run takes on a 2-core CPU, in words ("about 40 s")."""
-        if self.seconds is None:
-            return "hours" if not self.tour else "not measured"
-        if self.seconds < 60:
-            return f"about {max(5, 5 * round(self.seconds / 5))} s"
-        return f"about {round(self.seconds / 30) / 2:g} min"
-
-    @property
     def options(self) -> tuple[Option, ...]:
         return options_of(self.config)
 
@@ -310,24 +301,14 @@ def family(name: str, title: str, *, position: int, about: str = "",
     return FAMILIES[name]
 
 
-def experiment(
-    name: str,
-    *,
-    kind: str,
-    config: type,
-    claim: str,
-    expects: str,
-    data: str = "generated",
-    smoke: dict[str, Any] | None = None,
-    notes: str = "",
-    tour: bool = True,
-    seconds: int | None = None,
-    family: str | None = None,
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def experiment(name: str, *, kind: str, config: type, claim: str, expects: str,
+               data: str = "generated", smoke: dict[str, Any] | None = None, notes: str = "",
+               tour: bool = True, seconds: int | None = None, family: str | None = None,
+               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn(cfg, run) -> Result` as the experiment `name` of the family whose
     package holds fn's module (or `family`); `tour=False` keeps `nnzoo tour` from running
-    its default settings (an experiment of hours); `seconds` is its default run's measured
-    wall time on a 2-core laptop CPU (`nnzoo tour` prints the time it measures beside it)."""
+    its default settings (an experiment of hours); `seconds` is its default run's wall time
+    on a 2-core laptop CPU, as `nnzoo tour` measured it (the catalogue says it in words)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         nonlocal family

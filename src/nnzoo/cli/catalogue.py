@@ -26,12 +26,21 @@ def cmd_list(args: list[str]) -> int:
         if family.about:
             print(wrap(family.about, 2))
         for exp in exps:
-            print(f"  {exp.name:<18} {exp.kind} learning; takes {exp.takes}; data: {exp.data}")
+            print(f"  {exp.name:<18} {exp.kind} learning; takes {takes(exp)}; data: {exp.data}")
             print(wrap(exp.claim, 21))
             print(wrap("expects: " + exp.expects, 21))
         print()
     print("`nnzoo show NAME` for an experiment's options; `nnzoo run NAME` to run it.")
     return 0
+
+
+def takes(exp: registry.Experiment) -> str:
+    """How long its default run takes on a 2-core CPU, in words ("about 40 s")."""
+    if exp.seconds is None:
+        return "hours" if not exp.tour else "not measured"
+    if exp.seconds < 60:
+        return f"about {max(5, 5 * round(exp.seconds / 5))} s"
+    return f"about {round(exp.seconds / 30) / 2:g} min"
 
 
 def catalogue_markdown(groups: dict[str, list[registry.Experiment]] | None = None) -> str:
@@ -42,7 +51,7 @@ def catalogue_markdown(groups: dict[str, list[registry.Experiment]] | None = Non
     for fam, exps in groups.items():
         for e in exps:
             rows.append(f"| `{e.name}` | {registry.FAMILIES[fam].title} | {e.kind} | {e.claim} "
-                        f"| {e.expects} | {e.data} | {e.takes} |")
+                        f"| {e.expects} | {e.data} | {takes(e)} |")
     return "\n".join(rows)
 
 
@@ -50,7 +59,7 @@ def show_text(exp: registry.Experiment) -> str:
     fam = registry.FAMILIES[exp.family]
     lines = [f"{exp.name} — {fam.title} ({exp.kind} learning)",
              wrap("claim:   " + exp.claim, 2), wrap("expects: " + exp.expects, 2),
-             f"  data:    {exp.data}", f"  takes:   {exp.takes} (default run, 2-core CPU)"]
+             f"  data:    {exp.data}", f"  takes:   {takes(exp)} (default run, 2-core CPU)"]
     if exp.notes:
         lines.append(wrap("note:    " + exp.notes, 2))
     if not exp.tour:
