@@ -46,8 +46,9 @@ class AnbnConfig:
 
 @experiment(
     "anbn", kind="supervised", config=AnbnConfig, seconds=16,
-    claim="a simple recurrent network with 2 hidden units (2-2-2) learns to predict a^n b^n: "
-          "from the first b on, every next symbol right",
+    claim="a simple recurrent network with 2 hidden units (2-2-2) can learn to predict "
+          "a^n b^n, from the first b on every next symbol right, though from many initial "
+          "weights it does not",
     expects="of 16 SRNs trained from different random weights, at least 4 predict every "
             "deterministic symbol (each b after the first, and the next string's a) right for "
             "every n from 1 to 10; the run reports the largest n the best one reaches",

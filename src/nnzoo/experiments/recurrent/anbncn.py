@@ -42,8 +42,9 @@ class AnbncnConfig:
 
 @experiment(
     "anbncn", kind="supervised", config=AnbncnConfig, seconds=20,
-    claim="a simple recurrent network with 3 hidden units (3-3-3) learns to predict "
-          "a^n b^n c^n: from the first b on, every next symbol right",
+    claim="a simple recurrent network with 3 hidden units (3-3-3) can learn to predict "
+          "a^n b^n c^n, from the first b on every next symbol right, though from some initial "
+          "weights it does not",
     expects="of 16 SRNs trained from different random weights, at least 5 predict every "
             "deterministic symbol (each b after the first, every c, and the next string's a) "
             "right for every n from 1 to 8; the run reports the largest n the best one reaches",
