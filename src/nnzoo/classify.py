@@ -153,3 +153,17 @@ def train_several(builds: dict[str, Build], images: Images, run, *, epochs: int,
         models.done({"test_acc": c.test_acc, "weights": c.weights, "epochs": h.epochs,
                      "loss": h.series("loss"), "curve": h.series("val_acc")})
     return dict(zip(names, models.results))
+
+
+def train_fully_connected(name: str, cfg, images: Images, run) -> Classified:
+    """The zoo's fully connected network `name` ("netlin": one linear unit per class, or
+    "netfull": one hidden layer) trained on `images` by `cfg` (its experiment's config:
+    epochs, batch size, learning rate, and NetFull's hidden units and transfer function),
+    under its own name in `run`; the CNN experiments compare against these."""
+    from nnzoo.models.cnn import NetFull, NetLin
+    from nnzoo.registry import build
+
+    net = (lambda shape, k: NetLin(shape, k)) if name == "netlin" else \
+        (lambda shape, k: build(NetFull, cfg, in_shape=shape, classes=k))
+    return train_classifier(net, images, run, epochs=cfg.epochs, batch_size=cfg.batch_size,
+                            lr=cfg.lr, name=name)

@@ -41,3 +41,39 @@ class DigitsConfig(ImageClassifierConfig):
     into the cache on first use), or CIFAR-10 (your own copy, with --data-dir)."""
     batch_size: PositiveInt = 64
     """Images per mini-batch."""
+
+
+@dataclass
+class MnistLinearConfig(ImageClassifierConfig):
+    epochs: PositiveInt = 5
+    """Passes through the training images."""
+
+
+@dataclass
+class MnistMlpConfig(ImageClassifierConfig):
+    hidden: PositiveInt = 256
+    """Hidden units."""
+    activation: Literal["tanh", "relu", "sigmoid"] = "tanh"
+    """Transfer function of the hidden layer."""
+    epochs: PositiveInt = 8
+    """Passes through the training images."""
+    lr: PositiveFloat = 0.002
+    """Peak learning rate of Adam under a one-cycle schedule (rises over the first quarter
+    of training, then anneals to almost zero)."""
+
+
+@dataclass
+class MnistCnnConfig(ImageClassifierConfig):
+    model: Literal["netconv", "lenet5"] = "netconv"
+    """netconv: two 5x5 convolution layers (with batch norm), max pooling, a fully connected
+    layer; lenet5: LeCun's LeNet-5 (tanh, average pooling, no batch norm)."""
+    channels1: PositiveInt = 16
+    """NetConv: feature maps of the first convolution layer."""
+    channels2: PositiveInt = 32
+    """NetConv: feature maps of the second convolution layer."""
+    kernel: PositiveInt = 5
+    """NetConv: kernel size M = N (odd; padding (M-1)/2 keeps the image size)."""
+    hidden: PositiveInt = 128
+    """NetConv: units of the fully connected layer."""
+    batch_norm: bool = True
+    """NetConv: batch-normalise each convolution layer's output."""

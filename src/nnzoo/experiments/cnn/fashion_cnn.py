@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from nnzoo.experiments.cnn.mnist_cnn import MnistCnnConfig, classify_images
+from nnzoo.experiments.cnn._configs import MnistCnnConfig
+from nnzoo.experiments.cnn.mnist_cnn import classify_images
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 

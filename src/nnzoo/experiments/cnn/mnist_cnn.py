@@ -4,29 +4,14 @@ by their own experiments' defaults (fashion-cnn tells the same story on clothes)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
-from nnzoo.experiments.cnn._configs import REAL_DATA, ImageClassifierConfig
-from nnzoo.registry import PositiveInt, experiment
+from nnzoo.experiments.cnn._configs import (
+    REAL_DATA,
+    MnistCnnConfig,
+    MnistLinearConfig,
+    MnistMlpConfig,
+)
+from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
-
-
-@dataclass
-class MnistCnnConfig(ImageClassifierConfig):
-    model: Literal["netconv", "lenet5"] = "netconv"
-    """netconv: two 5x5 convolution layers (with batch norm), max pooling, a fully connected
-    layer; lenet5: LeCun's LeNet-5 (tanh, average pooling, no batch norm)."""
-    channels1: PositiveInt = 16
-    """NetConv: feature maps of the first convolution layer."""
-    channels2: PositiveInt = 32
-    """NetConv: feature maps of the second convolution layer."""
-    kernel: PositiveInt = 5
-    """NetConv: kernel size M = N (odd; padding (M-1)/2 keeps the image size)."""
-    hidden: PositiveInt = 128
-    """NetConv: units of the fully connected layer."""
-    batch_norm: bool = True
-    """NetConv: batch-normalise each convolution layer's output."""
 
 
 @experiment(
@@ -40,11 +25,13 @@ class MnistCnnConfig(ImageClassifierConfig):
     smoke={"data": "digits", "epochs": 1, "channels1": 4, "channels2": 8, "hidden": 16},
 )
 def run(cfg: MnistCnnConfig, run: Run) -> Result:
-    from nnzoo.experiments.cnn.mnist_mlp import fully_connected
+    from nnzoo.classify import train_fully_connected
 
     c = classify_images(cfg, run)
-    # the references: the fully connected networks of mnist-linear and mnist-mlp
-    fc = {name: fully_connected(name, c.images, run).errors for name in ("netlin", "netfull")}
+    # the references: the fully connected networks of mnist-linear and mnist-mlp, as trained
+    # by those experiments' defaults
+    fc = {name: train_fully_connected(name, config(), c.images, run).errors
+          for name, config in (("netlin", MnistLinearConfig), ("netfull", MnistMlpConfig))}
     n = len(c.images.y_test)
     passed = c.errors <= 0.01 * n and all(c.errors < e for e in fc.values())
     return Result(passed, f"{c.errors} test errors in {n:,} ({c.test_acc:.2%} accuracy on "

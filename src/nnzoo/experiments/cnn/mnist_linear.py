@@ -3,17 +3,9 @@ than 9 in 10 MNIST digits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from nnzoo.experiments.cnn._configs import REAL_DATA, ImageClassifierConfig
-from nnzoo.registry import PositiveInt, experiment
+from nnzoo.experiments.cnn._configs import REAL_DATA, MnistLinearConfig
+from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
-
-
-@dataclass
-class MnistLinearConfig(ImageClassifierConfig):
-    epochs: PositiveInt = 5
-    """Passes through the training images."""
 
 
 @experiment(

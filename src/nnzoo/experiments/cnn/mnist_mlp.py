@@ -4,25 +4,9 @@ trained in the same run, NetLin by mnist-linear's defaults."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
-from nnzoo.experiments.cnn._configs import REAL_DATA, ImageClassifierConfig
-from nnzoo.registry import PositiveFloat, PositiveInt, experiment
+from nnzoo.experiments.cnn._configs import REAL_DATA, MnistLinearConfig, MnistMlpConfig
+from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
-
-
-@dataclass
-class MnistMlpConfig(ImageClassifierConfig):
-    hidden: PositiveInt = 256
-    """Hidden units."""
-    activation: Literal["tanh", "relu", "sigmoid"] = "tanh"
-    """Transfer function of the hidden layer."""
-    epochs: PositiveInt = 8
-    """Passes through the training images."""
-    lr: PositiveFloat = 0.002
-    """Peak learning rate of Adam under a one-cycle schedule (rises over the first quarter
-    of training, then anneals to almost zero)."""
 
 
 @experiment(
@@ -35,13 +19,14 @@ class MnistMlpConfig(ImageClassifierConfig):
     smoke={"data": "digits", "epochs": 1, "hidden": 32},
 )
 def run(cfg: MnistMlpConfig, run: Run) -> Result:
-    from nnzoo.classify import load_images, train_classifier
+    from nnzoo.classify import load_images, train_classifier, train_fully_connected
     from nnzoo.models.cnn import NetFull
     from nnzoo.registry import build
     from nnzoo.viz.images import classifier_figures
 
     images = load_images(cfg.data, cfg.data_dir, run.device, run.log)
-    netlin = fully_connected("netlin", images, run)  # the reference, as mnist-linear trains it
+    # the reference, as mnist-linear trains it
+    netlin = train_fully_connected("netlin", MnistLinearConfig(), images, run)
     # named as mnist-cnn names its reference NetFull: at the defaults the two are the same run
     c = train_classifier(lambda shape, k: build(NetFull, cfg, in_shape=shape, classes=k),
                          images, run, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr,
@@ -61,18 +46,3 @@ def run(cfg: MnistMlpConfig, run: Run) -> Result:
                   {"test_acc": c.test_acc, "errors": c.errors, "netlin_errors": netlin.errors,
                    "netlin_test_acc": netlin.test_acc})
 
-
-def fully_connected(name: str, images, run):
-    """The zoo's fully connected network `name` ("netlin" or "netfull") trained on `images`
-    as its own experiment trains it by default (mnist-linear's, mnist-mlp's config), under
-    its own name in `run`: -> nnzoo.classify.Classified."""
-    from nnzoo.classify import train_classifier
-    from nnzoo.experiments.cnn.mnist_linear import MnistLinearConfig
-    from nnzoo.models.cnn import NetFull, NetLin
-    from nnzoo.registry import build
-
-    cfg = {"netlin": MnistLinearConfig, "netfull": MnistMlpConfig}[name]()
-    net = (lambda shape, k: NetLin(shape, k)) if name == "netlin" else \
-        (lambda shape, k: build(NetFull, cfg, in_shape=shape, classes=k))
-    return train_classifier(net, images, run, epochs=cfg.epochs, batch_size=cfg.batch_size,
-                            lr=cfg.lr, name=name)
