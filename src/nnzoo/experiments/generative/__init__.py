@@ -12,4 +12,6 @@ family("generative", "Autoencoders, VAEs and GANs", position=8,
              "models built on them: the variational autoencoder, whose decoder turns points "
              "of a Gaussian latent space into new digits, and the generative adversarial "
              "network.",
-       order=("autoencoders", "vae-digits", "gan-digits"))
+       # to come: "autoencoders" before vae-digits, "gan-digits" after it (issue 15); the
+       # house test allows only experiments that exist in the order
+       order=("vae-digits",))
