@@ -76,7 +76,7 @@ def run(cfg: VaeDigitsConfig, run: Run) -> Result:
                       epochs=cfg.epochs, batch_size=cfg.batch_size, generator=draws, run=run,
                       score=kl)
     nelbo, kl_test = history.last()["val_loss"], history.last()["val_acc"]
-    run.log(f"test negative ELBO by epoch: "
+    run.log("test negative ELBO by epoch: "
             + ", ".join(f"{v:.1f}" for v in history.series("val_loss"))
             + f" nats per image; its KL term {kl_test:.1f}, reconstruction {nelbo - kl_test:.1f}")
 
