@@ -9,7 +9,9 @@ the better the model explains digits it never saw.
 
 With --latent 2 the latent space is a plane, and the course's pictures follow: the decoded
 digits on a grid of points z of the plane, and the test images placed at their means mu
-coloured by class: the classes occupy neighbouring regions of the one Gaussian p(z).
+coloured by class: the classes occupy neighbouring regions of the one Gaussian p(z). The
+claim is for the 20-dimensional space: squeezed into a plane the model explains the digits
+less well (about 156 nats per image after 10 epochs), and the check says so (FAIL).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ class VaeDigitsConfig:
     """Data set: MNIST digits (fetched into the cache on first use), Fashion-MNIST, or
     scikit-learn's 8x8 digits (embedded; for quick runs). Pixels are grey levels in [0, 1]."""
     latent: PositiveInt = 20
-    """Dimensions of the latent space z (2: draw the latent plane)."""
+    """Dimensions of the latent space z (2: draw the latent plane; the claim is for 20: a
+    plane explains MNIST less well, about 156 nats per image at seed 0, a FAIL)."""
     hidden: PositiveInt = 400
     """Hidden units of the encoder and of the decoder."""
     epochs: PositiveInt = 10
