@@ -162,3 +162,20 @@ def test_fit_to_convergence_stops_at_a_non_finite_error():
     t[2] = 0.0
     E = fit_to_convergence(model, X, t)  # the same points, finite: fits z = x exactly
     assert E < 1e-12
+
+
+def test_predict_joins_the_fields_of_a_named_tuple_output_batch_by_batch():
+    from typing import NamedTuple
+
+    class Out(NamedTuple):
+        double: torch.Tensor
+        total: torch.Tensor
+
+    class Two(torch.nn.Module):
+        def forward(self, x):
+            return Out(2 * x, x.sum(-1))
+
+    X = torch.arange(12.0).view(6, 2)
+    out = predict(Two(), X, batch_size=4)  # batches of 4 and 2
+    assert isinstance(out, Out)
+    assert torch.equal(out.double, 2 * X) and torch.equal(out.total, X.sum(-1))

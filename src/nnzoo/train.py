@@ -54,13 +54,16 @@ def accuracy(out: Tensor, y: Tensor) -> float:
 
 @torch.no_grad()
 def predict(model: nn.Module, X: Tensor, batch_size: int | None = None) -> Tensor:
-    """The model's outputs for X in evaluation mode, `batch_size` rows at a time."""
+    """The model's outputs for X in evaluation mode, `batch_size` rows at a time; a model
+    that returns a named tuple of tensors (e.g. a VAE's) gets each field joined."""
     was_training = model.training
     model.eval()
     step = batch_size or X.shape[0]
-    out = torch.cat([model(X[i:i + step]) for i in range(0, X.shape[0], step)])
+    outs = [model(X[i:i + step]) for i in range(0, X.shape[0], step)]
     model.train(was_training)
-    return out
+    if isinstance(outs[0], tuple) and hasattr(outs[0], "_fields"):
+        return type(outs[0])(*(torch.cat(field) for field in zip(*outs)))
+    return torch.cat(outs)
 
 
 def evaluate(model: nn.Module, loss_fn: Callable, X: Tensor, y: Tensor,

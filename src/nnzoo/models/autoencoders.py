@@ -1,0 +1,91 @@
+"""Autoencoders of the course: (for now) the variational autoencoder.
+
+VAE: the encoder (parameters phi) maps an image x to the mean mu and the log variance
+log sigma^2 of a diagonal Gaussian q_phi(z|x) over the latent variables z; the decoder
+(parameters theta) maps z to the probabilities that each pixel is on, a Bernoulli
+p_theta(x|z). Training maximises the course's objective for each image,
+
+    E_{z ~ q_phi(z|x)} [log p_theta(x|z)] - D_KL(q_phi(z|x) || p(z)),   p(z) = N(0, I),
+
+(the evidence lower bound, ELBO) by minimising its negative, estimated with one sample
+
+    loss = -log p_theta(x|z) + D_KL(q || p),   z = mu + sigma * eps,  eps ~ N(0, I)
+
+where -log p_theta(x|z) = sum_pixels -x log y - (1 - x) log(1 - y) is the binary cross
+entropy of the decoded y = sigmoid(logits) (x may be grey levels in [0, 1]), and the KL term
+is in closed form (nnzoo.nn.kl_to_standard_normal). Writing z as mu + sigma * eps (the
+reparameterisation) makes the sample a differentiable function of mu and sigma, so
+backpropagation reaches the encoder.
+
+Shapes: B images, D = n_in pixels, H hidden units, L = latent_dim.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from nnzoo.nn import kl_to_standard_normal
+
+
+class Encoded(NamedTuple):
+    """A VAE's output for B images: the decoder's logits (B, D) of one sample z, and
+    q(z|x)'s mean and log variance (B, L)."""
+
+    logits: Tensor
+    mu: Tensor
+    log_var: Tensor
+
+
+class VAE(nn.Module):
+    """PyTorch's VAE example's network: x -> relu(W x + b) (H units) -> mu, log sigma^2 (L
+    each); z -> relu (H units) -> D logits of the pixels' Bernoulli probabilities.
+
+    `generator` draws eps of the reparameterisation (None: torch's global generator)."""
+
+    def __init__(self, n_in: int = 784, hidden: int = 400, latent_dim: int = 20,
+                 generator: torch.Generator | None = None):
+        super().__init__()
+        self.n_in, self.latent_dim, self.generator = n_in, latent_dim, generator
+        self.enc = nn.Linear(n_in, hidden)
+        self.mu = nn.Linear(hidden, latent_dim)
+        self.log_var = nn.Linear(hidden, latent_dim)
+        self.dec = nn.Sequential(nn.Linear(latent_dim, hidden), nn.ReLU(),
+                                 nn.Linear(hidden, n_in))
+
+    def encode(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """q(z|x): (mu, log sigma^2), each (B, L), of images x (B, D) or (B, C, H, W)."""
+        h = F.relu(self.enc(x.flatten(1)))  # (B, H)
+        return self.mu(h), self.log_var(h)
+
+    def sample(self, mu: Tensor, log_var: Tensor) -> Tensor:
+        """z = mu + sigma * eps, eps ~ N(0, I): the reparameterised sample (B, L)."""
+        eps = torch.randn(mu.shape, generator=self.generator, device=mu.device,
+                          dtype=mu.dtype)
+        return mu + (0.5 * log_var).exp() * eps  # sigma = exp(log sigma^2 / 2)
+
+    def decode(self, z: Tensor) -> Tensor:
+        """The decoder's logits (B, D) for latent points z (B, L); sigmoid gives p(x_i = 1|z)."""
+        return self.dec(z)
+
+    def forward(self, x: Tensor) -> Encoded:
+        mu, log_var = self.encode(x)
+        return Encoded(self.decode(self.sample(mu, log_var)), mu, log_var)
+
+    @staticmethod
+    def loss_terms(out: Encoded, x: Tensor) -> tuple[Tensor, Tensor]:
+        """(reconstruction, KL), each (B,): -log p(x|z) (binary cross entropy summed over the
+        pixels) and D_KL(q(z|x) || N(0, I)), in nats per image."""
+        # -log p(x|z) = sum_pixels -x log y - (1 - x) log(1 - y),  y = sigmoid(logits)
+        rec = F.binary_cross_entropy_with_logits(out.logits, x.flatten(1),
+                                                 reduction="none").sum(-1)
+        return rec, kl_to_standard_normal(out.mu, out.log_var)
+
+    @staticmethod
+    def loss(out: Encoded, x: Tensor) -> Tensor:
+        """The negative ELBO per image, averaged over the batch (nats): -log p(x|z) + KL."""
+        rec, kl = VAE.loss_terms(out, x)
+        return (rec + kl).mean()
