@@ -45,7 +45,7 @@ class VaeDigitsConfig:
 
 
 @experiment(
-    "vae-digits", kind="unsupervised", config=VaeDigitsConfig, seconds=45,
+    "vae-digits", kind="unsupervised", config=VaeDigitsConfig, seconds=40,
     claim="a variational autoencoder with a 20-dimensional latent space, trained on MNIST "
           "by the course's objective E_q[log p(x|z)] - KL(q(z|x) || p(z)), explains test "
           "digits with a negative ELBO of at most 110 nats per image",
