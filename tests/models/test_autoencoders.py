@@ -1,5 +1,6 @@
 import math
 
+import pytest
 import torch
 
 from nnzoo.models.autoencoders import VAE, Encoded
@@ -52,3 +53,50 @@ def test_shapes():
     out = vae(torch.rand(3, 1, 28, 28))
     assert out.logits.shape == (3, 784) and out.mu.shape == out.log_var.shape == (3, 20)
     assert vae.decode(torch.zeros(5, 20)).shape == (5, 784)
+
+
+def test_contractive_penalty_is_the_jacobians_squared_frobenius_norm():
+    from nnzoo.models.autoencoders import Autoencoder
+
+    torch.manual_seed(0)
+    ae = Autoencoder(6, 4, "contractive", 0.1).double()
+    x = torch.rand(3, 6, dtype=torch.float64)
+    for b in range(3):
+        J = torch.autograd.functional.jacobian(ae.code, x[b:b + 1])[0, :, 0, :]  # (H, D)
+        torch.testing.assert_close(ae.contraction(ae.code(x))[b], (J ** 2).sum(),
+                                   rtol=1e-12, atol=0)
+
+
+def test_autoencoder_losses_by_hand():
+    from nnzoo.models.autoencoders import Autoencoder
+
+    torch.manual_seed(1)
+    x = torch.rand(2, 5, dtype=torch.float64)
+    for reg, lam in (("none", 0.0), ("sparse", 0.3), ("contractive", 0.2)):
+        ae = Autoencoder(5, 3, reg, lam).double()
+        out = ae(x)
+        y = torch.sigmoid(out.logits)
+        E = -(x * torch.log(y) + (1 - x) * torch.log(1 - y)).sum(dim=1)
+        if reg == "sparse":
+            E = E + lam * out.h.abs().sum(dim=1)
+        if reg == "contractive":
+            dh = out.h * (1 - out.h)
+            E = E + lam * sum((dh[:, j] ** 2) * (ae.enc.weight[j] ** 2).sum() for j in range(3))
+        torch.testing.assert_close(ae.loss(out, x), E.mean(), rtol=1e-10, atol=0)
+
+
+def test_denoising_corrupts_only_while_training_and_dropout_drops_hidden_units():
+    from nnzoo.models.autoencoders import Autoencoder
+
+    g = torch.Generator().manual_seed(2)
+    ae = Autoencoder(1000, 8, "denoising", 0.3, generator=g)
+    x = torch.ones(4, 1000)
+    zeroed = (ae.corrupt(x) == 0).float().mean().item()
+    assert abs(zeroed - 0.3) < 0.03  # about 30% of 4,000 pixels
+    ae.eval()
+    torch.testing.assert_close(ae(x).h, ae.code(x))  # evaluation: no corruption
+    drop = Autoencoder(10, 50, "dropout", 0.5)
+    drop(torch.rand(3, 10))
+    assert 0.3 < 1 - drop.drop.kept.float().mean().item() < 0.7
+    with pytest.raises(ValueError, match="regulariser"):
+        Autoencoder(4, 2, "shrinking")

