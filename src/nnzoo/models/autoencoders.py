@@ -68,6 +68,10 @@ class Autoencoder(nn.Module):
         self.dec = nn.Linear(hidden, n_in)  # V, c
         self.drop = Dropout(strength if regulariser == "dropout" else 0.0)
 
+    def input_weights(self) -> Tensor:
+        """The model contract: the encoder's weights W, (H, D)."""
+        return self.enc.weight
+
     def code(self, x: Tensor) -> Tensor:
         """h = sigma(W x + b), (B, H)."""
         return torch.sigmoid(self.enc(x.flatten(1)))

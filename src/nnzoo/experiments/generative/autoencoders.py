@@ -99,6 +99,7 @@ def run(cfg: AutoencodersConfig, run: Run) -> Result:
               "denoising": r["denoising"]["denoised"] < plain["denoised"]}
     shape = tuple(ds.tensors()[0].shape[2:])
     run.save_figure(_figure(X_test[:8].cpu(), corrupted[:8].cpu(), r, shape), "reconstructions")
+    run.save_figure(_features(r, shape), "features")
     return Result(all(checks.values()),
                   "test error (nats/image): " + ", ".join(
                       f"{n} {r[n]['error']:.1f}" for n in VARIANTS)
@@ -127,7 +128,8 @@ def _judge(ae, X, corrupted, half) -> dict:
                 "contraction": ae.contraction(h).mean().item(),
                 "denoised": error(ae.dec(h_noisy), X),
                 "pictures": {"clean": torch.sigmoid(ae.dec(h[:8])).cpu(),
-                             "noisy": torch.sigmoid(ae.dec(h_noisy[:8])).cpu()}}
+                             "noisy": torch.sigmoid(ae.dec(h_noisy[:8])).cpu(),
+                             "features": ae.input_weights()[:8].detach().cpu()}}
 
 
 def _figure(x, corrupted, results, shape):
@@ -146,3 +148,17 @@ def _figure(x, corrupted, results, shape):
     return image_grid(rows, titles, ncols=len(x), size=0.9,
                       title="test digits and their reconstructions by each autoencoder; "
                             "below, corrupted digits restored")
+
+
+def _features(results, shape):
+    """The first 8 code units' incoming weights W_j, as images, for each autoencoder."""
+    from nnzoo.viz.images import image_grid
+
+    rows, titles = [], []
+    for name, r in results.items():
+        rows += [*r["pictures"]["features"].view(-1, *shape)]
+        titles += [f"{'plain' if name == 'none' else name} {j + 1}"
+                   for j in range(len(r["pictures"]["features"]))]
+    return image_grid(rows, titles, ncols=8, symmetric=True, size=0.9,
+                      title="what the code's units look for: their incoming weights "
+                            "(red +, blue -)")
