@@ -15,33 +15,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnzoo.registry import PositiveFloat, PositiveInt, experiment
+from nnzoo.experiments.recurrent._counting import CountingConfig
+from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
 
 @dataclass
-class AnbnConfig:
+class AnbnConfig(CountingConfig):
     hidden: PositiveInt = 2
     """Hidden (and context) units of the SRN (2: the course's 2-2-2 network)."""
     train_max: PositiveInt = 10
     """Training strings: a^n b^n for n = 1 .. train_max."""
-    copies: PositiveInt = 16
-    """Networks trained at once from different random weights."""
-    epochs: PositiveInt = 4000
-    """Epochs of full-batch training (backpropagation through time over each string)."""
-    lr: PositiveFloat = 0.003
-    """Learning rate (Adam)."""
     test_max: PositiveInt = 40
     """The longest string a^n b^n tried when measuring how far a network generalises."""
-    at_least: PositiveInt = 4
-    """The claim: at least this many of the copies learn every training string."""
-
-    def __post_init__(self):
-        from nnzoo.errors import UserError
-
-        if self.at_least > self.copies:
-            raise UserError(f"expected --at-least at most --copies ({self.copies}), got "
-                            f"{self.at_least}; lower --at-least or raise --copies")
 
 
 @experiment(

@@ -11,33 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnzoo.registry import PositiveFloat, PositiveInt, experiment
+from nnzoo.experiments.recurrent._counting import CountingConfig
+from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
 
 @dataclass
-class AnbncnConfig:
+class AnbncnConfig(CountingConfig):
     hidden: PositiveInt = 3
     """Hidden (and context) units of the SRN (3: a 3-3-3 network)."""
     train_max: PositiveInt = 8
     """Training strings: a^n b^n c^n for n = 1 .. train_max."""
-    copies: PositiveInt = 16
-    """Networks trained at once from different random weights."""
-    epochs: PositiveInt = 4000
-    """Epochs of full-batch training (backpropagation through time over each string)."""
-    lr: PositiveFloat = 0.003
-    """Learning rate (Adam)."""
     test_max: PositiveInt = 30
     """The longest string a^n b^n c^n tried when measuring how far a network generalises."""
     at_least: PositiveInt = 5
     """The claim: at least this many of the copies learn every training string."""
-
-    def __post_init__(self):
-        from nnzoo.errors import UserError
-
-        if self.at_least > self.copies:
-            raise UserError(f"expected --at-least at most --copies ({self.copies}), got "
-                            f"{self.at_least}; lower --at-least or raise --copies")
 
 
 @experiment(
