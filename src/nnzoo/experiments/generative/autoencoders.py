@@ -70,6 +70,7 @@ def run(cfg: AutoencodersConfig, run: Run) -> Result:
 
     ds = load(cfg.data, log=run.log)
     X, _, X_test, _ = ds.tensors(run.device)  # (N, 1, H, W) grey levels in [0, 1]
+    shape = tuple(X.shape[2:])  # (H, W) of an image
     X, X_test = X.flatten(1), X_test.flatten(1)  # (N, D)
     strength = {"none": 0.0, "sparse": cfg.sparsity, "dropout": cfg.dropout,
                 "contractive": cfg.contraction, "denoising": cfg.noise}
@@ -97,7 +98,6 @@ def run(cfg: AutoencodersConfig, run: Run) -> Result:
               "dropout": r["dropout"]["half_dropped"] < plain["half_dropped"],
               "contractive": r["contractive"]["contraction"] < plain["contraction"],
               "denoising": r["denoising"]["denoised"] < plain["denoised"]}
-    shape = tuple(ds.tensors()[0].shape[2:])
     run.save_figure(_figure(X_test[:8].cpu(), corrupted[:8].cpu(), r, shape), "reconstructions")
     run.save_figure(_features(r, shape), "features")
     return Result(all(checks.values()),

@@ -65,6 +65,7 @@ def run(cfg: VaeDigitsConfig, run: Run) -> Result:
 
     ds = load(cfg.data, log=run.log)
     X, y, X_test, y_test = ds.tensors(run.device)  # (N, 1, H, W) grey levels in [0, 1]
+    shape = tuple(X.shape[2:])  # (H, W) of an image
     X, X_test = X.flatten(1), X_test.flatten(1)  # (N, D)
     # one stream shuffles the mini-batches and draws eps: fit checkpoints it, so a resumed
     # run draws the same eps
@@ -85,7 +86,6 @@ def run(cfg: VaeDigitsConfig, run: Run) -> Result:
             + f" nats per image; its KL term {kl_test:.1f}, reconstruction {nelbo - kl_test:.1f}")
 
     vae.eval()
-    shape = tuple(ds.tensors()[0].shape[2:])  # (H, W)
     samples = run.rng("samples").torch
     with torch.no_grad():
         mu, _ = vae.encode(X_test)  # (N_test, L)
