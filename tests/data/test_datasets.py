@@ -222,3 +222,34 @@ def test_fashion_mnist_is_fetched_from_the_debian_package(data_home):
     assert ds.classes[9] == "Ankle boot" and ds.y_train[:4].tolist() == [9, 0, 0, 3]
     assert np.bincount(ds.y_test).tolist() == [1000] * 10
     assert cache_mod.verify_cached("fashion-mnist") == []
+
+
+def test_a_data_set_of_several_files_and_its_own_reader(data_home, monkeypatch):
+    """Not only image sets: each downloaded file is checked against its own SHA-256, the
+    arrays are whatever `convert` makes, and `load` returns what `read` makes of them."""
+    import hashlib
+
+    from nnzoo.data.datasets import Dataset
+
+    files = (b"the cat sat", b"on the mat")
+    ds = Dataset("words", "two texts", "1 kB", "none", "a test",
+                 sha256=tuple(hashlib.sha256(f).hexdigest() for f in files),
+                 download=lambda dest: files,
+                 convert=lambda raw: {"text": np.frombuffer(b" ".join(raw), np.uint8)},
+                 read=lambda arrays, meta: (arrays["text"].tobytes().decode(), meta["unit"]),
+                 meta=lambda: {"unit": "bytes"}, needs="nothing")
+    monkeypatch.setitem(DATASETS, "words", ds)
+    assert load("words") == ("the cat sat on the mat", "bytes")
+    assert sorted(p.name for p in (data_home / "words").iterdir()) == [
+        "SHA256SUMS", "meta.json", "text.npy"]
+    assert cache_mod.verify_cached("words") == []
+    (data_home / "words" / "text.npy").write_bytes(b"changed")
+    assert "does not match its SHA-256" in cache_mod.verify_cached("words")[0]
+
+    import shutil
+
+    shutil.rmtree(data_home / "words")
+    monkeypatch.setitem(DATASETS, "words", Dataset(**{**vars(ds), "download":
+                                                      lambda dest: (files[0], b"other")}))
+    with pytest.raises(DataError, match="has SHA-256 .* nothing was cached"):
+        load("words")

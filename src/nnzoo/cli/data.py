@@ -56,7 +56,7 @@ def data_list(_name: str | None, _opts: dict[str, Any]) -> int:
         print(textwrap.fill(ds.description, 100, initial_indent=f"  {ds.name:<14} {status:<10} ",
                             subsequent_indent=" " * 28))
         for label, text in (("size", ds.size), ("from", ds.origin), ("licence", ds.licence),
-                            ("SHA-256", ds.sha256)):
+                            ("SHA-256", " / ".join(ds.digests) if ds.sha256 else "")):
             if text:
                 print(wrap(f"{label}: {text}", 28, width=104))  # a SHA-256 on one line
     print("\n`nnzoo data fetch NAME` fetches one; experiments fetch what they need when run.")

@@ -1,9 +1,13 @@
 """The data cache: one folder per data set under $NNZOO_DATA (default ~/.cache/nnzoo).
 
     mnist/
-      x_train.npy  y_train.npy  x_test.npy  y_test.npy   uint8 arrays (read allow_pickle=False)
-      meta.json     name, classes, where it came from, the SHA-256 of the source file
+      x_train.npy  y_train.npy  x_test.npy  y_test.npy   arrays (read with allow_pickle=False)
+      meta.json     name, where it came from, the SHA-256 of the source file(s), and what the
+                    data set needs to read itself back (e.g. the class names of an image set)
       SHA256SUMS    the SHA-256 of each file above, in `sha256sum -c` format
+
+Which arrays a folder holds is up to its data set (an image set has the four above; a
+text corpus or a set of network weights has others): SHA256SUMS lists them all.
 
 A folder is built complete under a temporary name in the cache and then renamed into
 place, so an interrupted or failed fetch leaves no folder under the data set's name,
@@ -27,7 +31,6 @@ import numpy as np
 
 from nnzoo.errors import DataError
 
-ARRAYS = ("x_train", "y_train", "x_test", "y_test")
 SUMS = "SHA256SUMS"
 
 
@@ -85,8 +88,8 @@ def write_cached(name: str, arrays: dict[str, np.ndarray], meta: dict, tmp: Path
     """
     build = tmp / "build"
     build.mkdir()
-    for key in ARRAYS:
-        np.save(build / f"{key}.npy", np.ascontiguousarray(arrays[key]), allow_pickle=False)
+    for key, array in arrays.items():
+        np.save(build / f"{key}.npy", np.ascontiguousarray(array), allow_pickle=False)
     (build / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     files = sorted(p.name for p in build.iterdir())
     (build / SUMS).write_text("".join(f"{sha256_file(build / f)}  {f}\n" for f in files))
@@ -112,8 +115,12 @@ def verify_cached(name: str) -> list[str]:
     except (OSError, ValueError) as e:
         return [f"{folder / SUMS} is missing or unreadable ({e})"]
     problems = []
-    for f in [f"{k}.npy" for k in ARRAYS] + ["meta.json"]:
-        if f not in sums:
+    if not any(f.endswith(".npy") for f in sums):
+        problems.append(f"{folder / SUMS} lists no arrays")
+    for f in sorted(set(sums) | {"meta.json"}):
+        if "/" in f or f.startswith("."):
+            problems.append(f"{folder / SUMS} names {f!r}, which is not a file of the folder")
+        elif f not in sums:
             problems.append(f"{folder / SUMS} does not list {f}")
         elif not (folder / f).is_file():
             problems.append(f"{folder / f} is missing")
@@ -130,5 +137,8 @@ def read_cached(name: str) -> tuple[dict[str, np.ndarray], dict]:
         raise DataError(f"{problems[0]}{f' (and {len(problems) - 1} more)' if problems[1:] else ''}"
                         f"; fetch it again with `nnzoo data fetch {name} --force`")
     folder = cached_path(name)
-    arrays = {k: np.load(folder / f"{k}.npy", allow_pickle=False) for k in ARRAYS}
+    sums = [line.split("  ", 1)[1] for line in (folder / SUMS).read_text().splitlines()
+            if line.strip()]
+    arrays = {f.removesuffix(".npy"): np.load(folder / f, allow_pickle=False)
+              for f in sums if f.endswith(".npy")}
     return arrays, json.loads((folder / "meta.json").read_text())

