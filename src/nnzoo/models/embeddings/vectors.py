@@ -76,8 +76,9 @@ class WordVectors:
         query = self.unit[ids[:len(positive)]].sum(0) - self.unit[ids[len(positive):]].sum(0)
         query /= max(float(np.linalg.norm(query)), 1e-12)  # (d,)
         cos = self.unit[:restrict] @ query  # (V,)
-        cos[[i for i in ids if i < len(cos)]] = -np.inf
-        k = min(topn, len(cos) - len(set(ids)))
+        asked = {i for i in ids if i < len(cos)}
+        cos[list(asked)] = -np.inf
+        k = min(topn, len(cos) - len(asked))
         best = np.argpartition(-cos, k - 1)[:k] if k > 0 else np.array([], int)
         best = best[np.argsort(-cos[best], kind="stable")]
         return [(self.words[i], float(cos[i])) for i in best]
