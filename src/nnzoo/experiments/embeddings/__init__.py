@@ -1,4 +1,5 @@
-"""Word embeddings: each word of a vocabulary as a point in a space where words used alike lie near each other.
+"""Word embeddings: each word of a vocabulary as a point in a space where words used alike
+lie near each other.
 
 Each module here is one experiment. Heavy imports (numpy, torch, matplotlib) happen inside
 the run functions, so that `nnzoo list` and `nnzoo show` read the configs without them.
