@@ -26,6 +26,7 @@ NOT_REPEATABLE = {
 }
 # Experiments that never checkpoint: they take a second or two, nothing to resume.
 NO_CHECKPOINT = {"logic-gates", "perceptron", "activations", "bayes", "vanishing-gradients",
+                 "cooccurrence",
                  "q-learning", "hopfield-recall"}
 
 

@@ -14,7 +14,7 @@ _EXPORTS = {
     "load": "datasets", "fetch": "datasets", "verify": "datasets", "DATASETS": "datasets",
     "Dataset": "datasets", "ImageSet": "imageset", "cache_dir": "cache",
     "read_idx": "idx", "parse_idx": "idx", "load_idx_dir": "idx", "load_cifar10": "cifar",
-    "restricted_load": "safe_pickle", "restricted_loads": "safe_pickle",
+    "WordTests": "wordtests", "restricted_load": "safe_pickle", "restricted_loads": "safe_pickle",
     "twin_spirals": "synthetic", "separable_points": "synthetic", "TRUTH_INPUTS": "synthetic",
     "GATE_TARGETS": "synthetic", "noisy_sine": "synthetic", "circle_points": "synthetic",
 }

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from nnzoo import __version__
-from nnzoo.data import cache
+from nnzoo.data import cache, wordtests
 from nnzoo.data.cifar import CLASSES as CIFAR_CLASSES
 from nnzoo.data.cifar import load_cifar10
 from nnzoo.data.idx import load_idx_dir, parse_idx
@@ -231,6 +231,20 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
                     "1b2afb4e3853af422a232a678bd57ef30a57b4e0af5cc9a396f7c8d2f1532afd"),
             download=download_english, convert=convert_english, read=read_english,
             needs="npm (Node.js) and access to a package registry"),
+    Dataset("word-tests", "Test sets for word vectors: the Google analogy set (19,544 "
+            "questions a : b :: c : d in 14 sections), WordSim-353 (353 pairs rated for "
+            "relatedness) and SimLex-999 (999 pairs rated for similarity), lowercased",
+            size="28 MB download (the gensim wheel), 5 MB cached",
+            licence="Google analogy set: released with word2vec (Apache 2.0; Mikolov et al. "
+                    "2013); WordSim-353 (Finkelstein et al. 2002) and SimLex-999 (Hill, "
+                    "Reichart and Korhonen 2015): no licence stated by their authors, "
+                    "distributed for research (cite the papers); all three redistributed in "
+                    "gensim (LGPL 2.1) as test data",
+            origin=f"pip download --no-deps {wordtests.WHEEL} -> "
+                   f"{', '.join(wordtests.FOLDER + f for f in wordtests.FILES)} "
+                   f"(line ends as \\n: the Windows wheel has \\r\\n)",
+            sha256=wordtests.SHA256, download=wordtests.download, convert=wordtests.convert,
+            read=wordtests.read, needs="pip and access to a package registry"),
     Dataset("cifar10", "CIFAR-10: 50,000 training and 10,000 test colour images, 32x32, "
             "10 classes", size="163 MB (your own copy)",
             licence="A. Krizhevsky (2009); cite the technical report",

@@ -2,4 +2,8 @@
 
 - `vectors`: `WordVectors`, a vocabulary with one vector per word: cosine neighbours,
   3CosAdd analogies, and the word2vec text format.
+- `cooccurrence`: `cooccurrence(tokens, window)`, the counts of words within a window of each
+  other, and `svd_embeddings(X, dim)`, words as the first columns of U in X = U S V^T.
+- `evaluate`: `analogies(wv, questions, restrict)` (3CosAdd accuracy with coverage, per
+  section) and `similarity(wv, pairs)` (Spearman's rho), as gensim computes them.
 """

@@ -1,0 +1,53 @@
+"""The embeddings family: cooccurrence's claim, its table and its differences with the
+course summary's damaged table."""
+
+import numpy as np
+from experiment_runs import execute
+
+from nnzoo.data.rhymes import CROOKED_MAN, SUMMARY_TABLE, summary_counts, words
+
+ISSUE_WORDS = ("a all and bought cat caught crooked found he house in little lived man mile "
+               "mouse sixpence stile there they together upon walked was who").split()
+
+
+def test_the_rhyme_has_the_courses_25_words():
+    tokens = words(CROOKED_MAN)
+    assert sorted(set(tokens)) == ISSUE_WORDS == list(SUMMARY_TABLE)
+    assert len(tokens) == 39 and tokens.count("crooked") == 7 and tokens.count("a") == 7
+
+
+def test_summary_table_is_read_as_its_cells():
+    cells = summary_counts()
+    assert cells["a", "crooked"] == 6 and cells["crooked", "a"] == 6
+    assert cells["cat", "was"] == 1 and ("cat", "who") not in cells  # the damage
+
+
+def test_cooccurrence_claim_table_and_differences(runs_dir):
+    run, s = execute("cooccurrence", runs_dir)
+    m = s["metrics"]
+    assert s["status"] == "PASS" and m["symmetric"] and m["counts_wrong"] == 0
+    assert m["words"] == 25 and m["tokens"] == 39
+    assert m["total_count"] == 2 * 38  # 38 pairs side by side, each counted both ways
+    log = (run.dir / "log.txt").read_text()
+    assert "cat       summary only: was" in log and "rhyme only: who" in log
+    assert m["rows_differing_from_summary"] == 14
+    table = (run.dir / "cooccurrence.tsv").read_text().splitlines()
+    assert table[0].split("\t") == ["word", *ISSUE_WORDS]
+    rows = {line.split("\t")[0]: line.split("\t")[1:] for line in table[1:]}
+    assert rows["a"][ISSUE_WORDS.index("crooked")] == "6"
+    assert rows["stile"][ISSUE_WORDS.index("he")] == "1"  # across the line end
+    X = np.array([[int(c or 0) for c in rows[w]] for w in ISSUE_WORDS])
+    assert np.array_equal(X, X.T)
+    s_vals = np.linalg.svd(X, compute_uv=False)
+    assert np.allclose(m["singular_values"], s_vals)
+    # the rows the summary prints right are the same here
+    cells = summary_counts()
+    for w in ("a", "all", "bought", "house", "in", "lived", "sixpence", "stile", "there"):
+        theirs = [str(cells[w, b]) if (w, b) in cells else "" for b in ISSUE_WORDS]
+        assert rows[w] == theirs, w
+
+
+def test_a_wider_window_is_still_exact_and_skips_the_comparison(runs_dir):
+    run, s = execute("cooccurrence", runs_dir, window=3)
+    assert s["status"] == "PASS" and s["metrics"]["total_count"] == 2 * (38 + 37 + 36)
+    assert "summary only" not in (run.dir / "log.txt").read_text()
