@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from nnzoo.models.embeddings._w2v_kernels import kernels, lcg_next
+from nnzoo.models.embeddings import _w2v_kernels as kernels
+from nnzoo.models.embeddings._w2v_kernels import lcg_next
 from nnzoo.models.embeddings.word2vec import Word2Vec, huffman, keep_probability, noise_table
 
 U64 = 1 << 64
@@ -76,7 +77,7 @@ def test_negative_sampling_update_is_minus_alpha_times_the_gradient():
     # the compiled step does the same in float32
     h32, syn1_32 = h.detach().float().numpy(), syn1.detach().float().numpy().copy()
     out = np.zeros(6, np.float32)
-    kernels().ns_step(h32, np.array(targets, np.int64), len(targets), syn1_32, alpha, out)
+    kernels.ns_step(h32, np.array(targets, np.int64), len(targets), syn1_32, alpha, out)
     np.testing.assert_allclose(out, neu1e.numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn1_32, new.numpy(), rtol=1e-5, atol=1e-6)
 
@@ -91,7 +92,7 @@ def test_hierarchical_softmax_update_is_minus_alpha_times_the_gradient():
     dh, dsyn1 = torch.autograd.grad(E, (h, syn1))
     h32, syn1_32 = h.detach().float().numpy(), syn1.detach().float().numpy().copy()
     out = np.zeros(4, np.float32)
-    kernels().hs_step(h32, points[w], codes[w], lengths[w], syn1_32, alpha, out)
+    kernels.hs_step(h32, points[w], codes[w], lengths[w], syn1_32, alpha, out)
     np.testing.assert_allclose(out, (-alpha * dh).numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(syn1_32, (syn1 - alpha * dsyn1).detach().numpy(),
                                rtol=1e-5, atol=1e-6)
@@ -102,7 +103,7 @@ def test_noise_distribution_is_the_unigram_to_the_three_quarters():
     cum = noise_table(counts)
     p = counts ** 0.75 / (counts ** 0.75).sum()
     np.testing.assert_allclose(np.diff(cum, prepend=0) / 2 ** 31, p, atol=1e-9)
-    draw, state, seen = kernels().draw_noise, np.uint64(7), np.zeros(5)
+    draw, state, seen = kernels.draw_noise, np.uint64(7), np.zeros(5)
     for _ in range(40000):
         j, new = draw(cum, state)
         assert int(new) % U64 == lcg_next(int(state))  # (numba may box it as signed)
@@ -177,7 +178,7 @@ def test_compiled_loop_matches_the_python_reference(sg, hs):
     points, codes, lengths = huffman(counts)
     ref0, ref1 = torch.tensor(syn0, dtype=torch.float64), torch.tensor(syn1, dtype=torch.float64)
     reference_epoch(ref0, ref1, sents, keep, cum, points, codes, lengths, sg, hs, 2, 3, 0.1, 11)
-    done = kernels().train_part(syn0, syn1, ids, starts, 0, 3, keep, cum, points, codes, lengths,
+    done = kernels.train_part(syn0, syn1, ids, starts, 0, 3, keep, cum, points, codes, lengths,
                                 sg, hs, 2, 3, 0.1, 0.1, 11)
     assert done == 13
     np.testing.assert_allclose(syn0, ref0.numpy(), rtol=1e-4, atol=1e-5)

@@ -1,4 +1,8 @@
-"""word2vec's inner loop, compiled with numba on first use (never at import).
+"""word2vec's inner loop, compiled with numba on first use (never at import: importing this
+module imports numba, and each function compiles at its first call; `word2vec` imports this
+module only when it trains). The compiled code is cached in the folder `numba` of nnzoo's
+cache ($NNZOO_DATA, default ~/.cache/nnzoo), never inside the installed package, so that
+later runs start at once.
 
 In the style of the original C tool: per (input, output) pair, a dot product and two
 "axpy" updates on float32 rows of the two weight matrices, the exact logistic sigmoid,
@@ -13,10 +17,11 @@ h (d,) the hidden layer, neu1e (d,) the accumulated -alpha dE/dh.
 
 from __future__ import annotations
 
-import functools
-from types import SimpleNamespace
-
+import numba
 import numpy as np
+from numba.core import config
+
+from nnzoo.data.cache import cache_dir
 
 LCG_A, LCG_C = np.uint64(25214903917), np.uint64(11)
 
@@ -26,144 +31,143 @@ def lcg_next(state: int) -> int:
     return (state * 25214903917 + 11) % (1 << 64)
 
 
-@functools.cache
-def kernels() -> SimpleNamespace:
-    """Compile (on the first call of each function) and return the kernels."""
-    import numba
+# numba decides where a function's cache lives when the function is decorated: from
+# config.CACHE_DIR if set. Point it at nnzoo's cache for these functions only.
+_user_cache_dir = config.CACHE_DIR
+config.CACHE_DIR = str(cache_dir() / "numba")
+jit = numba.njit(nogil=True, fastmath=True, cache=True)
 
-    jit = numba.njit(nogil=True, fastmath=True, cache=False)
+@jit
+def sigmoid(x):
+    # σ(x) = 1 / (1 + exp(-x)), the logistic sigmoid
+    return 1.0 / (1.0 + np.exp(-x))
 
-    @jit
-    def sigmoid(x):
-        # σ(x) = 1 / (1 + exp(-x)), the logistic sigmoid
-        return 1.0 / (1.0 + np.exp(-x))
+@jit
+def ns_step(h, targets, n_targets, syn1, alpha, neu1e):
+    """Negative sampling for one hidden layer h: targets[0] = j*, the rest W_neg.
 
-    @jit
-    def ns_step(h, targets, n_targets, syn1, alpha, neu1e):
-        """Negative sampling for one hidden layer h: targets[0] = j*, the rest W_neg.
+    E = -log σ(v'_{j*}·h) - Σ_{j∈W_neg} log σ(-v'_j·h)
+    -dE/d(v'_j·h) = t_j - σ(v'_j·h), with t_{j*} = 1 and t_j = 0 for j ∈ W_neg, so
+    neu1e += g v'_j and v'_j += g h with g = alpha (t_j - σ(v'_j·h)), one target after
+    the other (each v'_j is used before its own update)."""
+    d = h.shape[0]
+    for k in range(n_targets):
+        j = targets[k]
+        label = np.float32(1.0) if k == 0 else np.float32(0.0)
+        f = np.float32(0.0)
+        for i in range(d):  # v'_j·h
+            f += h[i] * syn1[j, i]
+        g = np.float32((label - sigmoid(f)) * alpha)
+        for i in range(d):
+            neu1e[i] += g * syn1[j, i]
+            syn1[j, i] += g * h[i]
 
-        E = -log σ(v'_{j*}·h) - Σ_{j∈W_neg} log σ(-v'_j·h)
-        -dE/d(v'_j·h) = t_j - σ(v'_j·h), with t_{j*} = 1 and t_j = 0 for j ∈ W_neg, so
-        neu1e += g v'_j and v'_j += g h with g = alpha (t_j - σ(v'_j·h)), one target after
-        the other (each v'_j is used before its own update)."""
-        d = h.shape[0]
-        for k in range(n_targets):
-            j = targets[k]
-            label = np.float32(1.0) if k == 0 else np.float32(0.0)
-            f = np.float32(0.0)
-            for i in range(d):  # v'_j·h
-                f += h[i] * syn1[j, i]
-            g = np.float32((label - sigmoid(f)) * alpha)
-            for i in range(d):
-                neu1e[i] += g * syn1[j, i]
-                syn1[j, i] += g * h[i]
+@jit
+def hs_step(h, points, codes, length, syn1, alpha, neu1e):
+    """Hierarchical softmax for one hidden layer h and the word whose Huffman path has
+    inner nodes points[:length] and branch bits codes[:length]:
 
-    @jit
-    def hs_step(h, points, codes, length, syn1, alpha, neu1e):
-        """Hierarchical softmax for one hidden layer h and the word whose Huffman path has
-        inner nodes points[:length] and branch bits codes[:length]:
+    prob(w) = Π_k σ((1 - 2 code_k) v'_{n_k}·h),   E = -log prob(w)
+    -dE/d(v'_n·h) = 1 - code - σ(v'_n·h)  ->  g = alpha (1 - code - σ(v'_n·h))."""
+    d = h.shape[0]
+    for k in range(length):
+        n = points[k]
+        f = np.float32(0.0)
+        for i in range(d):  # v'_n·h
+            f += h[i] * syn1[n, i]
+        g = np.float32((np.float32(1.0) - codes[k] - sigmoid(f)) * alpha)
+        for i in range(d):
+            neu1e[i] += g * syn1[n, i]
+            syn1[n, i] += g * h[i]
 
-        prob(w) = Π_k σ((1 - 2 code_k) v'_{n_k}·h),   E = -log prob(w)
-        -dE/d(v'_n·h) = 1 - code - σ(v'_n·h)  ->  g = alpha (1 - code - σ(v'_n·h))."""
-        d = h.shape[0]
-        for k in range(length):
-            n = points[k]
-            f = np.float32(0.0)
-            for i in range(d):  # v'_n·h
-                f += h[i] * syn1[n, i]
-            g = np.float32((np.float32(1.0) - codes[k] - sigmoid(f)) * alpha)
-            for i in range(d):
-                neu1e[i] += g * syn1[n, i]
-                syn1[n, i] += g * h[i]
+@jit
+def draw_noise(cum, state):
+    """A word from the noise distribution: the first j with cum[j] > r, r uniform in
+    [0, 2^31) (cum: cumulative count^0.75 scaled to 2^31); and the next state."""
+    state = state * LCG_A + LCG_C
+    r = np.int64(state >> np.uint64(33))
+    return np.searchsorted(cum, r, side="right"), state
 
-    @jit
-    def draw_noise(cum, state):
-        """A word from the noise distribution: the first j with cum[j] > r, r uniform in
-        [0, 2^31) (cum: cumulative count^0.75 scaled to 2^31); and the next state."""
-        state = state * LCG_A + LCG_C
-        r = np.int64(state >> np.uint64(33))
-        return np.searchsorted(cum, r, side="right"), state
-
-    @jit
-    def output(h, word, syn1, hs, points, codes, lengths, cum, negative, targets, alpha, neu1e,
-               state):
-        """The output layer's update for hidden layer h and target `word`; the next state."""
-        if hs:
-            hs_step(h, points[word], codes[word], lengths[word], syn1, alpha, neu1e)
-            return state
-        targets[0] = word
-        m = 1
-        for _ in range(negative):  # W_neg: draws equal to the target word are dropped
-            j, state = draw_noise(cum, state)
-            if j != word:
-                targets[m] = j
-                m += 1
-        ns_step(h, targets, m, syn1, alpha, neu1e)
+@jit
+def output(h, word, syn1, hs, points, codes, lengths, cum, negative, targets, alpha, neu1e,
+           state):
+    """The output layer's update for hidden layer h and target `word`; the next state."""
+    if hs:
+        hs_step(h, points[word], codes[word], lengths[word], syn1, alpha, neu1e)
         return state
+    targets[0] = word
+    m = 1
+    for _ in range(negative):  # W_neg: draws equal to the target word are dropped
+        j, state = draw_noise(cum, state)
+        if j != word:
+            targets[m] = j
+            m += 1
+    ns_step(h, targets, m, syn1, alpha, neu1e)
+    return state
 
-    @jit
-    def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, cum, points, codes, lengths,
-                   sg, hs, window, negative, alpha0, alpha1, seed):
-        """Train on sentences s_lo..s_hi-1 once; alpha falls linearly from alpha0 to alpha1
-        over them. Returns the number of tokens read (before subsampling)."""
-        d = syn0.shape[1]
-        state = np.uint64(seed)
-        total = starts[s_hi] - starts[s_lo]
-        longest = 1
-        for s in range(s_lo, s_hi):
-            longest = max(longest, starts[s + 1] - starts[s])
-        sent = np.empty(longest, np.int32)  # the kept words of one sentence
-        h = np.empty(d, np.float32)  # (d,) hidden layer
-        neu1e = np.empty(d, np.float32)  # (d,) -alpha dE/dh accumulated
-        targets = np.empty(negative + 1, np.int64)
-        done = 0
-        for s in range(s_lo, s_hi):
-            alpha = alpha0 + (alpha1 - alpha0) * done / max(total, 1)
-            # subsampling: keep word w with probability keep[w] (1 for rare words)
-            n = 0
-            for t in range(starts[s], starts[s + 1]):
-                w = ids[t]
-                state = state * LCG_A + LCG_C
-                if keep[w] >= 1.0 or keep[w] > (state >> np.uint64(11)) * 2.0 ** -53:
-                    sent[n] = w
-                    n += 1
-            done += starts[s + 1] - starts[s]
-            for pos in range(n):
-                word = sent[pos]
-                # dynamic window: b uniform in 0..window-1, context = window - b each side
-                state = state * LCG_A + LCG_C
-                b = np.int64((state >> np.uint64(16)) % np.uint64(window))
-                lo, hi = max(0, pos - window + b), min(n, pos + window - b + 1)
-                if sg:  # skip-gram: h = v_c of each context word c predicts the centre word
-                    for c in range(lo, hi):  # (the C tool's order: the same pairs as v_word
-                        if c == pos:         #  predicting each c)
-                            continue
-                        inp = sent[c]
-                        for i in range(d):
-                            h[i] = syn0[inp, i]
-                        neu1e[:] = 0.0
-                        state = output(h, word, syn1, hs, points, codes, lengths, cum,
-                                       negative, targets, alpha, neu1e, state)
-                        for i in range(d):  # v_c += -alpha dE/dh
-                            syn0[inp, i] += neu1e[i]
-                elif hi - lo > 1:  # CBOW: h = mean of the context's input vectors
-                    h[:] = 0.0
-                    for c in range(lo, hi):
-                        if c != pos:
-                            for i in range(d):
-                                h[i] += syn0[sent[c], i]
+@jit
+def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, cum, points, codes, lengths,
+               sg, hs, window, negative, alpha0, alpha1, seed):
+    """Train on sentences s_lo..s_hi-1 once; alpha falls linearly from alpha0 to alpha1
+    over them. Returns the number of tokens read (before subsampling)."""
+    d = syn0.shape[1]
+    state = np.uint64(seed)
+    total = starts[s_hi] - starts[s_lo]
+    longest = 1
+    for s in range(s_lo, s_hi):
+        longest = max(longest, starts[s + 1] - starts[s])
+    sent = np.empty(longest, np.int32)  # the kept words of one sentence
+    h = np.empty(d, np.float32)  # (d,) hidden layer
+    neu1e = np.empty(d, np.float32)  # (d,) -alpha dE/dh accumulated
+    targets = np.empty(negative + 1, np.int64)
+    done = 0
+    for s in range(s_lo, s_hi):
+        alpha = alpha0 + (alpha1 - alpha0) * done / max(total, 1)
+        # subsampling: keep word w with probability keep[w] (1 for rare words)
+        n = 0
+        for t in range(starts[s], starts[s + 1]):
+            w = ids[t]
+            state = state * LCG_A + LCG_C
+            if keep[w] >= 1.0 or keep[w] > (state >> np.uint64(11)) * 2.0 ** -53:
+                sent[n] = w
+                n += 1
+        done += starts[s + 1] - starts[s]
+        for pos in range(n):
+            word = sent[pos]
+            # dynamic window: b uniform in 0..window-1, context = window - b each side
+            state = state * LCG_A + LCG_C
+            b = np.int64((state >> np.uint64(16)) % np.uint64(window))
+            lo, hi = max(0, pos - window + b), min(n, pos + window - b + 1)
+            if sg:  # skip-gram: h = v_c of each context word c predicts the centre word
+                for c in range(lo, hi):  # (the C tool's order: the same pairs as v_word
+                    if c == pos:         #  predicting each c)
+                        continue
+                    inp = sent[c]
                     for i in range(d):
-                        h[i] /= hi - lo - 1
+                        h[i] = syn0[inp, i]
                     neu1e[:] = 0.0
                     state = output(h, word, syn1, hs, points, codes, lengths, cum,
                                    negative, targets, alpha, neu1e, state)
-                    # every context word gets the whole -alpha dE/dh, as in the C tool and
-                    # gensim (not divided by the window's size)
-                    for c in range(lo, hi):
-                        if c != pos:
-                            for i in range(d):
-                                syn0[sent[c], i] += neu1e[i]
-        return done
+                    for i in range(d):  # v_c += -alpha dE/dh
+                        syn0[inp, i] += neu1e[i]
+            elif hi - lo > 1:  # CBOW: h = mean of the context's input vectors
+                h[:] = 0.0
+                for c in range(lo, hi):
+                    if c != pos:
+                        for i in range(d):
+                            h[i] += syn0[sent[c], i]
+                for i in range(d):
+                    h[i] /= hi - lo - 1
+                neu1e[:] = 0.0
+                state = output(h, word, syn1, hs, points, codes, lengths, cum,
+                               negative, targets, alpha, neu1e, state)
+                # every context word gets the whole -alpha dE/dh, as in the C tool and
+                # gensim (not divided by the window's size)
+                for c in range(lo, hi):
+                    if c != pos:
+                        for i in range(d):
+                            syn0[sent[c], i] += neu1e[i]
+    return done
 
-    return SimpleNamespace(sigmoid=sigmoid, ns_step=ns_step, hs_step=hs_step,
-                           draw_noise=draw_noise, train_part=train_part)
+
+config.CACHE_DIR = _user_cache_dir

@@ -21,9 +21,9 @@ the window is shrunk at random (b uniform in 0..window-1, then window - b words 
 the learning rate falls linearly from `alpha` to `min_alpha` over the whole training, and
 words rarer than `min_count` are dropped from the sentences before the windows are taken.
 
-The inner loop is compiled with numba on first use (`_w2v_kernels`); `workers` threads train
-disjoint parts of the corpus at once on the shared weights. One worker with a seed is exactly
-reproducible; several are not (their updates interleave), as in gensim.
+The inner loop is compiled with numba on first use and cached (`_w2v_kernels`); `workers`
+threads train disjoint parts of the corpus at once on the shared weights. One worker with a
+seed is exactly reproducible; several are not (their updates interleave), as in gensim.
 """
 
 from __future__ import annotations
@@ -171,11 +171,10 @@ class Word2Vec:
         cuts = np.searchsorted(starts, np.linspace(0, starts[-1], self.workers + 1))
         cuts = np.clip(cuts, 0, S)
         cuts[0], cuts[-1] = 0, S
-        from nnzoo.models.embeddings._w2v_kernels import kernels
+        from nnzoo.models.embeddings import _w2v_kernels as k
 
-        k = kernels()
         if not k.train_part.signatures:
-            self.log("compiling word2vec's inner loop with numba (first use only) ...")
+            self.log("compiling word2vec's inner loop with numba (once: then it is cached) ...")
         sg, hs = self.arch == "skipgram", self.output == "hs"
         k.train_part(syn0, syn1, ids, starts, cuts[0], cuts[0], keep, cum, points, codes,
                      lengths, sg, hs, self.window, self.negative, 0.0, 0.0, 1)  # compiles
