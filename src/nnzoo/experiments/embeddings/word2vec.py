@@ -106,6 +106,7 @@ def run(cfg: Word2VecConfig, run: Run) -> Result:
             near = ", ".join(f"{w} {c:.2f}" for w, c in wv.most_similar([word], topn=6))
             run.log(f"  nearest to {word}: {near}")
     if cfg.corpus == "rhyme" and not cfg.text:
+        run.save_figure(_figure(wv, {}, cfg, np), "word2vec")
         return Result(False, "the rhyme is too small for analogies: the claim is about the "
                              "english corpus", {"words": len(wv)})
 
@@ -141,17 +142,22 @@ def _figure(wv, scores, cfg: Word2VecConfig, np):
     ax = axes[0, 0]
     pairs = [(a, b) for a, b in PAIRS if a in wv and b in wv]
     words = [w for p in pairs for w in p]
+    if len(pairs) < 2:  # a corpus without those words: its 25 most frequent
+        pairs, words = [], wv.words[:25]
     if len(words) >= 3:
         X = np.stack([wv.unit[wv.index[w]] for w in words])  # (n, d)
         X = X - X.mean(0)
         _, _, Vt = np.linalg.svd(X, full_matrices=False)
         xy = X @ Vt[:2].T  # (n, 2): the first two principal components
-        for i in range(0, len(words), 2):
+        for i in range(0, 2 * len(pairs), 2):
             ax.annotate("", xy[i + 1], xy[i], arrowprops=dict(arrowstyle="->", color="0.6"))
         word_map(ax, words, xy)
-    ax.set(title=f"{cfg.arch} + {cfg.output}: chosen words, first two principal components",
-           xlabel="PC 1", ylabel="PC 2")
+    ax.set(title=f"{cfg.arch} + {cfg.output}: {'chosen' if pairs else 'the most frequent'} "
+                 f"words, first two principal components", xlabel="PC 1", ylabel="PC 2")
     ax = axes[0, 1]
+    if not scores:
+        ax.text(0.5, 0.5, "no analogy questions on this corpus", ha="center")
+        return fig
     names = list(scores)
     acc = [100 * scores[k].accuracy if scores[k].covered else 0 for k in names]
     ax.barh(range(len(names)), acc, color=["tab:orange" if k == "total" else "tab:blue"
