@@ -4,6 +4,8 @@
   3CosAdd analogies, and the word2vec text format.
 - `cooccurrence`: `cooccurrence(tokens, window)`, the counts of words within a window of each
   other, and `svd_embeddings(X, dim)`, words as the first columns of U in X = U S V^T.
+- `word2vec`: `Word2Vec`, CBOW and skip-gram with hierarchical softmax or negative sampling
+  (a numba inner loop, compiled on first use), `fit(sentences).wv`.
 - `evaluate`: `analogies(wv, questions, restrict)` (3CosAdd accuracy with coverage, per
   section) and `similarity(wv, pairs)` (Spearman's rho), as gensim computes them.
 """
