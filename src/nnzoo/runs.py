@@ -158,7 +158,7 @@ def new_folder(parent: Path, name: str) -> Path:
             directory.mkdir(parents=True)
             return directory
         except FileExistsError:
-            continue
+            pass
     raise UserError(f"{parent} has 999 folders called {name}-N already; clear some out")
 
 
@@ -201,12 +201,10 @@ class Run:
         if directory is None:
             directory = new_folder(Path(opts.out) / experiment.name,
                                    f"{time.strftime('%Y%m%d-%H%M%S')}-s{opts.seed}")
-        else:
-            directory = Path(directory)
-            if (directory / "config.json").exists():
-                raise UserError(f"{directory} holds a run already; resume it with "
-                                f"`nnzoo run --resume {directory}`")
-            directory.mkdir(parents=True, exist_ok=True)
+        elif (Path(directory) / "config.json").exists():
+            raise UserError(f"{directory} holds a run already; resume it with "
+                            f"`nnzoo run --resume {directory}`")
+        Path(directory).mkdir(parents=True, exist_ok=True)
         run = cls(experiment, cfg, directory, opts, echo=echo)
         write_json(run.dir / "config.json", {
             "experiment": experiment.name, "seed": opts.seed, "device": opts.device,

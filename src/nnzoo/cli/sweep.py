@@ -19,7 +19,7 @@ from typing import Any
 
 from nnzoo import registry, sweeps
 from nnzoo.cli.args import COMMON, HELP, Flag, experiment_flags, parse_tokens
-from nnzoo.errors import NnzooError, UserError
+from nnzoo.errors import Diverged, NnzooError, UserError
 
 JOBS = registry.Option("jobs", int, 0, "", range=registry.Range(lo=1))
 FLAGS = {**HELP, **{k: v for k, v in COMMON.items() if k != "--seed"},
@@ -147,13 +147,13 @@ def _sweep(plan: dict[str, Any], directory: Path, opts: dict[str, Any]) -> int:
             "threads": threads}
     try:
         _pool(plan, directory, todo, jobs, task, finished)
+        bar.close()
+        table = sweeps.finish(directory, plan)
     except KeyboardInterrupt:
         bar.close()
         print(f"\ninterrupted; continue with: nnzoo sweep --resume {directory}",
               file=sys.stderr)
         return 130
-    bar.close()
-    table = sweeps.finish(directory, plan)
     print(sweep_table(table, directory))
     for line in errors:
         print(f"nnzoo: error: {line}", file=sys.stderr)
@@ -175,8 +175,12 @@ def _pool(plan, directory: Path, todo: list[dict], jobs: int, task: dict[str, An
             while waiting and len(running) < jobs:
                 r = waiting.pop(0)
                 values = plan["combinations"][r["combo"]]["values"]
-                running[_launch(directory / r["folder"], {**task, "seed": r["seed"],
-                                                          "values": values})] = r
+                held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)  # none unrecorded
+                try:
+                    running[_launch(directory / r["folder"], {**task, "seed": r["seed"],
+                                                              "values": values})] = r
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
             time.sleep(0.1)
             for proc in [p for p in running if p.poll() is not None]:
                 _tidy(directory / running[proc]["folder"])
@@ -199,6 +203,9 @@ def _pool(plan, directory: Path, todo: list[dict], jobs: int, task: dict[str, An
         raise
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _interrupt(signum, frame):
@@ -231,13 +238,12 @@ def _tidy(run_dir: Path) -> None:
 def work(argv: list[str]) -> int:
     """One run of a sweep, in its own process: the run in folder argv[0], resumed when it
     was started before, else created from the task argv[1] (JSON); -> the exit status."""
-    from nnzoo.cli.running import verdict_text
-    from nnzoo.errors import Diverged
-    from nnzoo.runs import Run
-    from nnzoo.train import torch_threads
-
     directory, task = Path(argv[0]), json.loads(argv[1])
     try:
+        from nnzoo.cli.running import verdict_text
+        from nnzoo.runs import Run
+        from nnzoo.train import torch_threads
+
         if (directory / "config.json").exists():
             run = Run.reopen(directory, device=task["device"], quiet=True)
         else:
@@ -252,9 +258,9 @@ def work(argv: list[str]) -> int:
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         return 130
-    except Diverged:  # its summary.json says DIVERGED
-        return 3
     except NnzooError as e:
+        if isinstance(e, Diverged):  # its summary.json says DIVERGED
+            return e.exit_status
         print(f"nnzoo: error: {e}", file=sys.stderr)
         return e.exit_status
 
