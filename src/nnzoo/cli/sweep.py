@@ -124,7 +124,8 @@ def _sweep(plan: dict[str, Any], directory: Path, opts: dict[str, Any]) -> int:
           flush=True)
     bar = tqdm(total=total, initial=done, desc=plan["experiment"], unit="run",
                disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True, file=sys.stderr)
-    count = {"done": done, "PASS": 0}
+    kept = [sweeps.summary_of(directory / r["folder"]) for r in plan["runs"] if r not in todo]
+    count = {"done": done, "PASS": sum(s["status"] == "PASS" for s in kept)}
     errors: list[str] = []
 
     def finished(r: dict[str, Any], code: int) -> None:
@@ -136,13 +137,12 @@ def _sweep(plan: dict[str, Any], directory: Path, opts: dict[str, Any]) -> int:
             why = f"killed by signal {-code}" if code < 0 else \
                 f"exit status {code}, see {directory / r['folder'] / 'stderr.txt'}"
             errors.append(f"the run {r['folder']} did not finish ({why})")
+        bar.set_postfix_str(f"PASS {count['PASS']}", refresh=False)
         bar.update(1)
-        bar.set_postfix_str(f"PASS {count['PASS']}")
         if bar.disable and not quiet:  # no terminal: a line per run instead of the bar
             print(f"[{count['done']}/{total}] {r['folder']}: {status}", flush=True)
 
-    count["PASS"] = sum(1 for r in plan["runs"] if r not in todo
-                    and sweeps.summary_of(directory / r["folder"])["status"] == "PASS")
+    bar.set_postfix_str(f"PASS {count['PASS']}")
     task = {"experiment": plan["experiment"], "smoke": plan["smoke"], "device": device,
             "threads": threads}
     try:
