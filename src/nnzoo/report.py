@@ -1,7 +1,9 @@
 """The static HTML gallery of run folders: RUNS_DIR/index.html.
 
 One card per experiment (its latest finished run): name, family, claim, PASS/FAIL,
-key metrics, figures and config. One self-contained page with inline CSS and
+key metrics, figures and config, and beside the verdict the PASS rate of the experiment's
+latest sweep (`nnzoo sweep`); then a section with every sweep's table and figure. One
+self-contained page with inline CSS and
 relative image links: it works offline, from the file system, with no server.
 """
 
@@ -13,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nnzoo import __version__, registry
+from nnzoo import __version__, registry, sweeps
 from nnzoo.errors import UserError
 from nnzoo.runs import atomic_write
 
@@ -32,6 +34,7 @@ table{border-collapse:collapse;font-size:.85rem;margin:.3rem 0}
 td,th{border:1px solid #ddd;padding:.15rem .5rem;text-align:left;vertical-align:top}
 .figs img{max-width:100%;max-height:420px;margin:.3rem .5rem .3rem 0;border:1px solid #eee}
 details{margin-top:.4rem} summary{cursor:pointer;color:#444}
+.sweep{font-size:.95rem;margin:.3rem 0}
 """
 
 
@@ -58,7 +61,7 @@ def _table(d: dict[str, Any]) -> str:
     return f"<table>{rows}</table>" if rows else "<p class=meta>(none)</p>"
 
 
-def card(run_dir: Path, root: Path) -> str:
+def card(run_dir: Path, root: Path, sweep: Path | None = None) -> str:
     s = json.loads((run_dir / "summary.json").read_text())
     cfg_path = run_dir / "config.json"
     cfg = json.loads(cfg_path.read_text()) if cfg_path.exists() else {}
@@ -75,12 +78,53 @@ def card(run_dir: Path, root: Path) -> str:
   <div><b>claim:</b> {html.escape(s['claim'])}</div>
   <div><b>expected:</b> {html.escape(s['expects'])}</div>
   <div class="headline"><b>measured:</b> {html.escape(s['headline'])}</div>
+  {_sweep_line(sweep, root)}
   <div class="figs">{figs}</div>
   <details><summary>metrics</summary>{_table(s.get('metrics', {}))}</details>
   <details><summary>config</summary>{_table(options)}</details>
   <div class="meta">{s.get('wall_time_s', 0):.1f} s on {html.escape(str(s.get('device')))},
   finished {html.escape(str(s.get('finished')))}; folder <code>{html.escape(rel)}</code></div>
 </div>"""
+
+
+def _sweep_line(sweep: Path | None, root: Path) -> str:
+    """The latest sweep's PASS rate, for the card beside the single run's verdict."""
+    if sweep is None:
+        return ""
+    table = json.loads((sweep / sweeps.TABLE).read_text())
+    rel = sweep.relative_to(root).as_posix()
+    smoke = " (smoke)" if table.get("smoke") else ""
+    return (f'<div class="sweep"><b>latest sweep{smoke}:</b> '
+            f'{html.escape(sweeps.pass_rate_text(table))} '
+            f'(<a href="#sweep-{html.escape(rel)}">table</a>)</div>')
+
+
+def _sweeps_section(root: Path) -> str:
+    """Every sweep under `root`, newest first: its table per combination and its figure."""
+    paths = sorted(root.glob(f"*/sweep-*/{sweeps.TABLE}"), key=lambda p: p.stat().st_mtime,
+                   reverse=True)
+    blocks = []
+    for path in paths:
+        table, rel = json.loads(path.read_text()), path.parent.relative_to(root).as_posix()
+        rows = []
+        for c in table["combinations"]:
+            stats = "; ".join(f"{html.escape(name)} {_value(m['mean'])} ± "
+                              f"{'-' if m['std'] is None else _value(m['std'])} "
+                              f"[{_value(m['min'])}, {_value(m['max'])}]"
+                              for name, m in c["metrics"].items())
+            rows.append(f"<tr><td>{html.escape(c['label'])}</td>"
+                        f"<td>{c['passed']}/{c['finished']}</td><td>{stats}</td></tr>")
+        figure = (f'<div class="figs"><img src="{html.escape(rel)}/{sweeps.FIGURE}" '
+                  f'alt="sweep figure"></div>' if (path.parent / sweeps.FIGURE).exists() else "")
+        blocks.append(f"""
+<div class="card" id="sweep-{html.escape(rel)}">
+  <h3>{html.escape(table['experiment'])}: {html.escape(sweeps.pass_rate_text(table))}</h3>
+  <table><tr><th>options</th><th>PASS</th><th>metrics: mean ± std (n - 1) [min, max]</th></tr>
+  {''.join(rows)}</table>{figure}
+  <div class="meta">made {html.escape(table.get('made', ''))}; folder
+  <code>{html.escape(rel)}</code></div>
+</div>""")
+    return "<h2>Sweeps</h2>" + "".join(blocks) if blocks else ""
 
 
 def write_report(runs_dir: str | Path = "runs") -> Path:
@@ -90,6 +134,7 @@ def write_report(runs_dir: str | Path = "runs") -> Path:
         raise UserError(f"no runs folder {root}; run an experiment first "
                         f"(`nnzoo run perceptron`) or give the folder: `nnzoo report DIR`")
     latest = latest_runs(root)
+    swept = sweeps.latest_sweeps(root)
     experiments = registry.load_all()
     order = {name: i for i, name in enumerate(experiments)}
     by_family: dict[str, list[Path]] = {}
@@ -104,7 +149,8 @@ def write_report(runs_dir: str | Path = "runs") -> Path:
         about = f"<p class=\"about\">{html.escape(family.about)}</p>" if family and family.about \
             else ""
         sections.append(f"<h2>{html.escape(title)}</h2>{about}"
-                        + "".join(card(d, root) for d in dirs))
+                        + "".join(card(d, root, swept.get(d.parent.name)) for d in dirs))
+    sections.append(_sweeps_section(root))
     body = "".join(sections) or "<p>No finished runs yet: try <code>nnzoo tour</code>.</p>"
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>nnzoo runs</title>

@@ -150,6 +150,18 @@ def write_json(path: Path, obj: Any) -> None:
     atomic_write(path, lambda f: json.dump(jsonable(obj), f, indent=2))
 
 
+def new_folder(parent: Path, name: str) -> Path:
+    """Make and return the folder parent/name, or parent/name-2, -3, ... if that is taken."""
+    for i in range(1, 1000):
+        directory = parent / (name + (f"-{i}" if i > 1 else ""))
+        try:
+            directory.mkdir(parents=True)
+            return directory
+        except FileExistsError:
+            pass
+    raise UserError(f"{parent} has 999 folders called {name}-N already; clear some out")
+
+
 # --------------------------------------------------------------------------- the run
 class Run:
     """One run of one experiment: its folder, its logs, its random streams and its
@@ -176,22 +188,23 @@ class Run:
     # ---- creating and reopening
     @classmethod
     def create(cls, experiment: Experiment, cfg: Any, out: str | Path | None = None, *,
-               echo: Callable[[str], None] | None = None, **options: Any) -> Run:
-        """A new run folder OUT/<experiment>/<time>-s<seed>; `options` are RunOptions'
-        (seed, device, smoke, quiet), checked, their defaults from RunOptions."""
+               directory: str | Path | None = None, echo: Callable[[str], None] | None = None,
+               **options: Any) -> Run:
+        """A new run folder OUT/<experiment>/<time>-s<seed>, or `directory` when given (a
+        sweep names its runs' folders; one there already must hold no run yet); `options`
+        are RunOptions' (seed, device, smoke, quiet), checked, their defaults from
+        RunOptions."""
         if out is not None:
             options["out"] = out
         opts = RunOptions.make(**options)
         resolve_device(opts.device)  # a device that is not there fails before any folder
-        base = Path(opts.out) / experiment.name
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        for i in range(1000):
-            directory = base / (f"{stamp}-s{opts.seed}" + (f"-{i + 1}" if i else ""))
-            try:
-                directory.mkdir(parents=True)
-                break
-            except FileExistsError:
-                continue
+        if directory is None:
+            directory = new_folder(Path(opts.out) / experiment.name,
+                                   f"{time.strftime('%Y%m%d-%H%M%S')}-s{opts.seed}")
+        elif (Path(directory) / "config.json").exists():
+            raise UserError(f"{directory} holds a run already; resume it with "
+                            f"`nnzoo run --resume {directory}`")
+        Path(directory).mkdir(parents=True, exist_ok=True)
         run = cls(experiment, cfg, directory, opts, echo=echo)
         write_json(run.dir / "config.json", {
             "experiment": experiment.name, "seed": opts.seed, "device": opts.device,

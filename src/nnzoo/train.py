@@ -212,13 +212,21 @@ class _Parts:
 
 @contextmanager
 def torch_threads(n: int) -> Iterator[None]:
-    """Small networks on a CPU run fastest on one thread; the old setting comes back after."""
+    """Small networks on a CPU run fastest on one thread; the old setting comes back after.
+    The one place where runs set their threads: a block never takes more than an enclosing
+    block allows (`nnzoo sweep` runs each run inside `torch_threads(cores // jobs)`)."""
+    n = min([n, *_THREAD_LIMITS])
     before = torch.get_num_threads()
     torch.set_num_threads(n)
+    _THREAD_LIMITS.append(n)
     try:
         yield
     finally:
+        _THREAD_LIMITS.pop()
         torch.set_num_threads(before)
+
+
+_THREAD_LIMITS: list[int] = []  # the thread counts of the torch_threads blocks we are in
 
 
 # --------------------------------------------------------------------------- other searches

@@ -20,3 +20,17 @@ def test_torch_threads_puts_the_old_setting_back():
     with torch_threads(1):
         assert torch.get_num_threads() == 1
     assert torch.get_num_threads() == before
+
+
+def test_torch_threads_never_exceeds_an_enclosing_block():
+    # a sweep runs each run inside torch_threads(cores // jobs); a run asking for more gets that
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        with torch_threads(4):
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 1
+    with torch_threads(2):
+        with torch_threads(1):
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
+    assert torch.get_num_threads() == before

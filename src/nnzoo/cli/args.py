@@ -109,6 +109,7 @@ usage:
   nnzoo run NAME [--OPTION VALUE ...]    run one experiment (see `nnzoo run NAME --help`)
   nnzoo run --resume RUN_DIR             continue a stopped run from its last checkpoint
   nnzoo tour [--only FAMILY] [--smoke]   run every experiment, then write the report
+  nnzoo sweep NAME --seeds 0-9 [--jobs N] [--OPTION V1,V2]   over seeds and option lists
   nnzoo report [RUNS_DIR]                (re)build RUNS_DIR/index.html (default runs/)
   nnzoo data list|fetch|verify|path      the data sets: which are cached, fetch, check
   nnzoo --version
