@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -153,6 +154,25 @@ def pronounce(chunks: Sequence[str]) -> tuple[str, ...]:
     return tuple(p for c in chunks for p in chunk_phonemes(c))
 
 
+@dataclass
+class AlignedWords:
+    """Words with their letters aligned: `chunks[k]` has one chunk per letter of `words[k]`,
+    `phonemes[k]` the dictionary's pronunciation; `unaligned` words were left out."""
+
+    words: list[str]
+    chunks: list[tuple[str, ...]]
+    phonemes: list[tuple[str, ...]]
+    unaligned: int
+
+
+def align_words(aligner: Aligner, pairs: Sequence[Pronunciation], only_seen: bool = False
+                ) -> AlignedWords:
+    """`aligner.align(pairs, only_seen)` with the words that have no alignment left out."""
+    kept = [(p, c) for p, c in zip(pairs, aligner.align(pairs, only_seen)) if c is not None]
+    return AlignedWords([w for (w, _), _ in kept], [c for _, c in kept],
+                        [ps for (_, ps), _ in kept], len(pairs) - len(kept))
+
+
 class Aligner:
     """Letter-to-phoneme alignment learned by hard EM (see the module docstring).
 
@@ -188,6 +208,17 @@ class Aligner:
             else self.log_p_
         return [None if c is None else tuple(CHUNKS[k] for k in c)
                 for c in self._viterbi(pairs, log_p)[0]]
+
+    @property
+    def symbols_(self) -> tuple[str, ...]:
+        """The chunks the fit's alignments use, in the order of CHUNKS."""
+        return tuple(c for c, n in zip(CHUNKS, self.counts_.sum(axis=0)) if n > 0)
+
+    def shares(self) -> dict[str, float]:
+        """Of the letters the fit aligned, the fractions silent ("_") and saying two phonemes."""
+        counts = self.counts_.sum(axis=0)  # (K,)
+        return {"silent": float(counts[0] / counts.sum()),
+                "two": float(counts[1 + P:].sum() / counts.sum())}
 
     @staticmethod
     def _viterbi(pairs, log_p, batch: int = 4096) -> tuple[list, float]:

@@ -15,4 +15,4 @@ family("recurrent", "Recurrent networks and attention", position=5,
              "time, whose two hidden units learn to count and whose hidden states learn a "
              "grammar's states; and an encoder-decoder with attention, which learns where in "
              "the input each output comes from.",
-       order=("anbn", "anbncn", "reber", "attention"))
+       order=("sliding-window", "anbn", "anbncn", "reber", "attention"))
