@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nnzoo.errors import UserError
-from nnzoo.registry import PositiveFloat, PositiveInt, experiment
+from nnzoo.registry import PositiveFloat, PositiveInt, build, experiment
 from nnzoo.runs import Result, Run
 
 
@@ -104,7 +104,7 @@ def run(cfg: SlidingWindowConfig, run: Run) -> Result:
     for i in widths:
         w = cfg.window_widths[i]
         with run.seeded("init", f"width {w}"):
-            net = WindowNet(w, len(symbols), hidden=cfg.hidden).to(run.device)
+            net = build(WindowNet, cfg, width=w, outputs=len(symbols)).to(run.device)
         curve = train_window_net(net, train, test, symbols, epochs=cfg.epochs,
                                  batch_size=cfg.batch_size, lr=cfg.lr, run=run,
                                  generator=run.rng("batches", w).torch, label=f"width {w}")
