@@ -15,8 +15,9 @@ Alignment. Letters and phonemes are not one to one ("phone": 5 letters, F OW N),
 network can be told "this letter says that phoneme", each word is aligned: every letter
 emits a chunk of phonemes, which is
 
-  - nothing, the empty phoneme "_" (the silent e of "phone", the second l of "ball"),
-  - one phoneme (p -> F in "phone"; h -> _), or
+  - nothing, the empty phoneme "_" (the silent e of "phone", and one of its p and h, the
+    other saying F),
+  - one phoneme (o -> OW in "phone"), or
   - two phonemes, a joint symbol such as "K+S" (the x of "box": B AA K+S).
 
 The model is a letter-to-chunk table p(c | l), the letters independent (a zeroth-order
@@ -24,9 +25,10 @@ model: no context), and an alignment a of a word is a split of its phonemes into
 per letter, in order; its likelihood is prod_i p(c_i | l_i). `Aligner` learns the table by
 hard EM (Viterbi training): align every word by the most likely split (dynamic programming,
 below), count letter -> chunk, re-estimate p(c | l) = (count(l, c) + alpha) /
-(count(l) + alpha K), repeat. Its start is co-occurrence: p(p | l) proportional to how
-often the phoneme p is in a word with the letter l (IBM model 1's start), pairs of phonemes
-a hundred times less likely than single ones.
+(count(l) + alpha K), repeat until the likelihood stops rising. Its start is
+co-occurrence (as IBM model 1's): of each letter's probability, "_" has 0.2, the phonemes
+0.79 in proportion to how often each shares a word with the letter, and the pairs 0.01 in
+proportion to the product of their phonemes' shares.
 
 The dynamic programme: delta(i, j), the log-likelihood of the best alignment of the first
 i letters with the first j phonemes, is
@@ -249,6 +251,7 @@ def _codes(pairs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _viterbi_batch(pairs, log_p: np.ndarray) -> tuple[list, float]:
+    """The dynamic programme for a batch of words at once, one letter (row i) at a time."""
     L, Ph, n_len, m_len = _codes(pairs)
     B, n = L.shape
     m = Ph.shape[1] - 1
