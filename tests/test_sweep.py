@@ -84,8 +84,10 @@ def test_a_killed_run_and_an_interrupted_sweep_resume_to_the_same_table(referenc
     directory = only_sweep(out)
     for pid in sweep_processes(directory / "s0"):
         os.kill(pid, signal.SIGKILL)  # a run dies mid-way: the sweep goes on without it
-    wait_for(lambda: (directory / "s1" / "summary.json").exists())
-    parent.send_signal(signal.SIGINT)  # then the sweep is interrupted
+    wait_for(lambda: (directory / "s1" / "summary.json").exists()
+             and (directory / "s2").exists())
+    parent.send_signal(signal.SIGINT)  # then the sweep is interrupted, as s2 starts (a run
+    # needs more than a second to import torch: s2 cannot have finished on a loaded machine)
     stdout, stderr = parent.communicate(timeout=120)
     assert parent.returncode == 130, stderr
     assert f"nnzoo sweep --resume {directory}" in stderr and "Traceback" not in stderr

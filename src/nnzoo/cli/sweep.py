@@ -170,6 +170,8 @@ def _pool(plan, directory: Path, todo: list[dict], jobs: int, task: dict[str, An
     Each run is in a session of its own, so that it gets that one signal from us alone."""
     waiting, running = list(todo), {}
     signal.signal(signal.SIGTERM, _interrupt)
+    before = signal.signal(signal.SIGINT, _interrupt)  # also when started with SIGINT ignored
+    # (as a shell's background job is): Ctrl-C must stop a sweep
     try:
         while waiting or running:
             while waiting and len(running) < jobs:
@@ -203,6 +205,7 @@ def _pool(plan, directory: Path, todo: list[dict], jobs: int, task: dict[str, An
         raise
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, before)
 
 
 STOPS = {signal.SIGINT, signal.SIGTERM}
@@ -240,6 +243,11 @@ def work(argv: list[str]) -> int:
     was started before, else created from the task argv[1] (JSON); -> the exit status."""
     directory, task = Path(argv[0]), json.loads(argv[1])
     try:
+        # The sweep's stop must reach the run: a child starts with the signal mask of the
+        # moment it was launched (SIGINT, SIGTERM blocked) and with SIGINT ignored when the
+        # sweep was started so (a shell's background job)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
         from nnzoo.cli.running import verdict_text
         from nnzoo.runs import Run
         from nnzoo.train import torch_threads
