@@ -104,42 +104,18 @@ class RBM(Stateful):
         return v, h
 
     # ---- learning
-    def _phases(self, v0: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """(p(h | v^0), v^k, p(h | v^k)) for the mini-batch v0 (B, D): CD-k's chain starts at
-        v0, persistent CD's at the persistent chains (and moves them on)."""
-        gen = self._generator(v0.device)
-        p0 = self.hidden_probs(v0)  # (B, H) p(h | v^0)
-        if self.persistent:
-            h = bernoulli(self.hidden_probs(self.chains_[:len(v0)]), gen)
-        else:
-            h = bernoulli(p0, gen)  # h_0 ~ p(h | v_0)
-        for step in range(self.k):
-            v = bernoulli(self.visible_probs(h), gen)  # v_{t+1} ~ p(v | h_t)
-            pk = self.hidden_probs(v)  # (B, H) p(h | v_{t+1})
-            if step < self.k - 1:
-                h = bernoulli(pk, gen)
-        if self.persistent:
-            self.chains_[:len(v0)] = v
-        return p0, v, pk
-
     def gradient(self, v0: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """CD-k's (or persistent CD's) estimates of the log-likelihood's gradient for the
         mini-batch v0 (B, D): (dW (D, H), db (D,), dc (H,), v_k (B, D) the negative sample)."""
-        p0, vk, pk = self._phases(v0)
-        # <v_i^0 p(h_j | v^0)> - <v_i^k p(h_j | v^k)>
-        dW = (v0.T @ p0 - vk.T @ pk) / len(v0)
-        return dW, (v0 - vk).mean(0), (p0 - pk).mean(0), vk
+        A, P = self._updates(v0, torch.arange(len(v0), device=v0.device), len(v0), learn=False)
+        G = A.T @ P / -len(v0)  # [[dW, db], [dc, 0]], the update below without eta
+        D, H = self.n_visible, self.n_hidden
+        return G[:D, :H], G[:D, H], G[D, :H], A[len(v0):, :D].clone()
 
     def step(self, v0: torch.Tensor) -> torch.Tensor:
         """One update from the mini-batch v0, in place; returns the negative sample v_k."""
-        p0, vk, pk = self._phases(v0)
-        a = self.lr / len(v0)
-        # Delta w_ij = eta (<v_i^0 p(h_j | v^0)> - <v_i^k p(h_j | v^k)>)
-        self.W_.addmm_(v0.T, p0, alpha=a).addmm_(vk.T, pk, alpha=-a)
-        # Delta b_i = eta (<v_i^0> - <v_i^k>),  Delta c_j = eta (<p(h_j | v^0)> - <p(h_j | v^k)>)
-        self.b_.add_(v0.sum(0) - vk.sum(0), alpha=a)
-        self.c_.add_(p0.sum(0) - pk.sum(0), alpha=a)
-        return vk
+        A, _ = self._updates(v0, torch.arange(len(v0), device=v0.device), len(v0))
+        return A[len(v0):, :self.n_visible].clone()
 
     def partial_fit(self, X) -> RBM:
         """One epoch: the rows of X (N, D) in [0, 1] in a random order, in mini-batches."""
@@ -149,10 +125,78 @@ class RBM(Stateful):
             self.initialize(X.device, X.dtype)
         gen = self._generator(X.device)
         order = torch.randperm(len(X), generator=gen, device=gen.device).to(X.device)
-        for start in range(0, len(X), self.batch_size):
-            self.step(X[order[start:start + self.batch_size]])
+        whole = len(X) - len(X) % self.batch_size
+        if whole:
+            self._updates(X, order[:whole], self.batch_size)
+        if whole < len(X):  # the last, smaller mini-batch
+            self._updates(X, order[whole:], len(X) - whole)
         self.n_epochs_ += 1
         return self
+
+    def _updates(self, X: torch.Tensor, order: torch.Tensor, B: int, learn: bool = True
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+        """CD-k (or persistent CD) on the mini-batches X[order[t B:(t + 1) B]], t = 0, 1, ...
+        in turn, each one's update (if `learn`) in place; returns the last one's (A, P) below.
+
+        Few, fused tensor operations per mini-batch (at batches of 10 each costs more than its
+        arithmetic). The parameters in one matrix theta = [[W, b], [c, 0]] (D+1, H+1): with a
+        1 appended to v and h, [v, 1] theta[:, :H] = c + v W, [h, 1] theta[:D]^T = b + h W^T,
+        and all three updates are one product: with A = [-[v^0, 1]; [v^k, 1]] (2B, D+1) and
+        P = [[p(h | v^0), 1]; [p(h | v^k), 1]] (2B, H+1),
+
+            -A^T P = [[<v^0 p0^T> - <v^k pk^T>, sum(v^0 - v^k)], [sum(p0 - pk), 0]] * B.
+
+        A unit is sampled as 1 with probability sigma(x) by L < x, L = log(u / (1 - u)) with
+        u ~ U(0, 1) (P(L < x) = P(u < sigma(x)) = sigma(x)): the noise of many mini-batches
+        comes from one call, and sigma is computed only for the probabilities the update uses.
+        """
+        D, H, k = self.n_visible, self.n_hidden, self.k
+        W, dev = self.W_, self.W_.device
+        gen = self._generator(dev)
+        new = dict(dtype=W.dtype, device=dev)
+        per_batch = B * (2 * (D + 1) + k * (H + D))  # numbers in A and the noise
+        chunk = max(1, 2**22 // per_batch)  # mini-batches per call of rand (16 MB in float32)
+        with torch.inference_mode():
+            theta = torch.zeros(D + 1, H + 1, **new)
+            theta[:D, :H], theta[:D, H], theta[D, :H] = W, self.b_, self.c_
+            up, left = theta[:, :H], theta[:D].T  # [W; c] (D+1, H), [W^T; b] (H+1, D)
+            P = torch.ones(2 * B, H + 1, **new)
+            x0, xk, x = P[:B, :H], P[B:, :H], P[:, :H]  # the hidden inputs, then sigma of them
+            h1 = torch.ones(B, H + 1, **new)  # [h, 1]
+            h, xv = h1[:, :H], torch.empty(B, D, **new)
+            if self.persistent:  # the chains' [v, 1], then the last mini-batch's [v^k, 1]
+                chain, xc = torch.ones(B, D + 1, **new), torch.empty(B, H, **new)
+                chain[:, :D] = self.chains_[:B]
+            for s in range(0, len(order) // B, chunk):
+                rows = order[s * B:(s + chunk) * B]
+                T = len(rows) // B
+                A = torch.ones(T, 2 * B, D + 1, **new)
+                A[:, :B, :D] = X[rows].view(T, B, D)
+                A[:, :B].neg_()
+                Lh = [n.unbind(0) for n in torch.rand(k, T, B, H, generator=gen, **new).logit_()]
+                Lv = [n.unbind(0) for n in torch.rand(k, T, B, D, generator=gen, **new).logit_()]
+                for t, (a0, ak, vk, AT) in enumerate(zip(
+                        A[:, :B].unbind(0), A[:, B:].unbind(0), A[:, B:, :D].unbind(0),
+                        A.transpose(1, 2).unbind(0))):
+                    torch.addmm(x0, a0, up, beta=0, alpha=-1, out=x0)  # c + v^0 W
+                    if self.persistent:  # h_0 ~ p(h | the chains' v)
+                        torch.lt(Lh[0][t], torch.mm(chain, up, out=xc), out=h)
+                        chain = ak
+                    else:  # h_0 ~ p(h | v^0)
+                        torch.lt(Lh[0][t], x0, out=h)
+                    for j in range(k):
+                        torch.lt(Lv[j][t], torch.mm(h1, left, out=xv), out=vk)  # v_j+1 ~ p(v | h_j)
+                        torch.mm(ak, up, out=xk)  # c + v_j+1 W
+                        if j < k - 1:
+                            torch.lt(Lh[j + 1][t], xk, out=h)  # h_j+1 ~ p(h | v_j+1)
+                    x.sigmoid_()  # p(h | v^0), p(h | v^k)
+                    if learn:  # W += eta (<v^0 p0^T> - <v^k pk^T>), b and c alike
+                        theta.addmm_(AT, P, alpha=-self.lr / B)
+            if learn:
+                W.copy_(theta[:D, :H]), self.b_.copy_(theta[:D, H]), self.c_.copy_(theta[D, :H])
+            if self.persistent:
+                self.chains_[:B] = chain[:, :D]
+        return A[-1], P
 
     def fit(self, X) -> RBM:
         """`epochs` epochs of CD-k (or persistent CD) on the rows of X (N, D) in [0, 1]."""
