@@ -142,61 +142,71 @@ class RBM(Stateful):
         arithmetic). The parameters in one matrix theta = [[W, b], [c, 0]] (D+1, H+1): with a
         1 appended to v and h, [v, 1] theta[:, :H] = c + v W, [h, 1] theta[:D]^T = b + h W^T,
         and all three updates are one product: with A = [-[v^0, 1]; [v^k, 1]] (2B, D+1) and
-        P = [[p(h | v^0), 1]; [p(h | v^k), 1]] (2B, H+1),
+        P = [[p(h | v^0), 1]; [p(h | v^k), 1]] (2B, H+1), summing over the mini-batch,
 
-            -A^T P = [[<v^0 p0^T> - <v^k pk^T>, sum(v^0 - v^k)], [sum(p0 - pk), 0]] * B.
+            -A^T P = [[sum v^0 p0^T - sum v^k pk^T, sum (v^0 - v^k)], [sum (p0 - pk), 0]].
 
         A unit is sampled as 1 with probability sigma(x) by L < x, L = log(u / (1 - u)) with
-        u ~ U(0, 1) (P(L < x) = P(u < sigma(x)) = sigma(x)): the noise of many mini-batches
-        comes from one call, and sigma is computed only for the probabilities the update uses.
+        u ~ U(0, 1) (P(L < x) = P(u < sigma(x)) = sigma(x); L is symmetric, so -x < L does
+        too): the noise of many mini-batches comes from one call, and sigma is computed only
+        for the probabilities the update uses. Persistent CD's chains sit, as [v, 1], in the
+        B rows just before each mini-batch's -[v^0, 1], so that one product gives both inputs.
         """
-        D, H, k = self.n_visible, self.n_hidden, self.k
+        D, H, k, persistent = self.n_visible, self.n_hidden, self.k, self.persistent
         W, dev = self.W_, self.W_.device
         gen = self._generator(dev)
         new = dict(dtype=W.dtype, device=dev)
+        mm, lt, addmm, rate = torch.mm, torch.lt, torch.addmm, -self.lr / B
         per_batch = B * (2 * (D + 1) + k * (H + D))  # numbers in A and the noise
         chunk = max(1, 2**22 // per_batch)  # mini-batches per call of rand (16 MB in float32)
         with torch.inference_mode():
             theta = torch.zeros(D + 1, H + 1, **new)
             theta[:D, :H], theta[:D, H], theta[D, :H] = W, self.b_, self.c_
             up, left = theta[:, :H], theta[:D].T  # [W; c] (D+1, H), [W^T; b] (H+1, D)
-            P = torch.ones(2 * B, H + 1, **new)
-            x0, xk, x = P[:B, :H], P[B:, :H], P[:, :H]  # the hidden inputs, then sigma of them
+            Y = torch.ones(3 * B, H + 1, **new)  # [-(c + v W) of the chains' v; P]
+            P, xc = Y[B:], Y[:B, :H]
+            x0, xk, x, xc0 = P[:B, :H], P[B:, :H], P[:, :H], Y[:2 * B, :H]
             h1 = torch.ones(B, H + 1, **new)  # [h, 1]
             h, xv = h1[:, :H], torch.empty(B, D, **new)
-            if self.persistent:  # the chains' [v, 1], then the last mini-batch's [v^k, 1]
-                chain, xc = torch.ones(B, D + 1, **new), torch.empty(B, H, **new)
-                chain[:, :D] = self.chains_[:B]
+            chain = self.chains_[:B] if persistent else None
             for s in range(0, len(order) // B, chunk):
                 rows = order[s * B:(s + chunk) * B]
                 T = len(rows) // B
-                A = torch.ones(T, 2 * B, D + 1, **new)
-                A[:, :B, :D] = X[rows].view(T, B, D)
-                A[:, :B].neg_()
-                Lh = [n.unbind(0) for n in torch.rand(k, T, B, H, generator=gen, **new).logit_()]
-                Lv = [n.unbind(0) for n in torch.rand(k, T, B, D, generator=gen, **new).logit_()]
-                for t, (a0, ak, vk, AT) in enumerate(zip(
-                        A[:, :B].unbind(0), A[:, B:].unbind(0), A[:, B:, :D].unbind(0),
-                        A.transpose(1, 2).unbind(0))):
-                    torch.addmm(x0, a0, up, beta=0, alpha=-1, out=x0)  # c + v^0 W
-                    if self.persistent:  # h_0 ~ p(h | the chains' v)
-                        torch.lt(Lh[0][t], torch.mm(chain, up, out=xc), out=h)
-                        chain = ak
-                    else:  # h_0 ~ p(h | v^0)
-                        torch.lt(Lh[0][t], x0, out=h)
+                A = torch.ones(B + 2 * T * B, D + 1, **new)  # [chains' [v, 1]; A_1; A_2; ...]
+                steps = A[B:].view(T, 2 * B, D + 1)  # A_t = [-[v^0, 1]; [v^k, 1]]
+                steps[:, :B, :D] = X[rows].view(T, B, D)
+                steps[:, :B].neg_()
+                if persistent:
+                    A[:B, :D] = chain
+                # the noise of each mini-batch's k steps: (L_h_0, ...), (L_v_1, ...)
+                Lh = zip(*(n.unbind(0) for n in torch.rand(k, T, B, H, generator=gen,
+                                                           **new).logit_()))
+                Lv = zip(*(n.unbind(0) for n in torch.rand(k, T, B, D, generator=gen,
+                                                           **new).logit_()))
+                for a0, ak, vk, At, ca0, lh, lv in zip(
+                        steps[:, :B].unbind(0), steps[:, B:].unbind(0),
+                        steps[:, B:, :D].unbind(0), steps.transpose(1, 2).unbind(0),
+                        A[:-B].view(T, 2 * B, D + 1).unbind(0) if persistent else steps,
+                        Lh, Lv):
+                    if persistent:  # the chains' -(c + v W), c + v^0 W; h_0 ~ p(h | v)
+                        addmm(xc0, ca0, up, beta=0, alpha=-1, out=xc0)
+                        lt(xc, lh[0], out=h)
+                    else:  # c + v^0 W; h_0 ~ p(h | v^0)
+                        lt(lh[0], addmm(x0, a0, up, beta=0, alpha=-1, out=x0), out=h)
                     for j in range(k):
-                        torch.lt(Lv[j][t], torch.mm(h1, left, out=xv), out=vk)  # v_j+1 ~ p(v | h_j)
-                        torch.mm(ak, up, out=xk)  # c + v_j+1 W
+                        lt(lv[j], mm(h1, left, out=xv), out=vk)  # v_j+1 ~ p(v | h_j)
+                        mm(ak, up, out=xk)  # c + v_j+1 W
                         if j < k - 1:
-                            torch.lt(Lh[j + 1][t], xk, out=h)  # h_j+1 ~ p(h | v_j+1)
+                            lt(lh[j + 1], xk, out=h)  # h_j+1 ~ p(h | v_j+1)
                     x.sigmoid_()  # p(h | v^0), p(h | v^k)
                     if learn:  # W += eta (<v^0 p0^T> - <v^k pk^T>), b and c alike
-                        theta.addmm_(AT, P, alpha=-self.lr / B)
+                        theta.addmm_(At, P, alpha=rate)
+                chain = vk
             if learn:
                 W.copy_(theta[:D, :H]), self.b_.copy_(theta[:D, H]), self.c_.copy_(theta[D, :H])
-            if self.persistent:
-                self.chains_[:B] = chain[:, :D]
-        return A[-1], P
+            if persistent:
+                self.chains_[:B] = chain
+        return steps[-1], P
 
     def fit(self, X) -> RBM:
         """`epochs` epochs of CD-k (or persistent CD) on the rows of X (N, D) in [0, 1]."""
