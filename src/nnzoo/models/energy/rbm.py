@@ -30,6 +30,8 @@ sum_i log sigma(F(v with v_i flipped) - F(v)), flipped meaning v_i -> 1 - v_i.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import torch
 import torch.nn.functional as F
 
@@ -160,11 +162,12 @@ class RBM(Stateful):
         per_batch = B * (2 * (D + 1) + k * (H + D))  # numbers in A and the noise
         chunk = max(1, 2**22 // per_batch)  # mini-batches per call of rand (16 MB in float32)
         with torch.inference_mode():
-            theta = torch.zeros(D + 1, H + 1, **new)
+            theta = torch.zeros(H + 1, D + 1, **new).T  # stored transposed: see the update
             theta[:D, :H], theta[:D, H], theta[D, :H] = W, self.b_, self.c_
             up, left = theta[:, :H], theta[:D].T  # [W; c] (D+1, H), [W^T; b] (H+1, D)
             Y = torch.ones(3 * B, H + 1, **new)  # [-(c + v W) of the chains' v; P]
             P, xc = Y[B:], Y[:B, :H]
+            thetaT, PT = theta.T, P.T
             x0, xk, x, xc0 = P[:B, :H], P[B:, :H], P[:, :H], Y[:2 * B, :H]
             h1 = torch.ones(B, H + 1, **new)  # [h, 1]
             h, xv = h1[:, :H], torch.empty(B, D, **new)
@@ -183,10 +186,10 @@ class RBM(Stateful):
                                                            **new).logit_()))
                 Lv = zip(*(n.unbind(0) for n in torch.rand(k, T, B, D, generator=gen,
                                                            **new).logit_()))
-                for a0, ak, vk, At, ca0, lh, lv in zip(
-                        steps[:, :B].unbind(0), steps[:, B:].unbind(0),
-                        steps[:, B:, :D].unbind(0), steps.transpose(1, 2).unbind(0),
-                        A[:-B].view(T, 2 * B, D + 1).unbind(0) if persistent else steps,
+                for A_t, a0, ak, vk, ca0, lh, lv in zip(
+                        steps.unbind(0), steps[:, :B].unbind(0), steps[:, B:].unbind(0),
+                        steps[:, B:, :D].unbind(0),
+                        A[:-B].view(T, 2 * B, D + 1).unbind(0) if persistent else repeat(None),
                         Lh, Lv):
                     if persistent:  # the chains' -(c + v W), c + v^0 W; h_0 ~ p(h | v)
                         addmm(xc0, ca0, up, beta=0, alpha=-1, out=xc0)
@@ -200,7 +203,7 @@ class RBM(Stateful):
                             lt(lh[j + 1], xk, out=h)  # h_j+1 ~ p(h | v_j+1)
                     x.sigmoid_()  # p(h | v^0), p(h | v^k)
                     if learn:  # W += eta (<v^0 p0^T> - <v^k pk^T>), b and c alike
-                        theta.addmm_(At, P, alpha=rate)
+                        thetaT.addmm_(PT, A_t, alpha=rate)  # theta^T -= eta/B P^T A
                 chain = vk
             if learn:
                 W.copy_(theta[:D, :H]), self.b_.copy_(theta[:D, H]), self.c_.copy_(theta[D, :H])
