@@ -8,8 +8,9 @@ Prints each one's fit time (median of the repeats; wall-clock, and the process's
 which other load on a shared machine inflates less), the CPU time per mini-batch update, and
 the pseudo-likelihood of the held-out digits, sum_i log p(v_i | v_-i), computed exactly, by
 one formula (nnzoo's), from each model's weights; scikit-learn's own estimate (score_samples:
-one random unit, times 64) is printed beside it. scikit-learn trains by persistent CD; ours by CD-1 (the default) and by
-persistent CD. Goal: equal or better pseudo-likelihood in at most half scikit-learn's time.
+one random unit, times 64) is printed beside it. scikit-learn trains by persistent CD; ours
+by CD-1 (the default) and by persistent CD. Goal: equal or better pseudo-likelihood in at most
+half scikit-learn's time.
 """
 
 from __future__ import annotations

@@ -268,6 +268,8 @@ def test_persistent_cd_keeps_its_chains_between_updates():
     assert torch.equal(rbm.chains_, vk)
     rbm.k = 50
     assert not torch.equal(rbm.gradient(V)[3], V)
+    with pytest.raises(ValueError, match="4 chains"):
+        rbm.step(torch.ones(5, 4, dtype=torch.float64))
 
 
 def test_training_resumes_from_its_state_dict_to_the_same_weights():

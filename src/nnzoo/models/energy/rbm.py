@@ -155,6 +155,9 @@ class RBM(Stateful):
         B rows just before each mini-batch's -[v^0, 1], so that one product gives both inputs.
         """
         D, H, k, persistent = self.n_visible, self.n_hidden, self.k, self.persistent
+        if persistent and B > len(self.chains_):
+            raise ValueError(f"persistent CD runs {len(self.chains_)} chains (batch_size); got a "
+                             f"mini-batch of {B} rows")
         W, dev = self.W_, self.W_.device
         gen = self._generator(dev)
         new = dict(dtype=W.dtype, device=dev)
@@ -168,7 +171,7 @@ class RBM(Stateful):
             Y = torch.ones(3 * B, H + 1, **new)  # [-(c + v W) of the chains' v; P]
             P, xc = Y[B:], Y[:B, :H]
             thetaT, PT = theta.T, P.T
-            x0, xk, x, xc0 = P[:B, :H], P[B:, :H], P[:, :H], Y[:2 * B, :H]
+            x0, xk, x, xc_x0 = P[:B, :H], P[B:, :H], P[:, :H], Y[:2 * B, :H]
             h1 = torch.ones(B, H + 1, **new)  # [h, 1]
             h, xv = h1[:, :H], torch.empty(B, D, **new)
             chain = self.chains_[:B] if persistent else None
@@ -192,7 +195,7 @@ class RBM(Stateful):
                         A[:-B].view(T, 2 * B, D + 1).unbind(0) if persistent else repeat(None),
                         Lh, Lv):
                     if persistent:  # the chains' -(c + v W), c + v^0 W; h_0 ~ p(h | v)
-                        addmm(xc0, ca0, up, beta=0, alpha=-1, out=xc0)
+                        addmm(xc_x0, ca0, up, beta=0, alpha=-1, out=xc_x0)
                         lt(xc, lh[0], out=h)
                     else:  # c + v^0 W; h_0 ~ p(h | v^0)
                         lt(lh[0], addmm(x0, a0, up, beta=0, alpha=-1, out=x0), out=h)
