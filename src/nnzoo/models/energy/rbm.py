@@ -30,8 +30,6 @@ sum_i log sigma(F(v with v_i flipped) - F(v)), flipped meaning v_i -> 1 - v_i.
 
 from __future__ import annotations
 
-from itertools import repeat
-
 import torch
 import torch.nn.functional as F
 
@@ -171,7 +169,8 @@ class RBM(Stateful):
             Y = torch.ones(3 * B, H + 1, **new)  # [-(c + v W) of the chains' v; P]
             P, xc = Y[B:], Y[:B, :H]
             thetaT, PT = theta.T, P.T
-            x0, xk, x, xc_x0 = P[:B, :H], P[B:, :H], P[:, :H], Y[:2 * B, :H]
+            x0, xk, x = P[:B, :H], P[B:, :H], P[:, :H]
+            x_in = Y[:2 * B, :H] if persistent else x0  # the first product's output
             h1 = torch.ones(B, H + 1, **new)  # [h, 1]
             h, xv = h1[:, :H], torch.empty(B, D, **new)
             chain = self.chains_[:B] if persistent else None
@@ -189,16 +188,16 @@ class RBM(Stateful):
                                                            **new).logit_()))
                 Lv = zip(*(n.unbind(0) for n in torch.rand(k, T, B, D, generator=gen,
                                                            **new).logit_()))
-                for A_t, a0, ak, vk, ca0, lh, lv in zip(
-                        steps.unbind(0), steps[:, :B].unbind(0), steps[:, B:].unbind(0),
-                        steps[:, B:, :D].unbind(0),
-                        A[:-B].view(T, 2 * B, D + 1).unbind(0) if persistent else repeat(None),
-                        Lh, Lv):
-                    if persistent:  # the chains' -(c + v W), c + v^0 W; h_0 ~ p(h | v)
-                        addmm(xc_x0, ca0, up, beta=0, alpha=-1, out=xc_x0)
+                # its input: -[v^0, 1], or the chains' [v, 1] and -[v^0, 1]
+                inputs = A[:-B].view(T, 2 * B, D + 1) if persistent else steps[:, :B]
+                for A_t, a_in, ak, vk, lh, lv in zip(
+                        steps.unbind(0), inputs.unbind(0), steps[:, B:].unbind(0),
+                        steps[:, B:, :D].unbind(0), Lh, Lv):
+                    addmm(x_in, a_in, up, beta=0, alpha=-1, out=x_in)  # c + v^0 W (and chains')
+                    if persistent:  # h_0 ~ p(h | the chains' v), from xc = -(c + v W)
                         lt(xc, lh[0], out=h)
-                    else:  # c + v^0 W; h_0 ~ p(h | v^0)
-                        lt(lh[0], addmm(x0, a0, up, beta=0, alpha=-1, out=x0), out=h)
+                    else:  # h_0 ~ p(h | v^0)
+                        lt(lh[0], x0, out=h)
                     for j in range(k):
                         lt(lv[j], mm(h1, left, out=xv), out=vk)  # v_j+1 ~ p(v | h_j)
                         mm(ak, up, out=xk)  # c + v_j+1 W
