@@ -249,6 +249,18 @@ def test_one_cd1_step_by_hand():
     assert rbm.c_.tolist() == pytest.approx([0.2 + 0.1 * (p0 - p1)])
 
 
+@pytest.mark.parametrize("persistent", [False, True])
+def test_an_epoch_updates_once_from_every_mini_batch(persistent):
+    # b = -20 keeps every v^k at 0 (but for 2e-9), so each mini-batch adds eta <v^0> to b:
+    # 25 equal rows in batches of 10, 10 and 5 add it three times
+    rbm = RBM(3, 2, lr=0.1, batch_size=10, persistent=persistent, rng=0)
+    rbm.initialize(dtype=torch.float64)
+    rbm.b_ = torch.full((3,), -20.0, dtype=torch.float64)
+    x = torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64)
+    rbm.partial_fit(x.repeat(25, 1))
+    assert rbm.b_.tolist() == pytest.approx((-20 + 3 * 0.1 * x).tolist())
+
+
 def test_persistent_cd_keeps_its_chains_between_updates():
     rbm = tiny_rbm(seed=4, persistent=True, batch_size=4)
     V = torch.ones(4, 4, dtype=torch.float64)
@@ -256,6 +268,8 @@ def test_persistent_cd_keeps_its_chains_between_updates():
     assert torch.equal(rbm.chains_, vk)
     rbm.k = 50
     assert not torch.equal(rbm.gradient(V)[3], V)
+    with pytest.raises(ValueError, match="4 chains"):
+        rbm.step(torch.ones(5, 4, dtype=torch.float64))
 
 
 def test_training_resumes_from_its_state_dict_to_the_same_weights():

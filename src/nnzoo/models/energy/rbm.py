@@ -104,42 +104,18 @@ class RBM(Stateful):
         return v, h
 
     # ---- learning
-    def _phases(self, v0: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """(p(h | v^0), v^k, p(h | v^k)) for the mini-batch v0 (B, D): CD-k's chain starts at
-        v0, persistent CD's at the persistent chains (and moves them on)."""
-        gen = self._generator(v0.device)
-        p0 = self.hidden_probs(v0)  # (B, H) p(h | v^0)
-        if self.persistent:
-            h = bernoulli(self.hidden_probs(self.chains_[:len(v0)]), gen)
-        else:
-            h = bernoulli(p0, gen)  # h_0 ~ p(h | v_0)
-        for step in range(self.k):
-            v = bernoulli(self.visible_probs(h), gen)  # v_{t+1} ~ p(v | h_t)
-            pk = self.hidden_probs(v)  # (B, H) p(h | v_{t+1})
-            if step < self.k - 1:
-                h = bernoulli(pk, gen)
-        if self.persistent:
-            self.chains_[:len(v0)] = v
-        return p0, v, pk
-
     def gradient(self, v0: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """CD-k's (or persistent CD's) estimates of the log-likelihood's gradient for the
         mini-batch v0 (B, D): (dW (D, H), db (D,), dc (H,), v_k (B, D) the negative sample)."""
-        p0, vk, pk = self._phases(v0)
-        # <v_i^0 p(h_j | v^0)> - <v_i^k p(h_j | v^k)>
-        dW = (v0.T @ p0 - vk.T @ pk) / len(v0)
-        return dW, (v0 - vk).mean(0), (p0 - pk).mean(0), vk
+        A, P = self._updates(v0, torch.arange(len(v0), device=v0.device), len(v0), learn=False)
+        G = A.T @ P / -len(v0)  # [[dW, db], [dc, 0]], the update below without eta
+        D, H = self.n_visible, self.n_hidden
+        return G[:D, :H], G[:D, H], G[D, :H], A[len(v0):, :D].clone()
 
     def step(self, v0: torch.Tensor) -> torch.Tensor:
         """One update from the mini-batch v0, in place; returns the negative sample v_k."""
-        p0, vk, pk = self._phases(v0)
-        a = self.lr / len(v0)
-        # Delta w_ij = eta (<v_i^0 p(h_j | v^0)> - <v_i^k p(h_j | v^k)>)
-        self.W_.addmm_(v0.T, p0, alpha=a).addmm_(vk.T, pk, alpha=-a)
-        # Delta b_i = eta (<v_i^0> - <v_i^k>),  Delta c_j = eta (<p(h_j | v^0)> - <p(h_j | v^k)>)
-        self.b_.add_(v0.sum(0) - vk.sum(0), alpha=a)
-        self.c_.add_(p0.sum(0) - pk.sum(0), alpha=a)
-        return vk
+        A, _ = self._updates(v0, torch.arange(len(v0), device=v0.device), len(v0))
+        return A[len(v0):, :self.n_visible].clone()
 
     def partial_fit(self, X) -> RBM:
         """One epoch: the rows of X (N, D) in [0, 1] in a random order, in mini-batches."""
@@ -149,10 +125,93 @@ class RBM(Stateful):
             self.initialize(X.device, X.dtype)
         gen = self._generator(X.device)
         order = torch.randperm(len(X), generator=gen, device=gen.device).to(X.device)
-        for start in range(0, len(X), self.batch_size):
-            self.step(X[order[start:start + self.batch_size]])
+        whole = len(X) - len(X) % self.batch_size
+        if whole:
+            self._updates(X, order[:whole], self.batch_size)
+        if whole < len(X):  # the last, smaller mini-batch
+            self._updates(X, order[whole:], len(X) - whole)
         self.n_epochs_ += 1
         return self
+
+    def _updates(self, X: torch.Tensor, order: torch.Tensor, B: int, learn: bool = True
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+        """CD-k (or persistent CD) on the mini-batches X[order[t B:(t + 1) B]], t = 0, 1, ...
+        in turn, each one's update (if `learn`) in place; returns the last one's (A, P) below.
+
+        Few, fused tensor operations per mini-batch (at batches of 10 each costs more than its
+        arithmetic). The parameters in one matrix theta = [[W, b], [c, 0]] (D+1, H+1): with a
+        1 appended to v and h, [v, 1] theta[:, :H] = c + v W, [h, 1] theta[:D]^T = b + h W^T,
+        and all three updates are one product: with A = [-[v^0, 1]; [v^k, 1]] (2B, D+1) and
+        P = [[p(h | v^0), 1]; [p(h | v^k), 1]] (2B, H+1), summing over the mini-batch,
+
+            -A^T P = [[sum v^0 p0^T - sum v^k pk^T, sum (v^0 - v^k)], [sum (p0 - pk), 0]].
+
+        A unit is sampled as 1 with probability sigma(x) by L < x, L = log(u / (1 - u)) with
+        u ~ U(0, 1) (P(L < x) = P(u < sigma(x)) = sigma(x); L is symmetric, so -x < L does
+        too): the noise of many mini-batches comes from one call, and sigma is computed only
+        for the probabilities the update uses. Persistent CD's chains sit, as [v, 1], in the
+        B rows just before each mini-batch's -[v^0, 1], so that one product gives both inputs.
+        """
+        D, H, k, persistent = self.n_visible, self.n_hidden, self.k, self.persistent
+        if persistent and B > len(self.chains_):
+            raise ValueError(f"persistent CD runs {len(self.chains_)} chains (batch_size); got a "
+                             f"mini-batch of {B} rows")
+        W, dev = self.W_, self.W_.device
+        gen = self._generator(dev)
+        new = dict(dtype=W.dtype, device=dev)
+        mm, lt, addmm, rate = torch.mm, torch.lt, torch.addmm, -self.lr / B
+        per_batch = B * (2 * (D + 1) + k * (H + D))  # numbers in A and the noise
+        chunk = max(1, 2**22 // per_batch)  # mini-batches per call of rand (16 MB in float32)
+        with torch.inference_mode():
+            theta = torch.zeros(H + 1, D + 1, **new).T  # stored transposed: see the update
+            theta[:D, :H], theta[:D, H], theta[D, :H] = W, self.b_, self.c_
+            up, left = theta[:, :H], theta[:D].T  # [W; c] (D+1, H), [W^T; b] (H+1, D)
+            Y = torch.ones(3 * B, H + 1, **new)  # [-(c + v W) of the chains' v; P]
+            P, xc = Y[B:], Y[:B, :H]
+            thetaT, PT = theta.T, P.T
+            x0, xk, x = P[:B, :H], P[B:, :H], P[:, :H]
+            x_in = Y[:2 * B, :H] if persistent else x0  # the first product's output
+            h1 = torch.ones(B, H + 1, **new)  # [h, 1]
+            h, xv = h1[:, :H], torch.empty(B, D, **new)
+            chain = self.chains_[:B] if persistent else None
+            for s in range(0, len(order) // B, chunk):
+                rows = order[s * B:(s + chunk) * B]
+                T = len(rows) // B
+                A = torch.ones(B + 2 * T * B, D + 1, **new)  # [chains' [v, 1]; A_1; A_2; ...]
+                steps = A[B:].view(T, 2 * B, D + 1)  # A_t = [-[v^0, 1]; [v^k, 1]]
+                steps[:, :B, :D] = X[rows].view(T, B, D)
+                steps[:, :B].neg_()
+                if persistent:
+                    A[:B, :D] = chain
+                # the noise of each mini-batch's k steps: (L_h_0, ...), (L_v_1, ...)
+                Lh = zip(*(n.unbind(0) for n in torch.rand(k, T, B, H, generator=gen,
+                                                           **new).logit_()))
+                Lv = zip(*(n.unbind(0) for n in torch.rand(k, T, B, D, generator=gen,
+                                                           **new).logit_()))
+                # its input: -[v^0, 1], or the chains' [v, 1] and -[v^0, 1]
+                inputs = A[:-B].view(T, 2 * B, D + 1) if persistent else steps[:, :B]
+                for A_t, a_in, ak, vk, lh, lv in zip(
+                        steps.unbind(0), inputs.unbind(0), steps[:, B:].unbind(0),
+                        steps[:, B:, :D].unbind(0), Lh, Lv):
+                    addmm(x_in, a_in, up, beta=0, alpha=-1, out=x_in)  # c + v^0 W (and chains')
+                    if persistent:  # h_0 ~ p(h | the chains' v), from xc = -(c + v W)
+                        lt(xc, lh[0], out=h)
+                    else:  # h_0 ~ p(h | v^0)
+                        lt(lh[0], x0, out=h)
+                    for j in range(k):
+                        lt(lv[j], mm(h1, left, out=xv), out=vk)  # v_j+1 ~ p(v | h_j)
+                        mm(ak, up, out=xk)  # c + v_j+1 W
+                        if j < k - 1:
+                            lt(lh[j + 1], xk, out=h)  # h_j+1 ~ p(h | v_j+1)
+                    x.sigmoid_()  # p(h | v^0), p(h | v^k)
+                    if learn:  # W += eta (<v^0 p0^T> - <v^k pk^T>), b and c alike
+                        thetaT.addmm_(PT, A_t, alpha=rate)  # theta^T -= eta/B P^T A
+                chain = vk
+            if learn:
+                W.copy_(theta[:D, :H]), self.b_.copy_(theta[:D, H]), self.c_.copy_(theta[D, :H])
+            if persistent:
+                self.chains_[:B] = chain
+        return steps[-1], P
 
     def fit(self, X) -> RBM:
         """`epochs` epochs of CD-k (or persistent CD) on the rows of X (N, D) in [0, 1]."""
