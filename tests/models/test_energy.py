@@ -234,15 +234,23 @@ def test_cd_with_large_k_approaches_the_exact_log_likelihood_gradient():
     assert errors[50] < 0.02 < 0.05 < errors[1]  # CD-1 is biased; CD-50 is not, nearly
 
 
-def test_one_cd1_step_by_hand():
-    rbm = RBM(2, 1, lr=0.1, k=1, rng=0).initialize(dtype=torch.float64)
+@pytest.mark.parametrize("path", ["step", "partial_fit"])
+@pytest.mark.parametrize("persistent", [False, True])
+def test_one_cd1_step_by_hand(path, persistent):
+    """The course's update (`step`) and the fused one that `partial_fit` makes, alike."""
+    rbm = RBM(2, 1, lr=0.1, k=1, persistent=persistent, batch_size=1, rng=0)
+    rbm.initialize(dtype=torch.float64)
     rbm.W_ = torch.tensor([[0.5], [-1.0]], dtype=torch.float64)
     rbm.b_ = torch.tensor([20.0, -20.0], dtype=torch.float64)  # v_1 = (1, 0), but for 2e-9
     rbm.c_ = torch.tensor([0.2], dtype=torch.float64)
     v0 = torch.tensor([[1.0, 1.0]], dtype=torch.float64)
-    vk = rbm.step(v0)
+    if path == "step":
+        assert rbm.step(v0).tolist() == [[1.0, 0.0]]
+    else:
+        rbm.partial_fit(v0)  # one row: one mini-batch
     p0, p1 = 1 / (1 + math.exp(0.3)), 1 / (1 + math.exp(-0.7))  # sigma(0.2 + 0.5 - 1), sigma(0.7)
-    assert vk.tolist() == [[1.0, 0.0]]
+    if persistent:
+        assert rbm.chains_.tolist() == [[1.0, 0.0]]
     # W <- W + eta (v0^T p(h | v0) - v1^T p(h | v1))
     assert rbm.W_[:, 0].tolist() == pytest.approx([0.5 + 0.1 * (p0 - p1), -1.0 + 0.1 * p0])
     assert rbm.b_.tolist() == pytest.approx([20.0, -20.0 + 0.1])
