@@ -265,6 +265,7 @@ class Experiment:
     notes: str = ""
     tour: bool = True  # False: `nnzoo tour` skips it at its defaults (hours long); --smoke runs it
     seconds: int | None = None  # its default run's wall time on a 2-core laptop CPU, measured
+    parallel: bool = False  # True: all its training is train.fit's, so `--nproc N` may split it
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -304,11 +305,13 @@ def family(name: str, title: str, *, position: int, about: str = "",
 def experiment(name: str, *, kind: str, config: type, claim: str, expects: str,
                data: str = "generated", smoke: dict[str, Any] | None = None, notes: str = "",
                tour: bool = True, seconds: int | None = None, family: str | None = None,
-               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+               parallel: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn(cfg, run) -> Result` as the experiment `name` of the family whose
     package holds fn's module (or `family`); `tour=False` keeps `nnzoo tour` from running
     its default settings (an experiment of hours); `seconds` is its default run's wall time
-    on a 2-core laptop CPU, as `nnzoo tour` measured it (the catalogue says it in words)."""
+    on a 2-core laptop CPU, as `nnzoo tour` measured it (the catalogue says it in words);
+    `parallel=True` when every network it trains goes through `nnzoo.train.fit` with a
+    mean loss, so that `nnzoo run NAME --nproc N` may train it data-parallel."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         nonlocal family
@@ -325,7 +328,7 @@ def experiment(name: str, *, kind: str, config: type, claim: str, expects: str,
         # smoke keys and field docstrings are checked by tests/test_registry.py, not here:
         # parsing every config's source at import would make `nnzoo list` slow
         EXPERIMENTS[name] = Experiment(name, family, kind, claim, expects, config, fn, data,
-                                       smoke or {}, notes, tour, seconds)
+                                       smoke or {}, notes, tour, seconds, parallel)
         return fn
 
     return register

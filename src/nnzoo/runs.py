@@ -165,7 +165,10 @@ def new_folder(parent: Path, name: str) -> Path:
 # --------------------------------------------------------------------------- the run
 class Run:
     """One run of one experiment: its folder, its logs, its random streams and its
-    checkpoints."""
+    checkpoints. `writes` is False on the ranks but 0 of a data-parallel run
+    (nnzoo.distributed): they compute the same things and write nothing."""
+
+    writes = True
 
     def __init__(self, experiment: Experiment, cfg: Any, directory: Path,
                  options: RunOptions, *, echo: Callable[[str], None] | None = None):
@@ -182,7 +185,7 @@ class Run:
         self.elapsed_before = 0.0  # wall seconds spent before the last resume
         self.resumed = False  # restored from a checkpoint
         self.reopened = False  # opened from an existing folder with --resume
-        for sub in ("figures", "checkpoints"):
+        for sub in ("figures", "checkpoints") if self.writes else ():
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
 
     # ---- creating and reopening
@@ -270,8 +273,9 @@ class Run:
 
     def log(self, message: str, echo: bool = True) -> None:
         """Tell the user something (unless echo=False); it is also kept in log.txt."""
-        with open(self.dir / "log.txt", "a") as f:
-            f.write(message + "\n")
+        if self.writes:
+            with open(self.dir / "log.txt", "a") as f:
+                f.write(message + "\n")
         if echo:
             self._echo(message)
 
@@ -286,14 +290,16 @@ class Run:
 
     def log_metrics(self, step: int, **values: Any) -> None:
         """Append one line {"step": step, ...} to metrics.jsonl, flushed at once."""
-        with open(self.dir / "metrics.jsonl", "a") as f:
-            f.write(json.dumps(jsonable({"step": step, **values})) + "\n")
+        if self.writes:
+            with open(self.dir / "metrics.jsonl", "a") as f:
+                f.write(json.dumps(jsonable({"step": step, **values})) + "\n")
         self._metrics_lines += 1
 
     def save_figure(self, fig, name: str) -> Path:
         """Save a matplotlib Figure as figures/<name>.png."""
         path = self.dir / "figures" / f"{name}.png"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
+        if self.writes:
+            fig.savefig(path, dpi=110, bbox_inches="tight")
         return path
 
     def check_loss(self, loss: float, step: int, hint: str = DIVERGED_HINT) -> float:
@@ -313,7 +319,8 @@ class Run:
         import torch
 
         path = self.dir / "checkpoints" / f"{name}.pt"
-        atomic_write(path, lambda f: torch.save(state, f), mode="wb")
+        if self.writes:
+            atomic_write(path, lambda f: torch.save(state, f), mode="wb")
         return path
 
     def checkpoint(self) -> None:
@@ -321,6 +328,8 @@ class Run:
         states, atomically (temp file, then rename)."""
         import torch
 
+        if not self.writes:
+            return
         payload = {
             "parts": {k: p.results for k, p in self._parts.items()},
             "keep": {k: {name: state_of(obj) for name, obj in p.keep.items()}
@@ -330,18 +339,24 @@ class Run:
         atomic_write(self.dir / "checkpoints" / CHECKPOINT,
                      lambda f: torch.save(payload, f), mode="wb")
 
-    def _restore(self) -> None:
-        """Load the last checkpoint, if any: generators, metrics lines, saved parts."""
+    def _read_checkpoint(self) -> dict[str, Any] | None:
+        """The last checkpoint's contents, or None when there is none."""
         import torch
 
         path = self.dir / "checkpoints" / CHECKPOINT
         if not path.exists():
-            return
+            return None
         try:
-            payload = torch.load(path, map_location="cpu", weights_only=True)
+            return torch.load(path, map_location="cpu", weights_only=True)
         except Exception as e:  # a corrupt file must not run code nor crash with a traceback
             raise UserError(f"cannot resume from {path}: the checkpoint is unreadable ({e}); "
                             "delete it to restart this run from the beginning") from None
+
+    def _restore(self) -> None:
+        """Load the last checkpoint, if any: generators, metrics lines, saved parts."""
+        payload = self._read_checkpoint()
+        if payload is None:
+            return
         set_rng_state(payload["rng"])
         self._truncate_metrics(payload["metrics_lines"])
         self.elapsed_before = payload.get("elapsed", 0.0)
@@ -350,8 +365,9 @@ class Run:
 
     def _truncate_metrics(self, n: int) -> None:
         path = self.dir / "metrics.jsonl"
-        lines = path.read_text().splitlines(keepends=True) if path.exists() else []
-        atomic_write(path, lambda f: f.writelines(lines[:n]))
+        if self.writes:
+            lines = path.read_text().splitlines(keepends=True) if path.exists() else []
+            atomic_write(path, lambda f: f.writelines(lines[:n]))
         self._metrics_lines = n
 
     # ---- running
@@ -389,5 +405,6 @@ class Run:
                          "platform": platform.platform()},
             "figures": sorted(p.name for p in (self.dir / "figures").glob("*.png")),
         }
-        write_json(self.dir / "summary.json", summary)
+        if self.writes:
+            write_json(self.dir / "summary.json", summary)
         return summary

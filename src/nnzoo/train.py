@@ -24,6 +24,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
+from nnzoo import distributed
 from nnzoo.errors import Diverged
 from nnzoo.nn import sse, weight_decay
 
@@ -121,7 +122,9 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
     With a `run`, each measurement is logged (with "label" when it is not "fit") and,
     every `checkpoint_every` measurements, the model, optimiser, scheduler, generator and
     history are checkpointed through `run.parts`, so a resumed run continues exactly where
-    it stopped.
+    it stopped. Inside a data-parallel launch (`nnzoo run NAME --nproc N`) every process
+    trains the model wrapped in DistributedDataParallel on its share of each mini-batch,
+    with the same result as one process (nnzoo.distributed says what differs).
     """
     n = data.X.shape[0]
     batch_size = batch_size or n
@@ -135,12 +138,14 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
     parts = _Parts(periods) if run is None else run.parts(
         periods, label=label, desc=label, keep=keep,
         until=None if stop_when is None else lambda stats: stop_when(stats[-1]))
+    world = distributed.world()  # (rank, processes) when data-parallel
+    net = model if world is None else distributed.wrap(model, loss_fn, data.X, data.y)
     model.train()
     for k in parts:
         first, last = k * eval_every + 1, min((k + 1) * eval_every, epochs)
         for _ in range(first, last + 1):
-            loss = _epoch(model, optimizer, loss_fn, data, batch_size, regularizer, scheduler,
-                          generator)
+            loss = _epoch(net, optimizer, loss_fn, data, batch_size, regularizer, scheduler,
+                          generator, world)
         stats = {"epoch": last, "loss": loss, **_measure(model, loss_fn, data, score)}
         if run is not None:
             run.check_loss(loss, last)
@@ -161,15 +166,22 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
 
 
 def _epoch(model, optimizer, loss_fn, data: Data, batch_size: int, regularizer, scheduler,
-           generator) -> float:
-    """One pass through the training data in shuffled mini-batches; -> the epoch's loss."""
+           generator, world: tuple[int, int] | None = None) -> float:
+    """One pass through the training data in shuffled mini-batches; -> the epoch's loss.
+    With `world` = (rank, processes), this process takes its share of each batch, its loss
+    weighted so that DDP's mean gradient is the whole batch's (nnzoo.distributed)."""
     X, y, n = data.X, data.y, data.X.shape[0]
     order = torch.randperm(n, generator=generator).to(X.device) if batch_size < n else None
     batch_losses = []
     for i in range(0, n, batch_size):
         idx = order[i:i + batch_size] if order is not None else slice(None)
+        if world is not None:
+            rows = idx if order is not None else torch.arange(n, device=X.device)
+            idx, weight = distributed.share(rows, *world)
         xb, yb = X[idx], y[idx]  # (B, D), (B,)
         E = loss_fn(model(xb), yb)
+        if world is not None and weight != 1.0:
+            E = E * weight
         if regularizer is not None:
             E = E + regularizer()
         optimizer.zero_grad(set_to_none=True)
@@ -180,7 +192,11 @@ def _epoch(model, optimizer, loss_fn, data: Data, batch_size: int, regularizer, 
         batch_losses.append(E.detach())
     sizes = torch.tensor([min(batch_size, n - i) for i in range(0, n, batch_size)],
                          dtype=batch_losses[0].dtype, device=batch_losses[0].device)
-    return float(torch.stack(batch_losses) @ sizes / n)  # the batches' E, weighted by size
+    total = torch.stack(batch_losses) @ sizes  # the batches' E, weighted by size
+    if world is not None:  # each batch's E is the mean of the processes' weighted ones
+        torch.distributed.all_reduce(total)
+        total = total / world[1]
+    return float(total / n)
 
 
 def _measure(model, loss_fn, data: Data, score) -> dict[str, float]:

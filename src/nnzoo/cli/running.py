@@ -14,9 +14,28 @@ from nnzoo.cli.catalogue import show_text
 from nnzoo.errors import Diverged, NnzooError, UserError
 
 
+def _nproc(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise UserError(f"--nproc takes a number of processes >= 1, not {text!r}")
+    return int(text)
+
+
+# data-parallel training over N processes started by PyTorch's elastic launcher
+NPROC = {"--nproc": Flag("nproc", parse=_nproc)}
+
+
+def _nproc_here(nproc: int) -> int:
+    from nnzoo.launch import launched
+
+    if nproc > 1 and launched():
+        raise UserError("--nproc starts its own processes; under torchrun leave it out "
+                        "(torchrun's --nproc-per-node says how many)")
+    return nproc
+
+
 def cmd_run(args: list[str]) -> int:
     name = args[0] if args and not args[0].startswith("-") else None  # NAME comes first
-    resume_flags = {**HELP, **COMMON, "--resume": Flag("resume")}
+    resume_flags = {**HELP, **COMMON, "--resume": Flag("resume"), **NPROC}
     if name is None:
         _, opts = parse_tokens(args, resume_flags, "run", 0)
         if opts.get("help") or not opts.get("resume"):
@@ -25,36 +44,51 @@ def cmd_run(args: list[str]) -> int:
                                 " or --resume RUN_DIR; `nnzoo list` shows the experiments")
             print(usage())
             return 0
-        return _resume(opts)
+        return _resume(opts, args=args)
     exp = registry.get(name)
-    flags = {**HELP, **COMMON, "--resume": Flag("resume"), **experiment_flags(exp)}
+    flags = {**HELP, **COMMON, "--resume": Flag("resume"), **NPROC, **experiment_flags(exp)}
     _, opts = parse_tokens(args, flags, f"run {name}", 1)
     if opts.get("help"):
         print(show_text(exp))
         return 0
     if opts.get("resume"):
-        return _resume(opts, name)
+        return _resume(opts, name, args)
+    nproc = _nproc_here(opts.pop("nproc", 1))
     common = registry.RunOptions.make(**{k: opts.pop(k) for k in list(opts)
                                          if f"--{k}" in COMMON})
     cfg = exp.make_config(opts, smoke=common.smoke)  # every check before the folder exists
+    from nnzoo.launch import RankRun, check_supported, launch, launched
     from nnzoo.runs import Run
 
+    if nproc > 1 or launched():
+        check_supported(exp)
+        if not launched():
+            return launch(exp, args, nproc, common.device)
+        Run = RankRun  # this process is one of a launch's
     run = Run.create(exp, cfg, echo=_echo(common.quiet), **vars(common))
     return _execute(run)
 
 
-def _resume(opts: dict[str, Any], name: str | None = None) -> int:
+def _resume(opts: dict[str, Any], name: str | None = None, args: list[str] = ()) -> int:
+    from nnzoo.launch import RankRun, check_supported, launch, launched
     from nnzoo.runs import Run
 
+    nproc = _nproc_here(opts.pop("nproc", 1))
     extra = [f"--{k}" for k in opts if k not in ("resume", "quiet", "device")]
     if extra:
         raise UserError(f"--resume continues a run with its saved options; drop "
                         f"{', '.join(extra)}, or start a new run without --resume")
+    if launched():
+        Run = RankRun  # this process is one of a launch's
     run = Run.reopen(opts["resume"], quiet=opts.get("quiet", False),
                      device=opts.get("device"), echo=_echo(opts.get("quiet", False)))
     if name is not None and run.experiment.name != name:
         raise UserError(f"{opts['resume']} is a run of {run.experiment.name}, not {name}; "
                         f"use `nnzoo run --resume {opts['resume']}`")
+    if nproc > 1 or launched():
+        check_supported(run.experiment)
+    if nproc > 1 and not launched():  # the folder is checked: now start the processes
+        return launch(run.experiment, list(args), nproc, run.device_name)
     return _execute(run)
 
 

@@ -28,7 +28,7 @@ class ConvFiltersConfig(ImageClassifierConfig):
 
 
 @experiment(
-    "conv-filters", kind="supervised", config=ConvFiltersConfig, seconds=36,
+    "conv-filters", kind="supervised", config=ConvFiltersConfig, seconds=36, parallel=True,
     claim="first-layer units of a CNN trained on MNIST detect local strokes and edges; units "
           "of deeper layers see larger parts of the digit and respond more to one class",
     expects="the top-9 test images of a unit share a class more often the deeper the unit: "

@@ -25,7 +25,7 @@ class DensenetConfig(DigitsConfig):
 
 
 @experiment(
-    "densenet", kind="supervised", config=DensenetConfig, seconds=20,
+    "densenet", kind="supervised", config=DensenetConfig, seconds=20, parallel=True,
     claim="a DenseNet, where each layer reads all preceding layers of its block, matches a "
           "ResNet's accuracy with a fraction of its weights",
     expects="the DenseNet's test accuracy is at most 1 point below the ResNet's, with fewer "

@@ -25,7 +25,7 @@ class FashionCnnConfig(MnistCnnConfig):
 
 
 @experiment(
-    "fashion-cnn", kind="supervised", config=FashionCnnConfig, seconds=53,
+    "fashion-cnn", kind="supervised", config=FashionCnnConfig, seconds=53, parallel=True,
     claim="the same NetConv on Fashion-MNIST labels at least 9 in 10 test clothes right, and "
           "what it confuses are the upper-body clothes: the four pairs of classes most often "
           "taken for each other are all among shirts, T-shirts/tops, pullovers and coats, "

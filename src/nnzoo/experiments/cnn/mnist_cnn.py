@@ -15,7 +15,7 @@ from nnzoo.runs import Result, Run
 
 
 @experiment(
-    "mnist-cnn", kind="supervised", config=MnistCnnConfig, seconds=33,
+    "mnist-cnn", kind="supervised", config=MnistCnnConfig, seconds=33, parallel=True,
     claim="NetConv, two convolution layers with weight sharing and max pooling, makes fewer "
           "test errors than the zoo's fully connected networks (NetLin and NetFull, trained "
           "in the same run by mnist-linear's and mnist-mlp's defaults): at most 1 in 100 "

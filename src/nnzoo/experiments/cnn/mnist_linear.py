@@ -9,7 +9,7 @@ from nnzoo.runs import Result, Run
 
 
 @experiment(
-    "mnist-linear", kind="supervised", config=MnistLinearConfig, seconds=3,
+    "mnist-linear", kind="supervised", config=MnistLinearConfig, seconds=3, parallel=True,
     claim="NetLin, one linear unit per class on the raw pixels (softmax, cross-entropy), "
           "already classifies more than 9 in 10 MNIST digits",
     expects="test accuracy >= 91% on MNIST's 10,000 test images", data=REAL_DATA,

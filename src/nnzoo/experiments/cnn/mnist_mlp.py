@@ -10,7 +10,7 @@ from nnzoo.runs import Result, Run
 
 
 @experiment(
-    "mnist-mlp", kind="supervised", config=MnistMlpConfig, seconds=9,
+    "mnist-mlp", kind="supervised", config=MnistMlpConfig, seconds=9, parallel=True,
     claim="NetFull, one fully connected hidden layer (tanh) between pixels and classes, "
           "makes at most a third of the test errors of NetLin (one linear unit per class, "
           "trained in the same run by mnist-linear's defaults)",

@@ -32,6 +32,7 @@ class ResnetVsPlainConfig(DigitsConfig):
 
 @experiment(
     "resnet-vs-plain", kind="supervised", config=ResnetVsPlainConfig, seconds=16,
+    parallel=True,
     claim="a deep plain network of stacked 3x3 convolutions (with batch norm) trains worse "
           "than a shallower one (degradation); the same layers with a skip connection around "
           "every pair (a ResNet) train faster and end better",
