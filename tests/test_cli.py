@@ -56,7 +56,7 @@ def test_show_lists_options_with_type_default_and_help(capsys):
     (["run", "--resume", "no/such/run"], "cannot resume no/such/run: it has no config.json"),
     (["rn"], "no command 'rn' (did you mean run?)"),
     (["tour", "--only", "nueron"], "no family called 'nueron' (did you mean neuron"),
-    (["data", "path", "mnsit"], "no data set called 'mnsit' (did you mean mnist?)"),
+    (["data", "path", "mnsit"], "no data set called 'mnsit' (did you mean mnist"),
     (["data", "fetch", "fashion"], "(did you mean fashion-mnist?)"),
     (["data", "fech", "mnist"], "no command `nnzoo data fech` (did you mean fetch?)"),
     (["data", "fetch"], "`nnzoo data fetch` needs a data set name"),

@@ -18,6 +18,7 @@ scikit-learn's estimators take `random_state`, and never touch the global genera
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import numpy as np
@@ -99,3 +100,33 @@ def as_stream(rng: Stream | int | None) -> Stream:
     if rng is None:
         return Stream(np.random.SeedSequence())
     return stream(rng)
+
+
+# --------------------------------------------------------------------------- global state
+def rng_state() -> dict[str, Any]:
+    """Every global generator's state, in types that `torch.load(weights_only=True)` reads."""
+    import numpy as np
+    import torch
+
+    name, keys, pos, has_gauss, gauss = np.random.get_state()
+    state = {
+        "python": random.getstate(),
+        "numpy": (name, keys.tolist(), pos, has_gauss, gauss),
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Put back what `rng_state` saved (a checkpoint's generators)."""
+    import numpy as np
+    import torch
+
+    random.setstate(state["python"])
+    name, keys, pos, has_gauss, gauss = state["numpy"]
+    np.random.set_state((name, np.array(keys, dtype=np.uint32), pos, has_gauss, gauss))
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])

@@ -75,32 +75,10 @@ def _seed_globals(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def rng_state() -> dict[str, Any]:
-    """Every global generator's state, in types that `torch.load(weights_only=True)` reads."""
-    import numpy as np
-    import torch
+def _random():
+    import nnzoo.random  # imports numpy: not on `nnzoo list`'s path
 
-    name, keys, pos, has_gauss, gauss = np.random.get_state()
-    state = {
-        "python": random.getstate(),
-        "numpy": (name, keys.tolist(), pos, has_gauss, gauss),
-        "torch": torch.get_rng_state(),
-    }
-    if torch.cuda.is_available() and torch.cuda.is_initialized():
-        state["cuda"] = torch.cuda.get_rng_state_all()
-    return state
-
-
-def set_rng_state(state: dict[str, Any]) -> None:
-    import numpy as np
-    import torch
-
-    random.setstate(state["python"])
-    name, keys, pos, has_gauss, gauss = state["numpy"]
-    np.random.set_state((name, np.array(keys, dtype=np.uint32), pos, has_gauss, gauss))
-    torch.set_rng_state(state["torch"])
-    if "cuda" in state and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
+    return nnzoo.random
 
 
 def resolve_device(name: str):
@@ -334,7 +312,7 @@ class Run:
             "parts": {k: p.results for k, p in self._parts.items()},
             "keep": {k: {name: state_of(obj) for name, obj in p.keep.items()}
                      for k, p in self._parts.items()},
-            "rng": rng_state(), "metrics_lines": self._metrics_lines,
+            "rng": _random().rng_state(), "metrics_lines": self._metrics_lines,
             "elapsed": self.elapsed_before + (time.time() - self._started)}
         atomic_write(self.dir / "checkpoints" / CHECKPOINT,
                      lambda f: torch.save(payload, f), mode="wb")
@@ -357,7 +335,7 @@ class Run:
         payload = self._read_checkpoint()
         if payload is None:
             return
-        set_rng_state(payload["rng"])
+        _random().set_rng_state(payload["rng"])
         self._truncate_metrics(payload["metrics_lines"])
         self.elapsed_before = payload.get("elapsed", 0.0)
         self._saved = {"parts": payload["parts"], "keep": payload["keep"]}
