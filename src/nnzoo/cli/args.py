@@ -3,7 +3,6 @@ experiment's options (from its config), each value checked by its Option."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -93,11 +92,6 @@ def common_help(indent: int = 2) -> str:
 
 def experiment_flags(exp: registry.Experiment) -> dict[str, Flag]:
     return option_flags(exp.options, exp.name)
-
-
-def wrap(text: str, indent: int, width: int = 100) -> str:
-    return textwrap.fill(text, width, initial_indent=" " * indent,
-                         subsequent_indent=" " * indent)
 
 
 USAGE = """\

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from nnzoo import registry
-from nnzoo.cli.args import COMMON, HELP, Flag, experiment_flags, parse_tokens, usage, wrap
+from nnzoo.api import finish_run, reopen_run, start_run
+from nnzoo.cli.args import COMMON, HELP, Flag, experiment_flags, parse_tokens, usage
 from nnzoo.cli.catalogue import show_text
 from nnzoo.errors import Diverged, NnzooError, UserError
 
@@ -34,57 +34,32 @@ def cmd_run(args: list[str]) -> int:
         return 0
     if opts.get("resume"):
         return _resume(opts, name)
-    common = registry.RunOptions.make(**{k: opts.pop(k) for k in list(opts)
-                                         if f"--{k}" in COMMON})
-    cfg = exp.make_config(opts, smoke=common.smoke)  # every check before the folder exists
-    from nnzoo.runs import Run
-
-    run = Run.create(exp, cfg, echo=_echo(common.quiet), **vars(common))
-    return _execute(run)
+    common = {k: opts.pop(k) for k in list(opts) if f"--{k}" in COMMON}
+    return _execute(start_run(name, opts, **common))  # the code path of nnzoo.run(...)
 
 
 def _resume(opts: dict[str, Any], name: str | None = None) -> int:
-    from nnzoo.runs import Run
-
     extra = [f"--{k}" for k in opts if k not in ("resume", "quiet", "device")]
     if extra:
         raise UserError(f"--resume continues a run with its saved options; drop "
                         f"{', '.join(extra)}, or start a new run without --resume")
-    run = Run.reopen(opts["resume"], quiet=opts.get("quiet", False),
-                     device=opts.get("device"), echo=_echo(opts.get("quiet", False)))
+    run = reopen_run(opts["resume"], device=opts.get("device"), quiet=opts.get("quiet", False))
     if name is not None and run.experiment.name != name:
         raise UserError(f"{opts['resume']} is a run of {run.experiment.name}, not {name}; "
                         f"use `nnzoo run --resume {opts['resume']}`")
     return _execute(run)
 
 
-def _echo(quiet: bool) -> Callable[[str], None]:
-    return (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
-
-
 def _execute(run) -> int:
-    exp = run.experiment
-    print(f"{'resuming' if run.reopened else 'running'} {exp.name} -> {run.dir}", flush=True)
+    print(f"{'resuming' if run.reopened else 'running'} {run.experiment.name} -> {run.dir}",
+          flush=True)
     try:
-        summary = run.execute()
+        summary, verdict = finish_run(run)
     except KeyboardInterrupt:
         print(f"\ninterrupted; continue with: nnzoo run --resume {run.dir}", file=sys.stderr)
         return 130
-    verdict = verdict_text(summary, run.dir)
     print(verdict)
-    run.log(verdict, echo=False)
     return 0 if summary["passed"] or run.smoke else 1
-
-
-def verdict_text(summary: dict[str, Any], run_dir) -> str:
-    smoke = " (smoke: a quick check, the claim is for the default settings)" \
-        if summary["smoke"] else ""
-    figures = ", ".join(summary["figures"]) or "none"
-    return "\n".join([
-        f"{summary['status']}  {summary['experiment']}: {summary['headline']}{smoke}",
-        wrap(f"expected: {summary['expects']}", 6),
-        f"      run folder: {run_dir} (figures: {figures})",
-        f"      wall time {summary['wall_time_s']:.1f} s on {summary['device']}"])
 
 
 # --------------------------------------------------------------------------- tour and report
