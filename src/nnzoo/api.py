@@ -39,7 +39,13 @@ def start_run(name: str, values: dict[str, Any], **common: Any) -> Run:
     """A new run of the experiment `name` with option `values` ({"max_epochs": 5}) and the
     common options (seed, device, out, smoke, quiet): every value checked, then the config's
     own checks, all before the run folder exists."""
+    from nnzoo.cli.args import experiment_flags, no_option, run_flags
+
     exp = registry.get(name)
+    flags = experiment_flags(exp)
+    for key in values:  # from Python: max_epoch=3 is told as the CLI tells --max-epoch 3
+        if "--" + key.replace("_", "-") not in flags:
+            raise no_option(f"run {name}", "--" + key.replace("_", "-"), run_flags(exp))
     opts = RunOptions.make(**common)
     cfg = exp.make_config(values, smoke=opts.smoke)
     from nnzoo.runs import Run

@@ -9,7 +9,7 @@ from typing import Any
 
 from nnzoo import registry
 from nnzoo.api import finish_run, reopen_run, start_run
-from nnzoo.cli.args import COMMON, HELP, Flag, experiment_flags, parse_tokens, usage
+from nnzoo.cli.args import COMMON, HELP, Flag, parse_tokens, run_flags, usage
 from nnzoo.cli.catalogue import show_text
 from nnzoo.errors import Diverged, NnzooError, UserError
 
@@ -27,8 +27,7 @@ def cmd_run(args: list[str]) -> int:
             return 0
         return _resume(opts)
     exp = registry.get(name)
-    flags = {**HELP, **COMMON, "--resume": Flag("resume"), **experiment_flags(exp)}
-    _, opts = parse_tokens(args, flags, f"run {name}", 1)
+    _, opts = parse_tokens(args, run_flags(exp), f"run {name}", 1)
     if opts.get("help"):
         print(show_text(exp))
         return 0
