@@ -108,8 +108,8 @@ def test_one_validator_for_every_source_of_values(runs_dir):
     from nnzoo.runs import Run
 
     exp = registry.get("perceptron")
-    with pytest.raises(UserError, match=r"expected --lr to be a number > 0, got -1.0"):
-        exp.make_config({"lr": -1})  # a Python caller
+    with pytest.raises(UserError, match=r"expected --lr to be a number > 0, got -1; "):
+        exp.make_config({"lr": -1})  # a Python caller: the value as written, as the CLI shows it
     with pytest.raises(UserError, match=r"expected --max-epochs to be an integer >= 1"):
         exp.make_config({"max_epochs": True})  # a bool is not an int
     assert exp.make_config({"lr": 2}).lr == 2.0  # an int is a float

@@ -17,8 +17,9 @@ class NnzooError(Exception):
     exit_status = 1
 
 
-class UserError(NnzooError):
-    """The user asked for something that cannot be done as asked (name, option, value, folder)."""
+class UserError(NnzooError, ValueError):
+    """The user asked for something that cannot be done as asked (name, option, value, folder).
+    A ValueError too: what `nnzoo.run(...)` raises from Python for a bad name or value."""
 
     exit_status = 2
 

@@ -128,6 +128,7 @@ class Option:
                 f"expected {self.flag} to be one of {', '.join(self.choices)}, got {value!r}"
                 f"{nearest(str(value), self.choices)}"
             )
+        shown = str(value) if shown is None else shown  # as given: -1, not -1.0
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, self.type) or (self.type is not bool and isinstance(value, bool)):
@@ -135,8 +136,7 @@ class Option:
                             f"got {value!r}; {fix}")
         if self.range is not None and value not in self.range:
             raise UserError(
-                f"expected {self.flag} to be {_article(self.type_name)}, got "
-                f"{value if shown is None else shown}; {fix}"
+                f"expected {self.flag} to be {_article(self.type_name)}, got {shown}; {fix}"
             )
         return value
 
@@ -342,7 +342,7 @@ def load_all() -> dict[str, Experiment]:
     it, so that they register; return the registry in the course's order."""
     global _loaded
     if not _loaded:
-        import nnzoo.experiments as package
+        package = importlib.import_module("nnzoo.experiments")  # nnzoo.experiments: a function
 
         for info in pkgutil.iter_modules(package.__path__):
             module = importlib.import_module(f"{package.__name__}.{info.name}")

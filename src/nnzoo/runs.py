@@ -98,6 +98,12 @@ def resolve_device(name: str):
     return torch.device(name)
 
 
+def show_progress(quiet: bool) -> bool:
+    """Progress bars but with --quiet: in a terminal or a notebook (Jupyter's kernel)."""
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return not quiet and (sys.stderr.isatty() or "IPKernelApp" in getattr(shell, "config", {}))
+
+
 # --------------------------------------------------------------------------- files
 def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:
     """Write through `write(file)` into a temp file beside `path`, then rename into place."""
@@ -259,11 +265,12 @@ class Run:
 
     def progress(self, iterable: Iterable | None = None, total: int | None = None,
                  desc: str | None = None, initial: int = 0):
-        """A tqdm bar, silent with --quiet or when stderr is not a terminal."""
+        """A tqdm bar (tqdm.auto: a widget in a notebook), silent with --quiet and when
+        the output is a file."""
         from tqdm.auto import tqdm
 
         return tqdm(iterable, total=total, desc=desc or self.experiment.name, initial=initial,
-                    disable=self.quiet or not sys.stderr.isatty(), leave=False,
+                    disable=not show_progress(self.quiet), leave=False,
                     dynamic_ncols=True, file=sys.stderr)
 
     def log_metrics(self, step: int, **values: Any) -> None:

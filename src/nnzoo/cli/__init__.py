@@ -10,10 +10,11 @@ from __future__ import annotations
 import sys
 
 from nnzoo import __version__
+from nnzoo.api import verdict_text
 from nnzoo.cli.args import usage
 from nnzoo.cli.catalogue import catalogue_markdown, cmd_list, cmd_show, show_text
 from nnzoo.cli.data import cmd_data
-from nnzoo.cli.running import cmd_report, cmd_run, cmd_tour, tour_table, verdict_text
+from nnzoo.cli.running import cmd_report, cmd_run, cmd_tour, tour_table
 from nnzoo.cli.sweep import cmd_sweep
 from nnzoo.errors import Diverged, NnzooError, UserError, nearest
 

@@ -3,7 +3,6 @@ experiment's options (from its config), each value checked by its Option."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,6 @@ def parse_tokens(tokens: list[str], flags: dict[str, Flag], command: str,
     """Split `tokens` into positionals and {name: value}; unknown flags name the nearest."""
     positionals: list[str] = []
     values: dict[str, Any] = {}
-    known = set(flags) | {"--no-" + f[2:] for f, spec in flags.items() if spec.negatable}
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -43,8 +41,7 @@ def parse_tokens(tokens: list[str], flags: dict[str, Flag], command: str,
             values[flags["--" + key[5:]].name] = False
             continue
         if key not in flags:
-            raise UserError(f"`nnzoo {command}` has no option {key}{nearest(key, known)}; "
-                            f"see `nnzoo {command} --help`")
+            raise no_option(command, key, flags)
         spec = flags[key]
         if not spec.takes_value:
             if eq:
@@ -59,6 +56,13 @@ def parse_tokens(tokens: list[str], flags: dict[str, Flag], command: str,
             i += 1
         values[spec.name] = spec.parse(text)
     return positionals, values
+
+
+def no_option(command: str, key: str, flags: dict[str, Flag]) -> UserError:
+    """The error for an option `key` that `nnzoo command` has not, naming the nearest."""
+    known = set(flags) | {"--no-" + f[2:] for f, spec in flags.items() if spec.negatable}
+    return UserError(f"`nnzoo {command}` has no option {key}{nearest(key, known)}; "
+                     f"see `nnzoo {command} --help`")
 
 
 HELP = {"-h": Flag("help", False), "--help": Flag("help", False)}
@@ -95,9 +99,20 @@ def experiment_flags(exp: registry.Experiment) -> dict[str, Flag]:
     return option_flags(exp.options, exp.name)
 
 
-def wrap(text: str, indent: int, width: int = 100) -> str:
-    return textwrap.fill(text, width, initial_indent=" " * indent,
-                         subsequent_indent=" " * indent)
+def _nproc(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise UserError(f"--nproc takes a number of processes >= 1, not {text!r}")
+    return int(text)
+
+
+# data-parallel training over N processes started by PyTorch's elastic launcher
+NPROC = {"--nproc": Flag("nproc", parse=_nproc)}
+
+
+def run_flags(exp: registry.Experiment) -> dict[str, Flag]:
+    """The options of `nnzoo run NAME`: help, the common ones, --resume, --nproc and the
+    experiment's."""
+    return {**HELP, **COMMON, "--resume": Flag("resume"), **NPROC, **experiment_flags(exp)}
 
 
 USAGE = """\

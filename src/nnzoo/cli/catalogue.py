@@ -4,8 +4,9 @@ imports torch."""
 from __future__ import annotations
 
 from nnzoo import registry
-from nnzoo.cli.args import HELP, Flag, common_help, parse_tokens, wrap
+from nnzoo.cli.args import HELP, Flag, common_help, parse_tokens
 from nnzoo.errors import UserError
+from nnzoo.views import wrap
 
 
 def cmd_list(args: list[str]) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from nnzoo.cli.args import HELP, Flag, parse_tokens, wrap
+from nnzoo.cli.args import HELP, Flag, parse_tokens
 from nnzoo.errors import DataError, UserError, nearest
+from nnzoo.views import wrap
 
 DATA_USAGE = """\
 usage:

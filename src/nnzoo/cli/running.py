@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from nnzoo import registry
-from nnzoo.cli.args import COMMON, HELP, Flag, experiment_flags, parse_tokens, usage, wrap
+from nnzoo.api import create_run, finish_run, prepare_run, reopen_run
+from nnzoo.cli.args import COMMON, HELP, NPROC, Flag, parse_tokens, run_flags, usage
 from nnzoo.cli.catalogue import show_text
 from nnzoo.errors import Diverged, NnzooError, UserError
-
-
-def _nproc(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise UserError(f"--nproc takes a number of processes >= 1, not {text!r}")
-    return int(text)
-
-
-# data-parallel training over N processes started by PyTorch's elastic launcher
-NPROC = {"--nproc": Flag("nproc", parse=_nproc)}
 
 
 def _nproc_here(nproc: int) -> int:
@@ -46,42 +36,33 @@ def cmd_run(args: list[str]) -> int:
             return 0
         return _resume(opts, args=args)
     exp = registry.get(name)
-    flags = {**HELP, **COMMON, "--resume": Flag("resume"), **NPROC, **experiment_flags(exp)}
-    _, opts = parse_tokens(args, flags, f"run {name}", 1)
+    _, opts = parse_tokens(args, run_flags(exp), f"run {name}", 1)
     if opts.get("help"):
         print(show_text(exp))
         return 0
     if opts.get("resume"):
         return _resume(opts, name, args)
     nproc = _nproc_here(opts.pop("nproc", 1))
-    common = registry.RunOptions.make(**{k: opts.pop(k) for k in list(opts)
-                                         if f"--{k}" in COMMON})
-    cfg = exp.make_config(opts, smoke=common.smoke)  # every check before the folder exists
-    from nnzoo.launch import RankRun, check_supported, launch, launched
-    from nnzoo.runs import Run
+    common = {k: opts.pop(k) for k in list(opts) if f"--{k}" in COMMON}
+    exp, cfg, common = prepare_run(name, opts, **common)  # every check, before any folder
+    from nnzoo.launch import check_supported, launch, launched
 
     if nproc > 1 or launched():
         check_supported(exp)
-        if not launched():
+        if not launched():  # start the processes; each runs this command (rank 0 writes)
             return launch(exp, args, nproc, common.device)
-        Run = RankRun  # this process is one of a launch's
-    run = Run.create(exp, cfg, echo=_echo(common.quiet), **vars(common))
-    return _execute(run)
+    return _execute(create_run(exp, cfg, common))  # the code path of nnzoo.run(...)
 
 
 def _resume(opts: dict[str, Any], name: str | None = None, args: list[str] = ()) -> int:
-    from nnzoo.launch import RankRun, check_supported, launch, launched
-    from nnzoo.runs import Run
+    from nnzoo.launch import check_supported, launch, launched
 
     nproc = _nproc_here(opts.pop("nproc", 1))
     extra = [f"--{k}" for k in opts if k not in ("resume", "quiet", "device")]
     if extra:
         raise UserError(f"--resume continues a run with its saved options; drop "
                         f"{', '.join(extra)}, or start a new run without --resume")
-    if launched():
-        Run = RankRun  # this process is one of a launch's
-    run = Run.reopen(opts["resume"], quiet=opts.get("quiet", False),
-                     device=opts.get("device"), echo=_echo(opts.get("quiet", False)))
+    run = reopen_run(opts["resume"], device=opts.get("device"), quiet=opts.get("quiet", False))
     if name is not None and run.experiment.name != name:
         raise UserError(f"{opts['resume']} is a run of {run.experiment.name}, not {name}; "
                         f"use `nnzoo run --resume {opts['resume']}`")
@@ -92,33 +73,16 @@ def _resume(opts: dict[str, Any], name: str | None = None, args: list[str] = ())
     return _execute(run)
 
 
-def _echo(quiet: bool) -> Callable[[str], None]:
-    return (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
-
-
 def _execute(run) -> int:
-    exp = run.experiment
-    print(f"{'resuming' if run.reopened else 'running'} {exp.name} -> {run.dir}", flush=True)
+    print(f"{'resuming' if run.reopened else 'running'} {run.experiment.name} -> {run.dir}",
+          flush=True)
     try:
-        summary = run.execute()
+        summary, verdict = finish_run(run)
     except KeyboardInterrupt:
         print(f"\ninterrupted; continue with: nnzoo run --resume {run.dir}", file=sys.stderr)
         return 130
-    verdict = verdict_text(summary, run.dir)
     print(verdict)
-    run.log(verdict, echo=False)
     return 0 if summary["passed"] or run.smoke else 1
-
-
-def verdict_text(summary: dict[str, Any], run_dir) -> str:
-    smoke = " (smoke: a quick check, the claim is for the default settings)" \
-        if summary["smoke"] else ""
-    figures = ", ".join(summary["figures"]) or "none"
-    return "\n".join([
-        f"{summary['status']}  {summary['experiment']}: {summary['headline']}{smoke}",
-        wrap(f"expected: {summary['expects']}", 6),
-        f"      run folder: {run_dir} (figures: {figures})",
-        f"      wall time {summary['wall_time_s']:.1f} s on {summary['device']}"])
 
 
 # --------------------------------------------------------------------------- tour and report

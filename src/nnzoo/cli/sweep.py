@@ -113,6 +113,8 @@ def cores() -> int:
 def _sweep(plan: dict[str, Any], directory: Path, opts: dict[str, Any]) -> int:
     from tqdm.auto import tqdm
 
+    from nnzoo.runs import show_progress
+
     quiet, device = opts.get("quiet", False), opts.get("device") or plan["device"]
     todo = [r for r in plan["runs"] if sweeps.summary_of(directory / r["folder"]) is None]
     jobs = min(opts.get("jobs") or cores(), max(len(todo), 1))
@@ -123,7 +125,7 @@ def _sweep(plan: dict[str, Any], directory: Path, opts: dict[str, Any]) -> int:
           + f", {jobs} at a time x {threads} torch thread{'s' * (threads > 1)} -> {directory}",
           flush=True)
     bar = tqdm(total=total, initial=done, desc=plan["experiment"], unit="run",
-               disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True, file=sys.stderr)
+               disable=not show_progress(quiet), dynamic_ncols=True, file=sys.stderr)
     kept = [sweeps.summary_of(directory / r["folder"]) for r in plan["runs"] if r not in todo]
     count = {"done": done, "PASS": sum(s["status"] == "PASS" for s in kept)}
     errors: list[str] = []
@@ -248,7 +250,7 @@ def work(argv: list[str]) -> int:
         # sweep was started so (a shell's background job)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
-        from nnzoo.cli.running import verdict_text
+        from nnzoo.api import verdict_text
         from nnzoo.runs import Run
         from nnzoo.train import torch_threads
 

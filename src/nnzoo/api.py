@@ -1,0 +1,151 @@
+"""nnzoo from Python: `nnzoo.run`, `resume`, `experiments`, `show` and `load_run`.
+
+    >>> import nnzoo
+    >>> result = nnzoo.run("twin-spirals", net="short", smoke=True)   # as `nnzoo run ...`
+    >>> result.verdict, result.headline, result.figures["spirals"]
+
+`nnzoo run` and `nnzoo.run` are one code path: `start_run` checks every option and makes
+the run folder, `finish_run` runs it and keeps the verdict in its log; the CLI prints what
+they return, the Python face returns it as a `RunResult` (which a notebook displays). A
+mistake raises the UserError (a ValueError) whose one line the CLI prints. Options take
+their Python spelling: `max_epochs=5` is `--max-epochs 5`. Nothing here imports torch
+until a run starts, so `import nnzoo` stays light.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nnzoo import registry
+from nnzoo.registry import RunOptions
+from nnzoo.views import Catalogue, ExperimentView, RunResult, wrap
+
+if TYPE_CHECKING:  # nnzoo.runs is imported when a run starts
+    from nnzoo.runs import Run
+
+__all__ = ["experiments", "load_run", "resume", "run", "show"]
+
+
+# --------------------------------------------------------------------------- the one code path
+def echo(quiet: bool) -> Callable[[str], None]:
+    """How a run tells its user something: printed, unless quiet."""
+    return (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
+
+
+def prepare_run(name: str, values: dict[str, Any], **common: Any
+                ) -> tuple[registry.Experiment, Any, RunOptions]:
+    """(experiment, config, common options) of a new run of `name` with option `values`
+    ({"max_epochs": 5}) and the common options (seed, device, out, smoke, quiet): every
+    value checked, then the config's own checks, all before any run folder exists."""
+    from nnzoo.cli.args import experiment_flags, no_option, run_flags
+
+    exp = registry.get(name)
+    flags = experiment_flags(exp)
+    for key in values:  # from Python: max_epoch=3 is told as the CLI tells --max-epoch 3
+        if "--" + key.replace("_", "-") not in flags:
+            raise no_option(f"run {name}", "--" + key.replace("_", "-"), run_flags(exp))
+    opts = RunOptions.make(**common)
+    return exp, exp.make_config(values, smoke=opts.smoke), opts
+
+
+def create_run(exp: registry.Experiment, cfg: Any, opts: RunOptions) -> Run:
+    """The run folder of a prepared run (inside a data-parallel launch: rank 0's only)."""
+    return _run_class().create(exp, cfg, echo=echo(opts.quiet), **vars(opts))
+
+
+def start_run(name: str, values: dict[str, Any], **common: Any) -> Run:
+    """A new run of the experiment `name`: `prepare_run`, then `create_run`."""
+    return create_run(*prepare_run(name, values, **common))
+
+
+def reopen_run(run_dir: str | Path, *, device: str | None = None, quiet: bool = False) -> Run:
+    """The stopped run in `run_dir`, ready to continue from its last checkpoint."""
+    return _run_class().reopen(run_dir, device=device, quiet=quiet, echo=echo(quiet))
+
+
+def _run_class():
+    """Run, or RankRun in a process of a data-parallel launch (torchrun, `--nproc`)."""
+    from nnzoo.launch import RankRun, launched
+    from nnzoo.runs import Run
+
+    return RankRun if launched() else Run
+
+
+def finish_run(run: Run) -> tuple[dict[str, Any], str]:
+    """Execute `run` (from its checkpoint, if any); -> (summary, verdict text), the verdict
+    also kept in the run's log.txt."""
+    summary = run.execute()
+    verdict = verdict_text(summary, run.dir)
+    run.log(verdict, echo=False)
+    return summary, verdict
+
+
+def verdict_text(summary: dict[str, Any], run_dir) -> str:
+    smoke = " (smoke: a quick check, the claim is for the default settings)" \
+        if summary["smoke"] else ""
+    figures = ", ".join(summary["figures"]) or "none"
+    return "\n".join([
+        f"{summary['status']}  {summary['experiment']}: {summary['headline']}{smoke}",
+        wrap(f"expected: {summary['expects']}", 6),
+        f"      run folder: {run_dir} (figures: {figures})",
+        f"      wall time {summary['wall_time_s']:.1f} s on {summary['device']}"])
+
+
+# --------------------------------------------------------------------------- the Python face
+def run(name: str, *, seed: int = RunOptions.seed, device: str = RunOptions.device,
+        out: str | Path = RunOptions.out, smoke: bool = RunOptions.smoke,
+        quiet: bool = RunOptions.quiet, **options: Any) -> RunResult:
+    """Run the experiment `name` as `nnzoo run` does and return its result (verdict,
+    headline, metrics, figures, run folder, metrics rows). `options` are the experiment's,
+    in Python spelling (`nnzoo.show(name)` lists them): `nnzoo.run("perceptron",
+    max_epochs=5)` is `nnzoo run perceptron --max-epochs 5`. A bad name or value raises a
+    ValueError (nnzoo.errors.UserError) before any folder is made."""
+    started = start_run(name, options, seed=seed, device=device, out=out, smoke=smoke,
+                        quiet=quiet)
+    return _execute(started)
+
+
+def resume(run_dir: str | Path, *, device: str | None = None, quiet: bool = False
+           ) -> RunResult:
+    """Continue the stopped run in `run_dir` from its last checkpoint, with its saved
+    options (`device` may change); -> its result, as `run` returns it."""
+    return _execute(reopen_run(run_dir, device=device, quiet=quiet))
+
+
+def _execute(started: Run) -> RunResult:
+    if not started.quiet:
+        print(f"{'resuming' if started.reopened else 'running'} {started.experiment.name} -> "
+              f"{started.dir}", flush=True)
+    try:
+        finish_run(started)
+    except KeyboardInterrupt:
+        print(f"interrupted; continue with: nnzoo.resume({str(started.dir)!r})",
+              file=sys.stderr)
+        raise
+    return RunResult(started.dir)
+
+
+def load_run(run_dir: str | Path) -> RunResult:
+    """A finished run's result, read from its folder (summary.json, metrics.jsonl, figures)."""
+    return RunResult(Path(run_dir))
+
+
+def experiments(family: str | None = None) -> Catalogue:
+    """The catalogue as data: one dict per experiment (name, family, kind, claim, expects,
+    data, seconds, tour), in the course's order; `family` keeps one family."""
+    rows = []
+    for fam, exps in registry.by_family(family).items():
+        title = registry.FAMILIES[fam].title
+        rows += [{"name": e.name, "family": fam, "family_title": title, "kind": e.kind,
+                  "claim": e.claim, "expects": e.expects, "data": e.data,
+                  "seconds": e.seconds, "tour": e.tour} for e in exps]
+    return Catalogue(rows)
+
+
+def show(name: str) -> ExperimentView:
+    """An experiment's claim and options (Python spelling, type, default, help) and what
+    `smoke=True` sets; displays itself in a notebook."""
+    return ExperimentView(registry.get(name))
