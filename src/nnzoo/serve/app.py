@@ -23,8 +23,14 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, PlainTextResponse,
-                                 Response, StreamingResponse)
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -217,13 +223,14 @@ async def api_resume(request: Request) -> Response:
     if not isinstance(rel, str):
         raise UserError('expected a JSON body {"run": "EXPERIMENT/FOLDER"}')
     folder = files.run_folder(s.runs, rel)
+    rel = folder.relative_to(s.runs).as_posix()  # one name per folder
     if rel in s.jobs.running_runs():
         raise UserError(f"{rel} is running already")
     if (folder / "summary.json").exists():
         raise UserError(f"{rel} has finished; start a new run instead")
     exp = files.read_json(folder / "config.json") or {}
-    return JSONResponse(s.jobs.submit(str(exp.get("experiment")),
-                                      ["--resume", str(folder)]).public(), 202)
+    return JSONResponse(s.jobs.submit(str(exp.get("experiment")), ["--resume", str(folder)],
+                                      run=rel).public(), 202)
 
 
 async def api_jobs(request: Request) -> Response:
@@ -256,8 +263,8 @@ async def api_metrics(request: Request) -> Response:
 
 async def api_events(request: Request) -> Response:
     s = server_of(request)
-    rel = request.path_params["path"]
-    folder = files.run_folder(s.runs, rel)
+    folder = files.run_folder(s.runs, request.path_params["path"])
+    rel = folder.relative_to(s.runs).as_posix()  # one name per folder
     return StreamingResponse(
         files.follow(folder, rel, s.job_state(rel), lambda: s.stopping),
         media_type="text/event-stream",

@@ -67,8 +67,9 @@ def _flag(opt: registry.Option, value: Any) -> list[str]:
 def check_form(exp: registry.Experiment, form: Any, runs: Path
                ) -> tuple[list[str], dict[str, str]]:
     """(the arguments of `nnzoo run` after `run`, {}) for a valid form, else ([], {field:
-    one-line error}) (a common option's key is "common.NAME"). `form` is {"options": {name: value}, "common": {name: value}}; a field
-    left out takes its default (or the smoke setting, with smoke)."""
+    one-line error}) (a common option's key is "common.NAME"). `form` is {"options":
+    {name: value}, "common": {name: value}}; a field left out takes its default (or the
+    smoke setting, with smoke)."""
     if not isinstance(form, dict) or not all(isinstance(form.get(k, {}), dict)
                                              for k in ("options", "common")):
         raise UserError('expected a JSON object {"options": {...}, "common": {...}}')

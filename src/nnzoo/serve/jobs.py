@@ -61,12 +61,13 @@ class Jobs:
         self._lock = threading.Lock()
         self._closing = False
 
-    def submit(self, experiment: str, args: list[str]) -> Job:
-        """Queue `nnzoo run *args` (args already checked); start it if a slot is free."""
+    def submit(self, experiment: str, args: list[str], run: str | None = None) -> Job:
+        """Queue `nnzoo run *args` (args already checked); start it if a slot is free.
+        `run`: the run folder (relative) when it is known already, as for a resume."""
         with self._lock:
             if self._closing:
                 raise UserError("the server is stopping; start the run again after restarting")
-            job = Job(next(self._ids), experiment, list(args))
+            job = Job(next(self._ids), experiment, list(args), run=run)
             self.jobs[job.id] = job
             self._schedule()
         return job
