@@ -210,6 +210,12 @@ def test_a_smoke_run_is_followed_to_its_verdict_and_figure(served, tmp_path):
     assert png.status_code == 200 and png.content[:4] == b"\x89PNG"
     assert client.get(f"/api/jobs/{job['id']}").json()["state"] == "finished"
     assert client.get("/api/runs", params={"status": summary["status"]}).json()[0]["run"] == rel
+    assert client.get(f"/api/metrics/{rel}").json() == rows  # what the compare chart draws
+    assert rel in client.get("/runs", params={"experiment": "perceptron"}).text
+    assert rel not in client.get("/runs", params={"experiment": "xor-backprop"}).text
+    assert client.get("/compare", params=[("run", rel), ("run", rel)]).status_code == 200
+    card = client.get("/").text.split('data-experiment="perceptron"')[1].split("</div></div>")[0]
+    assert f'href="/r/{rel}"' in card and f'badge {summary["status"]}' in card
     # the very run folder `nnzoo run` makes from the same arguments
     cli = subprocess.run([sys.executable, "-m", "nnzoo", "run", "perceptron", "--smoke",
                           "--quiet", "--out", str(tmp_path / "cli")], capture_output=True,
