@@ -75,7 +75,12 @@ def cmd_serve(args: list[str]) -> int:
           " at once; Ctrl-C stops)", flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=1, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame):  # live views end now, not at the grace timeout
+            server.stopping = True
+            super().handle_exit(sig, frame)
+
+    Server(config).run(sockets=[sock])
     stopped = [j for j in server.jobs.jobs.values() if j.stop_asked and j.run]
     for job in stopped:
         print(f"stopped {job.run}; continue with: nnzoo run --resume "

@@ -76,7 +76,8 @@ def _field(opt: dict[str, Any], group: str) -> str:
     else:
         control = (f'<input type="text" {attrs} data-default="{e(str(default))}" '
                    f'value="{e(str(default))}" spellcheck="false">')
-    shown = "none" if default == "" else default
+    shown = "none" if default == "" else ("on" if default else "off") \
+        if isinstance(default, bool) else default
     return f"""<div class="field" data-key="{e(key)}"><label for="{ident}">{e(opt['flag'])}</label>
 {control} <span class="type">{e(opt['type_name'])} (default {e(str(shown))})</span>
 <div class="help">{e(opt['help'])}</div><div class="error" data-error-for="{e(key)}"></div></div>"""
