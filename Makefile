@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test lint clean browser browser-deps
 
 setup: $(STAMP)
 
@@ -26,3 +26,13 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) runs
+
+# The browser test (tests/test_serve_browser.py, marked `browser`) drives Debian's chromium
+# through playwright (installed by the dev extra); playwright's own browser download is not
+# used. `make test` skips that test where chromium is absent; `make browser` installs
+# chromium with apt-get (as root) when it is missing and runs the test.
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+
+browser: setup browser-deps
+	$(BIN)/python -m pytest -m browser tests/test_serve_browser.py

@@ -1,4 +1,4 @@
-"""The `nnzoo` command: list | show | run | tour | report | data | sweep.
+"""The `nnzoo` command: list | show | run | tour | report | data | sweep | serve.
 
 The only module that prints for the user or calls sys.exit. A user's mistake is one
 line on stderr and exit status 2; a FAIL verdict exits 1; a diverged run exits 3.
@@ -15,6 +15,7 @@ from nnzoo.cli.args import usage
 from nnzoo.cli.catalogue import catalogue_markdown, cmd_list, cmd_show, show_text
 from nnzoo.cli.data import cmd_data
 from nnzoo.cli.running import cmd_report, cmd_run, cmd_tour, tour_table
+from nnzoo.cli.serve import cmd_serve
 from nnzoo.cli.sweep import cmd_sweep
 from nnzoo.errors import Diverged, NnzooError, UserError, nearest
 
@@ -22,7 +23,7 @@ __all__ = ["catalogue_markdown", "main", "show_text", "tour_table", "verdict_tex
 
 # --------------------------------------------------------------------------- main
 COMMANDS = {"list": cmd_list, "show": cmd_show, "run": cmd_run, "tour": cmd_tour,
-            "report": cmd_report, "data": cmd_data, "sweep": cmd_sweep}
+            "report": cmd_report, "data": cmd_data, "sweep": cmd_sweep, "serve": cmd_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,6 +127,7 @@ usage:
   nnzoo sweep NAME --seeds 0-9 [--jobs N] [--OPTION V1,V2]   over seeds and option lists
   nnzoo report [RUNS_DIR]                (re)build RUNS_DIR/index.html (default runs/)
   nnzoo data list|fetch|verify|path      the data sets: which are cached, fetch, check
+  nnzoo serve [--runs DIR] [--port N]    the zoo in the browser: run, watch, compare, read
   nnzoo --version
 
 common options of run and tour:

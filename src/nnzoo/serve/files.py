@@ -1,0 +1,188 @@
+"""The runs folder as the server sees it: paths checked to stay inside it, the list of run
+folders, and a run followed as its files grow (the live view's server-sent events)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from nnzoo.errors import UserError
+
+POLL_S = 0.2  # how often a follower looks at the run's files: the live view's latency
+HEARTBEAT_S = 15.0  # a comment line now and then keeps proxies and browsers from timing out
+
+
+class Refused(UserError):
+    """A path that leads outside the runs folder (status 403), or a path or name that leads
+    to nothing (404)."""
+
+    def __init__(self, message: str, status: int = 404):
+        super().__init__(message)
+        self.status = status
+
+
+def inside(root: Path, rel: str, *, want: str = "any") -> Path:
+    """root/rel, resolved (symbolic links followed), if it lies inside the resolved root and
+    exists as `want` ("file", "dir" or "any"); else Refused. Absolute paths and `..` that
+    leave the root are refused, as are links that point outside it."""
+    base = root.resolve()
+    if not rel or "\x00" in rel or Path(rel).is_absolute() or rel.startswith(("/", "\\")):
+        raise Refused(f"refused path {rel!r}: give a path relative to the runs folder", 403)
+    path = (base / rel).resolve()
+    if path != base and base not in path.parents:
+        raise Refused(f"refused path {rel!r}: it leads outside the runs folder", 403)
+    if not path.exists() or (want == "file" and not path.is_file()) or \
+            (want == "dir" and not path.is_dir()):
+        raise Refused(f"no {'run folder' if want == 'dir' else 'file'} {rel!r} in the runs "
+                      "folder")
+    return path
+
+
+def run_folder(root: Path, rel: str) -> Path:
+    """The run folder `rel` (it holds a config.json), checked to be inside the runs folder."""
+    path = inside(root, rel, want="dir")
+    if not (path / "config.json").is_file():
+        raise Refused(f"{rel!r} is not a run folder (it has no config.json)")
+    return path
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def list_runs(root: Path) -> list[dict[str, Any]]:
+    """Every run folder under `root` (sweeps' runs too), newest first: experiment, seed,
+    smoke, and its summary's status and headline once it has one."""
+    base = root.resolve()
+    found = list(base.glob("*/*/config.json")) + list(base.glob("*/sweep-*/*/config.json"))
+    rows = []
+    for cfg_path in found:
+        cfg, summary = read_json(cfg_path), read_json(cfg_path.parent / "summary.json")
+        if not isinstance(cfg, dict):
+            continue
+        summary = summary if isinstance(summary, dict) else {}
+        rows.append({
+            "run": cfg_path.parent.relative_to(base).as_posix(),
+            "experiment": cfg.get("experiment"), "seed": cfg.get("seed"),
+            "smoke": bool(cfg.get("smoke")), "status": summary.get("status"),
+            "headline": summary.get("headline"), "wall_time_s": summary.get("wall_time_s"),
+            "started": cfg_path.stat().st_mtime})
+    rows.sort(key=lambda r: (r["started"], r["run"]), reverse=True)
+    return rows
+
+
+class Tail:
+    """The complete lines added to a file since the last look; `reset` is True when the
+    file was replaced or shortened (a resumed run truncates metrics.jsonl), and the lines
+    then start again from its beginning."""
+
+    def __init__(self, path: Path):
+        self.path, self.offset, self.inode, self.partial = path, 0, None, b""
+
+    def read(self) -> tuple[bool, list[str]]:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return False, []
+        reset = self.inode is not None and (st.st_ino != self.inode or st.st_size < self.offset)
+        if reset:
+            self.offset, self.partial = 0, b""
+        self.inode = st.st_ino
+        if st.st_size == self.offset:
+            return reset, []
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            data = f.read()
+        self.offset += len(data)
+        *lines, self.partial = (self.partial + data).split(b"\n")
+        return reset, [line.decode("utf-8", "replace") for line in lines]
+
+
+def sse(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n"
+
+
+async def follow(run_dir: Path, rel: str, job_state: Callable[[], dict[str, Any] | None],
+                 stopping: Callable[[], bool]) -> AsyncIterator[str]:
+    """The events of one run, from its beginning: `hello`, then `metrics` (parsed lines),
+    `log` (lines), `figure` (a picture saved or redrawn), `state` (the server's job of this
+    run, when it changes), `reset` (the metrics were truncated by a resume: start again),
+    `summary` and finally `end` once the run has a summary or its job has ended."""
+    metrics, log = Tail(run_dir / "metrics.jsonl"), Tail(run_dir / "log.txt")
+    figures: dict[str, tuple[int, int]] = {}  # name -> (mtime_ns, size) announced
+    seen: dict[str, tuple[int, int]] = {}  # name -> (mtime_ns, size) of the last look
+    last_state, quiet_for = None, 0.0
+    yield sse("hello", {"run": rel})
+    while not stopping():
+        # the job's state and the summary first: once they say the run is over, the lines
+        # read below are all there will be
+        state = job_state()
+        summary = read_json(run_dir / "summary.json")
+        out = []
+        reset, lines = metrics.read()
+        if reset:
+            out.append(sse("reset", {}))
+        rows = []
+        for line in lines:
+            try:
+                rows.append(json.loads(line))
+            except ValueError:
+                continue
+        if rows:
+            out.append(sse("metrics", rows))
+        _, lines = log.read()
+        if lines:
+            out.append(sse("log", lines))
+        out += _figures(run_dir / "figures", rel, figures, seen)
+        key = None if state is None else (state["state"], state["returncode"], state["run"])
+        if key != last_state:  # not on every line of its output
+            out.append(sse("state", state))
+            last_state = key
+        job_over = state is not None and state["state"] not in ("queued", "running")
+        if isinstance(summary, dict) and (state is None or job_over):
+            out += _figures(run_dir / "figures", rel, figures, seen, settled=True)
+            out.append(sse("summary", summary))
+            out.append(sse("end", {"status": summary.get("status")}))
+        elif job_over:
+            out.append(sse("end", {"status": state["state"]}))
+        if out:
+            quiet_for = 0.0
+            yield "".join(out)
+            if out[-1].startswith("event: end"):
+                return
+        elif quiet_for >= HEARTBEAT_S:
+            quiet_for = 0.0
+            yield ": still here\n\n"
+        await asyncio.sleep(POLL_S)
+        quiet_for += POLL_S
+
+
+def _figures(folder: Path, rel: str, announced: dict, seen: dict,
+             settled: bool = False) -> list[str]:
+    """Events for the pictures that are new or redrawn and have not changed since the last
+    look (a picture being written is announced once it is whole), or all of them `settled`."""
+    events = []
+    try:
+        entries = sorted(p for p in folder.iterdir() if p.suffix == ".png")
+    except OSError:
+        return events
+    for p in entries:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        now = (st.st_mtime_ns, st.st_size)
+        steady = settled or seen.get(p.name) == now
+        seen[p.name] = now
+        if steady and announced.get(p.name) != now:
+            announced[p.name] = now
+            events.append(sse("figure", {"name": p.name,
+                                         "url": f"/files/{rel}/figures/{p.name}?v={now[0]}"}))
+    return events
