@@ -45,8 +45,9 @@ class StyleTransferConfig(PixelsConfig):
     photograph's shape (scaled to cover it, the centre cut out)."""
     alpha: PositiveFloat = 1.0
     """Weight of the content term E_content."""
-    beta: PositiveFloat = 1e5
-    """Weight of the style term E_style."""
+    beta: PositiveFloat = 1e7
+    """Weight of the style term E_style. Its balance with alpha depends on the size: the
+    content term sums over positions, the style term is divided by M_l^2."""
     size: PositiveInt = 128
     """The longer side of the image, in pixels (the photograph's aspect kept)."""
     steps: PositiveInt = 50
@@ -59,7 +60,7 @@ class StyleTransferConfig(PixelsConfig):
           "feature maps) and the style of a painting (their Gram matrices) paints the "
           "photograph in the painting's style",
     expects=f"at the defaults (astronaut in the style of hubble_deep_field, 128 pixels, "
-            f"alpha = 1, beta = 1e5, L-BFGS, 50 steps from white noise): E_total falls at "
+            f"alpha = 1, beta = 1e7, L-BFGS, 50 steps from white noise): E_total falls at "
             f"least {FALL} times, and the final image has a smaller E_content (closer to the "
             f"photograph's conv4_2 maps) and a smaller E_style (closer to the painting's Gram "
             f"matrices) than the white noise it started from",
