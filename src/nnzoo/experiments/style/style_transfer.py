@@ -80,7 +80,8 @@ def run(cfg: StyleTransferConfig, run: Run) -> Result:
     w = 1 / len(net.style_layers)
     cost = StyleCost(net, style, {layer: w for layer in net.style_layers}, content,
                      net.content_layer, alpha=cfg.alpha, beta=cfg.beta)
-    start, final, parts = optimise(cfg, run, cost, noise(shape, run))
+    x0 = noise(shape, run)
+    start, final, parts = optimise(cfg, run, cost, x0)
     fall = start["total"] / final["total"]
     for term in ("total", "content", "style"):
         run.log(f"E_{term}: {start[term]:.4g} (noise) -> {final[term]:.4g} "
@@ -89,8 +90,8 @@ def run(cfg: StyleTransferConfig, run: Run) -> Result:
     run.save_figure(images_figure([content, style, parts[-1]["image"]],
                                   [f"content: {cfg.content}", f"style: {cfg.style}",
                                    f"result ({cfg.steps} steps)"], "style transfer"), "transfer")
-    run.save_figure(images_figure([p["image"] for p in parts],
-                                  [f"step {p['step']}" for p in parts],
+    run.save_figure(images_figure([x0] + [p["image"] for p in parts],
+                                  ["step 0"] + [f"step {p['step']}" for p in parts],
                                   "the image along the way (from white noise)"), "snapshots")
     run.save_figure(loss_figure(parts, ("total", "content", "style"), "E_total and its terms "
                                 "(unweighted)"), "loss")

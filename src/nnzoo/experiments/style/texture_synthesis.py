@@ -63,7 +63,8 @@ def run(cfg: TextureConfig, run: Run) -> Result:
     w = 1 / len(net.style_layers)
     cost = StyleCost(net, source, {layer: w for layer in net.style_layers})
     # 4-7: from white noise, step after step (a snapshot and a checkpoint at each part)
-    start, final, parts = optimise(cfg, run, cost, noise((cfg.size, cfg.size), run))
+    x0 = noise((cfg.size, cfg.size), run)
+    start, final, parts = optimise(cfg, run, cost, x0)
     fall = start["style"] / final["style"]
     run.log(f"texture loss: {start['style']:.4g} (noise) -> {final['style']:.4g} after "
             f"{cfg.steps} steps, {fall:.0f} times smaller")
@@ -71,8 +72,8 @@ def run(cfg: TextureConfig, run: Run) -> Result:
     run.save_figure(images_figure([source, parts[-1]["image"]],
                                   [f"source: {cfg.texture}", f"synthesised ({cfg.steps} steps)"],
                                   "texture synthesis"), "texture")
-    run.save_figure(images_figure([p["image"] for p in parts],
-                                  [f"step {p['step']}" for p in parts],
+    run.save_figure(images_figure([x0] + [p["image"] for p in parts],
+                                  ["step 0"] + [f"step {p['step']}" for p in parts],
                                   "the image along the way (from white noise)"), "snapshots")
     run.save_figure(loss_figure(parts, ("style",), "texture loss"), "loss")
     return Result(fall >= FALL,
