@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from nnzoo.errors import UserError
+from nnzoo.errors import DataError, UserError
 from nnzoo.registry import NonNegativeFloat, PositiveInt
 from nnzoo.runs import Run
 
@@ -51,8 +51,12 @@ def feature_network(cfg: PixelsConfig, run: Run):
     if cfg.features == "random":
         net = RandomFeatures(filters=RANDOM_FILTERS, generator=run.rng("features").torch)
     else:
-        state = read_state_file(cfg.weights) if cfg.weights else \
-            vgg19_state(load("vgg19", fetch=False), "the fetched vgg19 weights")
+        try:
+            state = read_state_file(cfg.weights) if cfg.weights else \
+                vgg19_state(load("vgg19", fetch=False), "the fetched vgg19 weights")
+        except DataError as e:
+            raise DataError(f"{e}; or give your own VGG-19 with --weights PATH, or use "
+                            f"--features random (no download, rougher textures)") from None
         net = VGG19(pool=cfg.pool)
         net.load_state_dict(state)
     return net.requires_grad_(False).eval().to(run.device)
