@@ -5,11 +5,11 @@ white noise, to minimise the course's cost
               + beta/4 sum_l w_l / (N_l^2 M_l^2) sum_ij (G^l_ij - A^l_ij)^2:
 
 the first term keeps the feature maps of the photograph x_c at VGG-19's conv4_2 (what is
-where), the second the Gram matrices of the painting at conv1_1 ... conv5_1 (w_l = 1/5: its
+where), the second the Gram matrices of the style picture at conv1_1 ... conv5_1 (w_l = 1/5: its
 colours, strokes and textures, wherever they are). alpha/beta sets the balance.
 
 The claim is checked against the starting image, the noise: the final image must be closer
-to the photograph in content features (a smaller E_content) and closer to the painting in
+to the photograph in content features (a smaller E_content) and closer to the style picture in
 Gram matrices (a smaller E_style) than the noise is, and E_total must fall 10 times. The
 default size (128 pixels on the longer side) runs on a laptop's CPU in about two minutes; on
 a GPU, `--size 512 --steps 500 --device cuda` gives the full-size picture.
@@ -40,7 +40,7 @@ class StyleTransferConfig(PixelsConfig):
     """The photograph x_c: one of scikit-image's samples (astronaut, coffee, chelsea,
     rocket, ...) or the path of an image file."""
     style: str = "hubble_deep_field"
-    """The painting whose style is taken: a sample's name (hubble_deep_field,
+    """The picture whose style is taken: a sample's name (hubble_deep_field,
     immunohistochemistry, colorwheel, ...) or the path of an image file; fitted to the
     photograph's shape (scaled to cover it, the centre cut out)."""
     alpha: PositiveFloat = 1.0
@@ -57,12 +57,12 @@ class StyleTransferConfig(PixelsConfig):
 @experiment(
     "style-transfer", kind="unsupervised", config=StyleTransferConfig, seconds=120,
     claim="optimising the pixels of white noise against the content of a photograph (VGG-19 "
-          "feature maps) and the style of a painting (their Gram matrices) paints the "
-          "photograph in the painting's style",
+          "feature maps) and the style of another picture (their Gram matrices) paints the "
+          "photograph in that picture's style",
     expects=f"at the defaults (astronaut in the style of hubble_deep_field, 128 pixels, "
             f"alpha = 1, beta = 1e7, L-BFGS, 50 steps from white noise): E_total falls at "
             f"least {FALL} times, and the final image has a smaller E_content (closer to the "
-            f"photograph's conv4_2 maps) and a smaller E_style (closer to the painting's Gram "
+            f"photograph's conv4_2 maps) and a smaller E_style (closer to the style picture's Gram "
             f"matrices) than the white noise it started from",
     data="VGG-19 weights (`nnzoo data fetch vgg19`, 88 MB; or --weights, or --features "
          "random); scikit-image's bundled pictures",
@@ -76,7 +76,7 @@ def run(cfg: StyleTransferConfig, run: Run) -> Result:
     shape = sized_shape(read_image(cfg.content, "--content"), cfg.size)  # (h, w)
     content = picture(cfg.content, shape, run, "--content")  # (1, 3, h, w)
     style = picture(cfg.style, shape, run, "--style")
-    # the targets once: F^l(x_c) at the content layer, A^l of the painting
+    # the targets once: F^l(x_c) at the content layer, A^l of the style picture
     w = 1 / len(net.style_layers)
     cost = StyleCost(net, style, {layer: w for layer in net.style_layers}, content,
                      net.content_layer, alpha=cfg.alpha, beta=cfg.beta)
