@@ -103,7 +103,7 @@ def our_steps(net, style, content, x0, alpha, beta, steps):
 def seconds_per_step(make, net, device, size, steps):
     g = torch.Generator().manual_seed(0)
     style, content, x0 = (torch.rand(1, 3, size, size, generator=g).to(device) for _ in range(3))
-    step, losses = make(net, style, content, x0, 1.0, 1e7, steps)
+    step, losses = make(net, style, content, x0, 1.0, 3e6, steps)
     step()  # warm-up (and the first loss)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     sync()

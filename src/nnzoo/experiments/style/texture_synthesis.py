@@ -44,7 +44,7 @@ class TextureConfig(PixelsConfig):
 
 
 @experiment(
-    "texture-synthesis", kind="unsupervised", config=TextureConfig, seconds=120,
+    "texture-synthesis", kind="unsupervised", config=TextureConfig, seconds=90,
     claim="optimising the pixels of white noise until its VGG-19 features have the Gram "
           "matrices of a texture synthesises a new picture of that texture",
     expects=f"at the defaults (brick, 128 x 128, L-BFGS, 50 steps): the texture loss (the "
