@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from nnzoo.data import DATASETS, load
-from nnzoo.data.datasets import convert_cmudict
 from nnzoo.data.pronunciation import (
     BOUNDARY,
     CHUNKS,
@@ -14,6 +13,7 @@ from nnzoo.data.pronunciation import (
     PHONEMES,
     Aligner,
     align_words,
+    convert_cmudict,
     decode,
     encode,
     parse_cmudict,

