@@ -19,7 +19,7 @@ test digits score 9.57 with that seed's judge):
     non-saturating     6.27         86.9             1.03
     saturating         1.09        908.6             9e-6
 
-With the saturating loss D wins within the first hundred rounds: it rejects every G(z), the
+With the saturating loss D wins within the first few hundred rounds: it rejects every G(z), the
 gradient -D(G(z)) of log(1 - D(G(z))) vanishes, and G never learns to draw digits (the
 same checkerboard texture for every z; every sample gets the same p(y|x), a score near 1).
 The non-saturating gradient -(1 - D(G(z))) is largest exactly there, as the course says.
