@@ -36,13 +36,21 @@ Build = Callable[[tuple[int, int, int], int], nn.Module]  # (in_shape, classes) 
 @dataclass
 class Images:
     """An image set as tensors on one device, standardised with the training images' mean
-    and standard deviation; `data` keeps the original ImageSet (names, uint8 pictures)."""
+    and standard deviation (kept: `standardise` treats new images, e.g. a generative
+    model's, as the classifier's inputs were); `data` keeps the original ImageSet (names,
+    uint8 pictures)."""
 
     data: ImageSet
     X: Tensor  # (N, C, H, W)
     y: Tensor  # (N,)
     X_test: Tensor  # (N_test, C, H, W)
     y_test: Tensor  # (N_test,)
+    mean: float = 0.0
+    std: float = 1.0
+
+    def standardise(self, x: Tensor) -> Tensor:
+        """Images x with grey levels in [0, 1] (B, C, H, W), standardised like X."""
+        return (x - self.mean) / self.std
 
 
 def load_images(name: str, data_dir: str = "", device: Any = "cpu",
@@ -53,7 +61,7 @@ def load_images(name: str, data_dir: str = "", device: Any = "cpu",
     ds = load(name, data_dir=data_dir or None, log=log)
     X, y, Xt, yt = ds.tensors(device)  # (N, C, H, W) in [0, 1]
     mean, std = X.mean(), X.std()
-    return Images(ds, (X - mean) / std, y, (Xt - mean) / std, yt)
+    return Images(ds, (X - mean) / std, y, (Xt - mean) / std, yt, float(mean), float(std))
 
 
 def adam_one_cycle(model: nn.Module, *, lr: float, epochs: int, batch_size: int,

@@ -12,6 +12,4 @@ family("generative", "Autoencoders, VAEs and GANs", position=8,
              "models built on them: the variational autoencoder, whose decoder turns points "
              "of a Gaussian latent space into new digits, and the generative adversarial "
              "network.",
-       # to come: "gan-digits" after vae-digits (issue 15); the house test allows only
-       # experiments that exist in the order
-       order=("autoencoders", "vae-digits"))
+       order=("autoencoders", "vae-digits", "gan-digits"))

@@ -1,0 +1,102 @@
+"""nnzoo.models.gan: each step changes only its own network; the losses are the course's
+expressions in stable form; the two generator losses' gradients at hand-picked D outputs."""
+
+import math
+
+import pytest
+import torch
+
+from nnzoo.models.gan import (
+    GAN,
+    Discriminator,
+    Generator,
+    discriminator_loss,
+    generator_loss,
+)
+
+
+def _gan(**kw):
+    torch.manual_seed(0)
+    return GAN(Generator(latent=4, channels=4, out_shape=(1, 8, 8)),
+               Discriminator((1, 8, 8), channels=4), **kw)
+
+
+def _params(net):
+    return [p.detach().clone() for p in net.parameters()]
+
+
+def _same(before, net):
+    return all(torch.equal(a, b) for a, b in zip(before, net.parameters()))
+
+
+def test_shapes():
+    gan = _gan()
+    z = gan.z(5, torch.Generator().manual_seed(0))
+    x = gan.G(z)
+    assert z.shape == (5, 4) and x.shape == (5, 1, 8, 8)
+    assert x.abs().max() <= 1  # tanh: grey levels scaled to [-1, 1]
+    assert gan.D(x).shape == (5,)
+    with pytest.raises(ValueError, match="multiples of 4"):
+        Generator(out_shape=(1, 10, 10))
+
+
+def test_discriminator_step_changes_only_D():
+    gan = _gan()
+    g = torch.Generator().manual_seed(1)
+    G0, D0 = _params(gan.G), _params(gan.D)
+    gan.discriminator_step(torch.rand(6, 1, 8, 8) * 2 - 1, gan.z(6, g))
+    assert _same(G0, gan.G) and not _same(D0, gan.D)
+    assert all(p.grad is None for p in gan.G.parameters())  # no gradient reached theta
+
+
+@pytest.mark.parametrize("kind", ["non-saturating", "saturating"])
+def test_generator_step_changes_only_G(kind):
+    gan = _gan(generator_loss=kind)
+    g = torch.Generator().manual_seed(2)
+    gan.discriminator_step(torch.rand(6, 1, 8, 8) * 2 - 1, gan.z(6, g))  # Adam has state
+    G0, D0 = _params(gan.G), _params(gan.D)
+    gan.generator_step(gan.z(6, g))
+    assert not _same(G0, gan.G) and _same(D0, gan.D)
+    assert all(p.grad is None for p in gan.D.parameters())  # D's gradients dropped
+
+
+def test_train_rounds_takes_k_discriminator_steps_per_generator_step():
+    gan = _gan(k=3)
+    loss_D, loss_G = gan.train_rounds(torch.rand(20, 1, 8, 8) * 2 - 1, rounds=2, m=4,
+                                      generator=torch.Generator().manual_seed(0))
+    assert len(loss_D) == 6 and len(loss_G) == 2
+
+
+def test_discriminator_loss_is_the_course_expression():
+    a_real = torch.tensor([2.0, -1.0, 0.3], dtype=torch.float64)
+    a_fake = torch.tensor([-0.5, 1.5, 0.0], dtype=torch.float64)
+    D_real, D_fake = torch.sigmoid(a_real), torch.sigmoid(a_fake)
+    course = (torch.log(D_real) + torch.log(1 - D_fake)).mean()  # ascended by D
+    assert discriminator_loss(a_real, a_fake).item() == pytest.approx(-course.item(), rel=1e-12)
+    # finite where the direct form is not: D(x) = sigmoid(-800) underflows to 0 in float64
+    assert math.isfinite(discriminator_loss(torch.tensor([-800.0]), torch.tensor([800.0])))
+
+
+def test_generator_losses_are_the_course_expressions():
+    a = torch.tensor([-2.0, 0.5, 3.0], dtype=torch.float64)
+    D = torch.sigmoid(a)
+    assert generator_loss(a, "non-saturating").item() == pytest.approx(
+        -torch.log(D).mean().item(), rel=1e-12)
+    assert generator_loss(a, "saturating").item() == pytest.approx(
+        torch.log(1 - D).mean().item(), rel=1e-12)
+    with pytest.raises(ValueError, match="unknown generator loss"):
+        generator_loss(a, "wasserstein")
+
+
+@pytest.mark.parametrize("D_of_Gz", [0.5, 1e-2, 1e-4])
+def test_saturating_gradient_vanishes_when_D_rejects(D_of_Gz):
+    # d/da of each loss for one image whose logit a gives D(G(z)) = sigmoid(a) = D_of_Gz:
+    # non-saturating -(1 - D), saturating -D (by hand: d softplus(u)/du = sigmoid(u))
+    a = torch.tensor([math.log(D_of_Gz / (1 - D_of_Gz))], dtype=torch.float64,
+                     requires_grad=True)
+    (g_ns,) = torch.autograd.grad(generator_loss(a, "non-saturating"), a)
+    (g_s,) = torch.autograd.grad(generator_loss(a, "saturating"), a)
+    assert g_ns.item() == pytest.approx(-(1 - D_of_Gz), rel=1e-9)
+    assert g_s.item() == pytest.approx(-D_of_Gz, rel=1e-9)
+    if D_of_Gz < 0.5:  # D rejects G(z): the saturating gradient is the smaller, vanishing
+        assert abs(g_s.item()) < 0.011 * abs(g_ns.item())
