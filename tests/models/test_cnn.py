@@ -87,17 +87,3 @@ def test_dense_block_keeps_its_input_and_grows():
     torch.testing.assert_close(y[:, :5], x)
     # layer l reads the input and every earlier layer: its fan-in grows by `growth`
     assert [layer[2].in_channels for layer in block.layers] == [5, 8, 11, 14]
-
-
-def test_vgg19_named_layers_and_size():
-    vgg = cnn.VGG19(pool="avg")
-    convs = [n for n in vgg.features if n.startswith("conv")]
-    assert len(convs) == 16 and convs[-1] == "conv5_4"
-    # the 16 convolutions of VGG-19 hold 20,024,384 weights and biases
-    assert sum(p.numel() for p in vgg.parameters()) == 20_024_384
-    out = vgg(torch.randn(1, 3, 32, 32), layers=("relu1_1", "conv3_2", "pool5"))
-    assert out["relu1_1"].shape == (1, 64, 32, 32) and out["relu1_1"].min() >= 0
-    assert out["conv3_2"].shape == (1, 256, 8, 8) and out["pool5"].shape == (1, 512, 1, 1)
-    assert vgg.input_weights().shape == (64, 3, 3, 3)
-    with pytest.raises(ValueError, match="conv6_1"):
-        vgg(torch.randn(1, 3, 32, 32), layers=("conv6_1",))

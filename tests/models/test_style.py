@@ -193,3 +193,13 @@ def test_a_file_that_is_not_a_state_dict_is_refused(tmp_path):
 class Evil:
     def __reduce__(self):
         return (exec, ("raise SystemExit('the unpickler ran code')",))
+
+
+def test_vgg19_has_the_16_convolutions_of_the_paper():
+    net = VGG19()
+    assert list(net.convs)[-1] == "conv5_4" and len(net.convs) == 16
+    # the 16 convolutions of VGG-19 hold 20,024,384 weights and biases (+ the 1x1 rgb: 12)
+    assert sum(p.numel() for p in net.convs.parameters()) == 20_024_384
+    out = net.features(torch.randn(1, 3, 32, 32), ("conv1_1", "conv3_2"))
+    assert out["conv1_1"].shape == (1, 64, 32, 32) and out["conv1_1"].min() >= 0
+    assert out["conv3_2"].shape == (1, 256, 8, 8)

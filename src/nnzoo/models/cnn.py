@@ -19,8 +19,8 @@ are the feature maps after each convolution layer.
     build_cnn                   one of the two above by name (mnist-cnn's --model)
     ResidualBlock, ResNet       He et al. (2016): "skip" connections around pairs of layers
     DenseBlock, DenseNet        Huang et al. (2017): each layer reads all preceding layers
-    VGG19                       Simonyan & Zisserman (2015): the 16 convolutions used by style
-                                transfer (architecture only; weights come from a state-dict file)
+
+VGG-19, the network style transfer reads, lives with it in `nnzoo.models.style`.
 
 Shapes: B batch, C channels, H x W image, K classes.
 """
@@ -275,46 +275,3 @@ class DenseNet(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.out(self.body(x).mean(dim=(2, 3)))  # (B, K)
-
-
-VGG19_LAYERS = ((64, 64), (128, 128), (256, 256, 256, 256), (512, 512, 512, 512),
-                (512, 512, 512, 512))
-
-
-class VGG19(nn.Module):
-    """The 16 3x3 convolutions of VGG-19 in five blocks, named as in the paper
-    (conv1_1 ... conv5_4, each followed by relu1_1 ...), with pooling after each block.
-
-    Architecture only: `load_state_dict` takes weights for these names; style transfer
-    uses `pool="avg"` (Gatys et al.). forward(x, layers) returns the named activations."""
-
-    def __init__(self, pool: str = "max", in_channels: int = 3):
-        super().__init__()
-        self.pool = pool
-        Pool = {"max": nn.MaxPool2d, "avg": nn.AvgPool2d}[pool]
-        named, c_in = {}, in_channels
-        for b, widths in enumerate(VGG19_LAYERS, 1):
-            for i, c_out in enumerate(widths, 1):
-                named[f"conv{b}_{i}"] = nn.Conv2d(c_in, c_out, 3, padding=1)
-                named[f"relu{b}_{i}"] = nn.ReLU()
-                c_in = c_out
-            named[f"pool{b}"] = Pool(2)
-        self.features = nn.ModuleDict(named)
-
-    def input_weights(self) -> Tensor:
-        """conv1_1's kernels, (64, C, 3, 3)."""
-        return self.features["conv1_1"].weight
-
-    def forward(self, x: Tensor, layers: tuple[str, ...] = ("relu5_4",)) -> dict[str, Tensor]:
-        unknown = set(layers) - set(self.features)
-        if unknown:
-            raise ValueError(f"unknown VGG-19 layers {sorted(unknown)}; "
-                             f"expected names like conv1_1, relu3_2, pool4")
-        out, last = {}, max(list(self.features).index(name) for name in layers)
-        for i, (name, module) in enumerate(self.features.items()):
-            if i > last:
-                break
-            x = module(x)  # (B, C, H, W)
-            if name in layers:
-                out[name] = x
-        return out
