@@ -100,13 +100,16 @@ def test_hierarchical_softmax_update_is_minus_alpha_times_the_gradient():
 
 def test_noise_distribution_is_the_unigram_to_the_three_quarters():
     counts = np.array([1000, 300, 100, 10, 5])
-    cum = noise_table(counts)
+    table = noise_table(counts, size=10 ** 5)
     p = counts ** 0.75 / (counts ** 0.75).sum()
-    np.testing.assert_allclose(np.diff(cum, prepend=0) / 2 ** 31, p, atol=1e-9)
+    share = np.bincount(table, minlength=5) / len(table)
+    np.testing.assert_allclose(share, p, atol=1e-5)  # each word p_j T entries, +-1
+    assert (np.diff(table) >= 0).all()  # one run per word
     draw, state, seen = kernels.draw_noise, np.uint64(7), np.zeros(5)
     for _ in range(40000):
-        j, new = draw(cum, state)
+        j, new = draw(table, state)
         assert int(new) % U64 == lcg_next(int(state))  # (numba may box it as signed)
+        assert j == table[(lcg_next(int(state)) >> 32) * len(table) >> 32]
         state = np.uint64(int(new) % U64)
         seen[j] += 1
     expected = 40000 * p
@@ -123,7 +126,7 @@ def test_subsampling_probability_by_hand():
     assert keep_probability(np.array([10 ** 5, 1]), 1e-3)[1] == 1  # f = 1e-5: always kept
 
 
-def reference_epoch(syn0, syn1, sents, keep, cum, points, codes, lengths, sg, hs, window,
+def reference_epoch(syn0, syn1, sents, keep, table, points, codes, lengths, sg, hs, window,
                     negative, alpha, seed):
     """The kernel's loop in Python, drawing from the same generator, float64 torch."""
     state = seed
@@ -142,7 +145,7 @@ def reference_epoch(syn0, syn1, sents, keep, cum, points, codes, lengths, sg, hs
                 neu1e += g * syn1[node]
                 syn1[node] += g * h
             return neu1e
-        targets = [word] + [j for j in (int(np.searchsorted(cum, nxt() >> 33, side="right"))
+        targets = [word] + [j for j in (int(table[(nxt() >> 32) * len(table) >> 32])
                                         for _ in range(negative)) if j != word]
         neu1e, syn1[:] = ns_reference(h, targets, syn1, alpha)
         return neu1e
@@ -174,11 +177,11 @@ def test_compiled_loop_matches_the_python_reference(sg, hs):
     syn0 = rng.uniform(-0.5, 0.5, (V, d)).astype(np.float32)
     syn1 = rng.uniform(-0.5, 0.5, (V - 1 if hs else V, d)).astype(np.float32)
     keep = np.array([0.5, 0.9, 1, 1, 1, 1], np.float32)
-    cum = noise_table(counts)
+    table = noise_table(counts, size=1000)
     points, codes, lengths = huffman(counts)
     ref0, ref1 = torch.tensor(syn0, dtype=torch.float64), torch.tensor(syn1, dtype=torch.float64)
-    reference_epoch(ref0, ref1, sents, keep, cum, points, codes, lengths, sg, hs, 2, 3, 0.1, 11)
-    done = kernels.train_part(syn0, syn1, ids, starts, 0, 3, keep, cum, points, codes, lengths,
+    reference_epoch(ref0, ref1, sents, keep, table, points, codes, lengths, sg, hs, 2, 3, 0.1, 11)
+    done = kernels.train_part(syn0, syn1, ids, starts, 0, 3, keep, table, points, codes, lengths,
                                 sg, hs, 2, 3, 0.1, 0.1, 11)
     assert done == 13
     np.testing.assert_allclose(syn0, ref0.numpy(), rtol=1e-4, atol=1e-5)

@@ -81,15 +81,14 @@ def hs_step(h, points, codes, length, syn1, alpha, neu1e):
             syn1[n, i] += g * h[i]
 
 @jit
-def draw_noise(cum, state):
-    """A word from the noise distribution: the first j with cum[j] > r, r uniform in
-    [0, 2^31) (cum: cumulative count^0.75 scaled to 2^31); and the next state."""
+def draw_noise(table, state):
+    """A word from the noise distribution: table[i], i = floor(r T / 2^32) for r the state's
+    top 32 bits (uniform in [0, 2^32)) and T the table's size; and the next state."""
     state = state * LCG_A + LCG_C
-    r = np.int64(state >> np.uint64(33))
-    return np.searchsorted(cum, r, side="right"), state
+    return table[((state >> np.uint64(32)) * np.uint64(table.shape[0])) >> np.uint64(32)], state
 
 @jit
-def output(h, word, syn1, hs, points, codes, lengths, cum, negative, targets, alpha, neu1e,
+def output(h, word, syn1, hs, points, codes, lengths, table, negative, targets, alpha, neu1e,
            state):
     """The output layer's update for hidden layer h and target `word`; the next state."""
     if hs:
@@ -98,7 +97,7 @@ def output(h, word, syn1, hs, points, codes, lengths, cum, negative, targets, al
     targets[0] = word
     m = 1
     for _ in range(negative):  # W_neg: draws equal to the target word are dropped
-        j, state = draw_noise(cum, state)
+        j, state = draw_noise(table, state)
         if j != word:
             targets[m] = j
             m += 1
@@ -106,7 +105,7 @@ def output(h, word, syn1, hs, points, codes, lengths, cum, negative, targets, al
     return state
 
 @jit
-def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, cum, points, codes, lengths,
+def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, table, points, codes, lengths,
                sg, hs, window, negative, alpha0, alpha1, seed):
     """Train on sentences s_lo..s_hi-1 once; alpha falls linearly from alpha0 to alpha1
     over them. Returns the number of tokens read (before subsampling)."""
@@ -146,7 +145,7 @@ def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, cum, points, codes, le
                     for i in range(d):
                         h[i] = syn0[inp, i]
                     neu1e[:] = 0.0
-                    state = output(h, word, syn1, hs, points, codes, lengths, cum,
+                    state = output(h, word, syn1, hs, points, codes, lengths, table,
                                    negative, targets, alpha, neu1e, state)
                     for i in range(d):  # v_c += -alpha dE/dh
                         syn0[inp, i] += neu1e[i]
@@ -156,10 +155,11 @@ def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, cum, points, codes, le
                     if c != pos:
                         for i in range(d):
                             h[i] += syn0[sent[c], i]
+                inv = np.float32(1.0) / np.float32(hi - lo - 1)  # one division, not d
                 for i in range(d):
-                    h[i] /= hi - lo - 1
+                    h[i] *= inv
                 neu1e[:] = 0.0
-                state = output(h, word, syn1, hs, points, codes, lengths, cum,
+                state = output(h, word, syn1, hs, points, codes, lengths, table,
                                negative, targets, alpha, neu1e, state)
                 # every context word gets the whole -alpha dE/dh, as in the C tool and
                 # gensim (not divided by the window's size)

@@ -38,7 +38,7 @@ from nnzoo.data.text import Corpus
 from nnzoo.models.embeddings.vectors import WordVectors
 from nnzoo.random import Stream, as_stream
 
-CUM_SCALE = 2 ** 31  # the noise table's cumulative weights are integers up to 2^31
+NOISE_TABLE = 10 ** 7  # entries of the noise table (the C tool's has 10^8)
 
 
 def huffman(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -86,13 +86,15 @@ def huffman(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return points, codes, lengths
 
 
-def noise_table(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
-    """(V,) int64 cumulative weights of P(j) ∝ count_j^power, scaled so the last is 2^31:
-    word j is drawn when a uniform integer r in [0, 2^31) falls in [cum[j-1], cum[j])."""
+def noise_table(counts: np.ndarray, power: float = 0.75, size: int = NOISE_TABLE) -> np.ndarray:
+    """(size,) int32 table in which word j fills a run of about P(j) size entries,
+    P(j) ∝ count_j^power (entry i is the word whose share of the cumulative distribution
+    holds (i + 1/2) / size), so a uniform entry is a draw from P: one lookup, as in the C
+    tool, where a binary search over the cumulative weights takes log2(V) steps."""
     p = np.asarray(counts, np.float64) ** power
-    cum = np.rint(np.cumsum(p) / p.sum() * CUM_SCALE).astype(np.int64)
-    cum[-1] = CUM_SCALE
-    return cum
+    cum = np.cumsum(p) / p.sum()  # (V,)
+    table = np.searchsorted(cum, (np.arange(size) + 0.5) / size, side="right")
+    return np.minimum(table, len(p) - 1).astype(np.int32)
 
 
 def keep_probability(counts: np.ndarray, sample: float) -> np.ndarray:
@@ -159,12 +161,12 @@ class Word2Vec:
         if self.output == "hs":
             points, codes, lengths = huffman(counts)  # (V, L), (V, L), (V,)
             syn1 = np.zeros((V - 1, d), np.float32)  # (V-1, d) one row per inner node
-            cum = np.zeros(1, np.int64)
+            table = np.zeros(1, np.int32)
         else:
             points, codes = np.zeros((V, 1), np.int32), np.zeros((V, 1), np.uint8)
             lengths = np.zeros(V, np.int32)
             syn1 = np.zeros((V, d), np.float32)  # (V, d) one row per word
-            cum = noise_table(counts)  # (V,)
+            table = noise_table(counts)  # (NOISE_TABLE,)
         keep = keep_probability(counts, self.sample)  # (V,)
         # the workers' parts: consecutive sentences, about as many tokens each
         S = len(starts) - 1
@@ -176,11 +178,11 @@ class Word2Vec:
         if not k.train_part.signatures:
             self.log("compiling word2vec's inner loop with numba (once: then it is cached) ...")
         sg, hs = self.arch == "skipgram", self.output == "hs"
-        k.train_part(syn0, syn1, ids, starts, cuts[0], cuts[0], keep, cum, points, codes,
+        k.train_part(syn0, syn1, ids, starts, cuts[0], cuts[0], keep, table, points, codes,
                      lengths, sg, hs, self.window, self.negative, 0.0, 0.0, 1)  # compiles
 
         def part(w: int, a0: float, a1: float, seed: int, out: list[int]) -> None:
-            out[w] = k.train_part(syn0, syn1, ids, starts, cuts[w], cuts[w + 1], keep, cum,
+            out[w] = k.train_part(syn0, syn1, ids, starts, cuts[w], cuts[w + 1], keep, table,
                                   points, codes, lengths, sg, hs, self.window, self.negative,
                                   a0, a1, seed)
 
