@@ -24,7 +24,7 @@ import numpy as np
 
 from nnzoo.errors import DataError, UserError
 
-EXAMPLE = "paris - france + italy"
+EXAMPLE = "king - man + woman"
 
 
 def parse_expression(expr: str) -> tuple[list[str], list[str]]:
