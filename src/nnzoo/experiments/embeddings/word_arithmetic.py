@@ -10,8 +10,8 @@ are nearest in cosine to Σ_positive x̂ - Σ_negative x̂, among the `restrict`
 The check: for a fixed set of easy analogies (CHECKS, "b - a + c = d" for "a : b :: c : d"),
 the rank of the expected answer d among all the candidates. Not every famous analogy holds
 on this corpus (Brown, State of the Union addresses, Moby-Dick): its Rome is mostly the
-Church's, and "paris - france + italy" finds other capitals before
-rome; try it with --expr.
+Church's, and "paris - france + italy" finds other capitals before rome (try it with
+--expr).
 """
 
 from __future__ import annotations
@@ -150,8 +150,11 @@ def _figure(wv, positive, negative, answers, expr):
     ax = axes[0, 1]
     words, cos = [w for w, _ in answers], [c for _, c in answers]
     ax.barh(range(len(words)), cos, color=["tab:orange"] + ["tab:blue"] * (len(words) - 1))
+    for i, c in enumerate(cos):
+        ax.text(c, i, f" {c:.3f}", va="center", fontsize=8)
     ax.set_yticks(range(len(words)), words)
     ax.invert_yaxis()
-    ax.set(xlabel=f"cosine with {expr}", xlim=(min(0.0, min(cos)), 1),
-           title="the nearest words (3CosAdd)")
+    low = min(cos)  # close cosines: start the axis below the smallest, not at 0
+    left = np.floor(10 * low) / 10 - 0.1 if low > 0.3 else min(0.0, low)
+    ax.set(xlabel=f"cosine with {expr}", xlim=(left, 1), title="the nearest words (3CosAdd)")
     return fig
