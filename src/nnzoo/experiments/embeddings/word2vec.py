@@ -35,7 +35,7 @@ class Word2VecConfig(TrainingConfig):
 
 
 @experiment(
-    "word2vec", kind="unsupervised", config=Word2VecConfig, seconds=75,
+    "word2vec", kind="unsupervised", config=Word2VecConfig, seconds=45,
     claim="skip-gram with negative sampling, trained on 3 million words of English, learns "
           "vectors whose arithmetic answers some analogies (\"man : king :: woman : ?\") and "
           "whose cosines correlate with people's judgements of relatedness",

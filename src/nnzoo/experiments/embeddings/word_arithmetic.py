@@ -52,7 +52,7 @@ class WordArithmeticConfig(TrainingConfig):
 
 
 @experiment(
-    "word-arithmetic", kind="unsupervised", config=WordArithmeticConfig, seconds=75,
+    "word-arithmetic", kind="unsupervised", config=WordArithmeticConfig, seconds=40,
     claim=f"adding and subtracting word2vec's vectors answers easy analogies: for "
           f"{len(CHECKS)} classic ones (gender, capitals, plurals, comparatives, superlatives, "
           f"past tenses, nationalities) the expected word is among the {TOP} nearest",
