@@ -51,3 +51,28 @@ def test_a_wider_window_is_still_exact_and_skips_the_comparison(runs_dir):
     run, s = execute("cooccurrence", runs_dir, window=3)
     assert s["status"] == "PASS" and s["metrics"]["total_count"] == 2 * (38 + 37 + 36)
     assert "summary only" not in (run.dir / "log.txt").read_text()
+
+
+def test_word_arithmetic_trains_as_word2vec_and_reads_its_vectors(runs_dir):
+    import pytest
+
+    from nnzoo.errors import UserError
+    from nnzoo.models.embeddings.vectors import WordVectors
+
+    w2v, _ = execute("word2vec", runs_dir, smoke=True)
+    arith, s = execute("word-arithmetic", runs_dir, smoke=True)
+    ours = WordVectors.load(arith.dir / "vectors.txt")
+    theirs = WordVectors.load(w2v.dir / "vectors.txt")  # the same options and seed
+    assert ours.words == theirs.words and np.array_equal(ours.vectors, theirs.vectors)
+    answers = [w for w, _ in s["metrics"]["answers"]]
+    assert len(answers) == 10 and not {"house", "man", "mouse"} & set(answers)
+    assert answers[0] == ours.most_similar(["house", "mouse"], ["man"], topn=1)[0][0]
+
+    run, s = execute("word-arithmetic", runs_dir, vectors=str(w2v.dir / "vectors.txt"),
+                     expr="crooked + man - cat")
+    assert s["status"] == "FAIL"  # the rhyme has none of the analogies' words
+    assert set(s["metrics"]["ranks"].values()) == {None}
+    assert not (run.dir / "vectors.txt").exists()  # nothing trained
+    with pytest.raises(UserError, match="'paris' not in the vocabulary of 25 words"):
+        execute("word-arithmetic", runs_dir, vectors=str(w2v.dir / "vectors.txt"),
+                expr="paris - man")

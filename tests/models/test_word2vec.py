@@ -98,16 +98,27 @@ def test_hierarchical_softmax_update_is_minus_alpha_times_the_gradient():
                                rtol=1e-5, atol=1e-6)
 
 
+def alias_draw(threshold, alias, state):
+    """Walker's alias method in Python, from the kernel's generator: (word, last state)."""
+    state = lcg_next(state)
+    j = (state >> 32) * len(alias) >> 32
+    state = lcg_next(state)
+    return (j if (state >> 32) < threshold[j] else int(alias[j])), state
+
+
 def test_noise_distribution_is_the_unigram_to_the_three_quarters():
-    counts = np.array([1000, 300, 100, 10, 5])
-    cum = noise_table(counts)
+    counts = np.array([1000, 300, 100, 10, 5, 1])
+    threshold, alias = noise_table(counts)
     p = counts ** 0.75 / (counts ** 0.75).sum()
-    np.testing.assert_allclose(np.diff(cum, prepend=0) / 2 ** 31, p, atol=1e-9)
-    draw, state, seen = kernels.draw_noise, np.uint64(7), np.zeros(5)
+    # exactly: P(j) = (threshold[j] / 2^32 + Σ_{k: alias[k] = j} (1 - threshold[k] / 2^32)) / V
+    keep = threshold / 2 ** 32
+    exact = (keep + np.bincount(alias, 1 - keep, minlength=6)) / 6
+    np.testing.assert_allclose(exact, p, atol=1e-9)
+    state, seen = np.uint64(7), np.zeros(6)
     for _ in range(40000):
-        j, new = draw(cum, state)
-        assert int(new) % U64 == lcg_next(int(state))  # (numba may box it as signed)
-        state = np.uint64(int(new) % U64)
+        j, new = kernels.draw_noise(threshold, alias, state)
+        assert (j, int(new) % U64) == alias_draw(threshold, alias, int(state))
+        state = np.uint64(int(new) % U64)  # (numba may box it as signed)
         seen[j] += 1
     expected = 40000 * p
     assert (np.abs(seen - expected) < 5 * np.sqrt(expected) + 1).all()  # 5 standard deviations
@@ -123,7 +134,7 @@ def test_subsampling_probability_by_hand():
     assert keep_probability(np.array([10 ** 5, 1]), 1e-3)[1] == 1  # f = 1e-5: always kept
 
 
-def reference_epoch(syn0, syn1, sents, keep, cum, points, codes, lengths, sg, hs, window,
+def reference_epoch(syn0, syn1, sents, keep, noise, points, codes, lengths, sg, hs, window,
                     negative, alpha, seed):
     """The kernel's loop in Python, drawing from the same generator, float64 torch."""
     state = seed
@@ -134,6 +145,7 @@ def reference_epoch(syn0, syn1, sents, keep, cum, points, codes, lengths, sg, hs
         return state
 
     def out(h, word):
+        nonlocal state
         if hs:
             n, c = points[word, :lengths[word]], torch.as_tensor(codes[word, :lengths[word]])
             neu1e = torch.zeros_like(h)
@@ -142,8 +154,11 @@ def reference_epoch(syn0, syn1, sents, keep, cum, points, codes, lengths, sg, hs
                 neu1e += g * syn1[node]
                 syn1[node] += g * h
             return neu1e
-        targets = [word] + [j for j in (int(np.searchsorted(cum, nxt() >> 33, side="right"))
-                                        for _ in range(negative)) if j != word]
+        draws = []
+        for _ in range(negative):
+            j, state = alias_draw(*noise, state)
+            draws.append(j)
+        targets = [word] + [j for j in draws if j != word]
         neu1e, syn1[:] = ns_reference(h, targets, syn1, alpha)
         return neu1e
 
@@ -174,12 +189,12 @@ def test_compiled_loop_matches_the_python_reference(sg, hs):
     syn0 = rng.uniform(-0.5, 0.5, (V, d)).astype(np.float32)
     syn1 = rng.uniform(-0.5, 0.5, (V - 1 if hs else V, d)).astype(np.float32)
     keep = np.array([0.5, 0.9, 1, 1, 1, 1], np.float32)
-    cum = noise_table(counts)
+    noise = noise_table(counts)
     points, codes, lengths = huffman(counts)
     ref0, ref1 = torch.tensor(syn0, dtype=torch.float64), torch.tensor(syn1, dtype=torch.float64)
-    reference_epoch(ref0, ref1, sents, keep, cum, points, codes, lengths, sg, hs, 2, 3, 0.1, 11)
-    done = kernels.train_part(syn0, syn1, ids, starts, 0, 3, keep, cum, points, codes, lengths,
-                                sg, hs, 2, 3, 0.1, 0.1, 11)
+    reference_epoch(ref0, ref1, sents, keep, noise, points, codes, lengths, sg, hs, 2, 3, 0.1, 11)
+    done = kernels.train_part(syn0, syn1, ids, starts, 0, 3, keep, *noise, points, codes,
+                              lengths, sg, hs, 2, 3, 0.1, 0.1, 11)
     assert done == 13
     np.testing.assert_allclose(syn0, ref0.numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(syn1, ref1.numpy(), rtol=1e-4, atol=1e-5)

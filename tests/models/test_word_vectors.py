@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nnzoo.errors import DataError, UserError
-from nnzoo.models.embeddings.vectors import WordVectors
+from nnzoo.models.embeddings.vectors import WordVectors, parse_expression
 
 
 def small():
@@ -47,3 +47,14 @@ def test_a_damaged_file_is_one_clear_error(tmp_path):
     (tmp_path / "bad.txt").write_text("2 3\nman 1 2 3\nwoman 1 2\n")
     with pytest.raises(DataError, match="line 3 has 2 numbers, not 3"):
         WordVectors.load(tmp_path / "bad.txt")
+
+
+def test_an_expression_is_words_joined_by_plus_and_minus():
+    assert parse_expression("paris - france + italy") == (["paris", "italy"], ["france"])
+    assert parse_expression("King-man+Woman") == (["king", "woman"], ["man"])
+    assert parse_expression("- a + don't + 1790") == (["don't", "1790"], ["a"])
+    for bad, why in [("a b", "no \\+ or - before 'b'"), ("a + - b", "two signs in a row"),
+                     ("a +", "ends with a sign"), ("  ", "has no words"),
+                     ("a! + b", "'a!' is not a word")]:
+        with pytest.raises(UserError, match=why):
+            parse_expression(bad)

@@ -11,4 +11,4 @@ family("embeddings", "Word embeddings", position=6,
        about="Words as vectors: counts of which words occur near which, reduced by the SVD, "
              "and word2vec's networks (CBOW and skip-gram, with hierarchical softmax or "
              "negative sampling), whose vectors answer analogies by arithmetic.",
-       order=("cooccurrence", "word2vec"))
+       order=("cooccurrence", "word2vec", "word-arithmetic"))

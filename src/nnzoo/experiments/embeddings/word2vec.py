@@ -11,15 +11,16 @@ from the unigram distribution to the 3/4 power). See `nnzoo.models.embeddings.wo
 The vectors are judged on the Google analogy set ("athens : greece :: paris : ?"), answered
 by 3CosAdd (the word nearest to b̂ - â + ĉ among the 30,000 most frequent), over the
 questions whose four words are all in the vocabulary (the coverage), and on WordSim-353
-(Spearman's rho between human relatedness scores and cosines).
+(Spearman's rho between human relatedness scores and cosines). The vectors are kept in the
+run folder as vectors.txt (the word2vec text format), which `word-arithmetic --vectors` reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-from nnzoo.registry import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt, experiment
+from nnzoo.experiments.embeddings._word2vec import TrainingConfig, trained_vectors
+from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 
 PAIRS = [("france", "paris"), ("italy", "rome"), ("germany", "berlin"), ("spain", "madrid"),
@@ -29,40 +30,12 @@ PAIRS = [("france", "paris"), ("italy", "rome"), ("germany", "berlin"), ("spain"
 
 
 @dataclass
-class Word2VecConfig:
-    arch: Literal["skipgram", "cbow"] = "skipgram"
-    """skipgram: each context word predicts the centre word; cbow: their mean predicts it."""
-    output: Literal["ns", "hs"] = "ns"
-    """Output layer: ns = negative sampling, hs = hierarchical softmax (Huffman tree)."""
-    vector_size: PositiveInt = 100
-    """Dimensions of the word vectors (the hidden layer)."""
-    window: PositiveInt = 5
-    """Most words on each side that count as context (shrunk at random for each word)."""
-    negative: PositiveInt = 5
-    """Noise words drawn per prediction (negative sampling only)."""
-    sample: NonNegativeFloat = 1e-3
-    """Subsampling of frequent words (0: keep every word)."""
-    min_count: PositiveInt = 5
-    """Words seen fewer times are dropped."""
-    alpha: PositiveFloat = 0.025
-    """Learning rate at the start; it falls linearly to min_alpha."""
-    min_alpha: NonNegativeFloat = 0.0001
-    """Learning rate at the end."""
-    epochs: PositiveInt = 5
-    """Passes over the corpus."""
-    workers: PositiveInt = 1
-    """Threads training at once (1: exactly reproducible for a seed)."""
-    corpus: Literal["english", "rhyme"] = "english"
-    """english: the 3-million-word corpus (`nnzoo data fetch english`); rhyme: the crooked
-    man rhyme, a tiny embedded text for a quick look (its vectors mean little)."""
-    text: str = ""
-    """Your own UTF-8 text file to train on instead (tokenised as nnzoo.data.text says)."""
-    restrict: NonNegativeInt = 30000
-    """Analogies are answered among this many most frequent words (0: all)."""
+class Word2VecConfig(TrainingConfig):
+    """word2vec's options: those of training (shared with word-arithmetic)."""
 
 
 @experiment(
-    "word2vec", kind="unsupervised", config=Word2VecConfig, seconds=75,
+    "word2vec", kind="unsupervised", config=Word2VecConfig, seconds=45,
     claim="skip-gram with negative sampling, trained on 3 million words of English, learns "
           "vectors whose arithmetic answers some analogies (\"man : king :: woman : ?\") and "
           "whose cosines correlate with people's judgements of relatedness",
@@ -75,33 +48,11 @@ class Word2VecConfig:
 )
 def run(cfg: Word2VecConfig, run: Run) -> Result:
     import numpy as np
-    import torch
 
     from nnzoo.data import load
-    from nnzoo.data.text import Corpus
     from nnzoo.models.embeddings import evaluate
-    from nnzoo.models.embeddings.vectors import WordVectors
-    from nnzoo.models.embeddings.word2vec import Word2Vec
-    from nnzoo.registry import build
 
-    if cfg.text:
-        corpus = Corpus.from_file(cfg.text)
-    elif cfg.corpus == "rhyme":
-        from nnzoo.data.rhymes import CROOKED_MAN
-
-        corpus = Corpus.from_text(CROOKED_MAN, "rhyme")
-    else:
-        corpus = load("english", log=run.log)
-    run.log(f"{corpus}")
-    training = run.parts(1, label="training")
-    for _ in training:
-        model = build(Word2Vec, cfg, rng=run.rng("init"), log=run.log).fit(corpus)
-        training.done({"words": model.wv.words, "vectors": torch.from_numpy(model.wv.vectors),
-                       "words_per_second": model.words_per_second_})
-    trained = training.results[0]
-    wv = WordVectors(trained["words"], trained["vectors"].numpy())
-    run.log(f"{len(wv):,} words of at least {cfg.min_count} occurrences; "
-            f"{trained['words_per_second']:,.0f} words/s")
+    wv, words_per_second = trained_vectors(cfg, run)
     for word in ("king", "france", "whale", "good", "man"):
         if word in wv:
             near = ", ".join(f"{w} {c:.2f}" for w, c in wv.most_similar([word], topn=6))
@@ -132,7 +83,7 @@ def run(cfg: Word2VecConfig, run: Run) -> Result:
                    "sections": {k: [s.correct, s.covered, s.total] for k, s in scores.items()},
                    "wordsim353_rho": rho, "wordsim353_covered": covered,
                    "simlex999_rho": rho_simlex, "vocabulary": len(wv),
-                   "words_per_second": trained["words_per_second"]})
+                   "words_per_second": words_per_second})
 
 
 def _figure(wv, scores, cfg: Word2VecConfig, np):

@@ -81,16 +81,20 @@ def hs_step(h, points, codes, length, syn1, alpha, neu1e):
             syn1[n, i] += g * h[i]
 
 @jit
-def draw_noise(cum, state):
-    """A word from the noise distribution: the first j with cum[j] > r, r uniform in
-    [0, 2^31) (cum: cumulative count^0.75 scaled to 2^31); and the next state."""
+def draw_noise(threshold, alias, state):
+    """A word from the noise distribution by Walker's alias method: a column j uniform in
+    0..V-1 from the state's top 32 bits r (j = floor(r V / 2^32)), then the next state's
+    top 32 bits r' keep j when r' < threshold[j], else it is alias[j]; and the last state."""
     state = state * LCG_A + LCG_C
-    r = np.int64(state >> np.uint64(33))
-    return np.searchsorted(cum, r, side="right"), state
+    j = ((state >> np.uint64(32)) * np.uint64(alias.shape[0])) >> np.uint64(32)
+    state = state * LCG_A + LCG_C
+    if np.int64(state >> np.uint64(32)) < threshold[j]:
+        return np.int64(j), state
+    return np.int64(alias[j]), state
 
 @jit
-def output(h, word, syn1, hs, points, codes, lengths, cum, negative, targets, alpha, neu1e,
-           state):
+def output(h, word, syn1, hs, points, codes, lengths, threshold, alias, negative, targets,
+           alpha, neu1e, state):
     """The output layer's update for hidden layer h and target `word`; the next state."""
     if hs:
         hs_step(h, points[word], codes[word], lengths[word], syn1, alpha, neu1e)
@@ -98,7 +102,7 @@ def output(h, word, syn1, hs, points, codes, lengths, cum, negative, targets, al
     targets[0] = word
     m = 1
     for _ in range(negative):  # W_neg: draws equal to the target word are dropped
-        j, state = draw_noise(cum, state)
+        j, state = draw_noise(threshold, alias, state)
         if j != word:
             targets[m] = j
             m += 1
@@ -106,8 +110,8 @@ def output(h, word, syn1, hs, points, codes, lengths, cum, negative, targets, al
     return state
 
 @jit
-def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, cum, points, codes, lengths,
-               sg, hs, window, negative, alpha0, alpha1, seed):
+def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, threshold, alias, points, codes,
+               lengths, sg, hs, window, negative, alpha0, alpha1, seed):
     """Train on sentences s_lo..s_hi-1 once; alpha falls linearly from alpha0 to alpha1
     over them. Returns the number of tokens read (before subsampling)."""
     d = syn0.shape[1]
@@ -146,7 +150,7 @@ def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, cum, points, codes, le
                     for i in range(d):
                         h[i] = syn0[inp, i]
                     neu1e[:] = 0.0
-                    state = output(h, word, syn1, hs, points, codes, lengths, cum,
+                    state = output(h, word, syn1, hs, points, codes, lengths, threshold, alias,
                                    negative, targets, alpha, neu1e, state)
                     for i in range(d):  # v_c += -alpha dE/dh
                         syn0[inp, i] += neu1e[i]
@@ -154,19 +158,22 @@ def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, cum, points, codes, le
                 h[:] = 0.0
                 for c in range(lo, hi):
                     if c != pos:
+                        inp = sent[c]  # (a local: the loop below then reads no index)
                         for i in range(d):
-                            h[i] += syn0[sent[c], i]
+                            h[i] += syn0[inp, i]
+                inv = np.float32(1.0) / np.float32(hi - lo - 1)  # one division, not d
                 for i in range(d):
-                    h[i] /= hi - lo - 1
+                    h[i] *= inv
                 neu1e[:] = 0.0
-                state = output(h, word, syn1, hs, points, codes, lengths, cum,
+                state = output(h, word, syn1, hs, points, codes, lengths, threshold, alias,
                                negative, targets, alpha, neu1e, state)
                 # every context word gets the whole -alpha dE/dh, as in the C tool and
                 # gensim (not divided by the window's size)
                 for c in range(lo, hi):
                     if c != pos:
+                        inp = sent[c]
                         for i in range(d):
-                            syn0[sent[c], i] += neu1e[i]
+                            syn0[inp, i] += neu1e[i]
     return done
 
 

@@ -16,12 +16,48 @@ the word and its d numbers, separated by spaces (what gensim's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from nnzoo.errors import DataError, UserError
+
+EXAMPLE = "king - man + woman"
+
+
+def parse_expression(expr: str) -> tuple[list[str], list[str]]:
+    """Words joined by + and - (a leading sign allowed), lowercased as the corpus is, into
+    (positive, negative): "Paris - France + Italy" -> (["paris", "italy"], ["france"]).
+    Words are as nnzoo.data.text cuts them (letters with inner apostrophes, or digits), so
+    "-" is never part of a word."""
+    from nnzoo.data.text import WORD
+
+    def bad(why: str) -> UserError:
+        return UserError(f"cannot read the expression {expr!r}: {why}; write words joined by "
+                         f"+ and -, e.g. {EXAMPLE!r}")
+
+    positive: list[str] = []
+    negative: list[str] = []
+    sign, last = "+", None  # last: the previous token, "op" or "word"
+    for token in re.findall(r"[+-]|[^\s+-]+", expr):
+        if token in "+-":
+            if last == "op":
+                raise bad("two signs in a row")
+            sign, last = token, "op"
+            continue
+        if last == "word":
+            raise bad(f"no + or - before {token!r}")
+        if not WORD.fullmatch(token.lower()):
+            raise bad(f"{token!r} is not a word (letters, or digits)")
+        (positive if sign == "+" else negative).append(token.lower())
+        sign, last = "+", "word"
+    if last is None:
+        raise bad("it has no words")
+    if last == "op":
+        raise bad("it ends with a sign")
+    return positive, negative
 
 
 class WordVectors:
@@ -97,7 +133,8 @@ class WordVectors:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(f"{len(self)} {self.dim}\n")
             for w, v in zip(self.words, self.vectors):
-                f.write(w + " " + " ".join(repr(float(x)) for x in v) + "\n")
+                # str of a float32: the shortest decimal that reads back as the same float32
+                f.write(w + " " + " ".join(map(str, v)) + "\n")
         tmp.replace(path)
 
     @classmethod

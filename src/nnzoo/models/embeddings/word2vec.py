@@ -38,8 +38,6 @@ from nnzoo.data.text import Corpus
 from nnzoo.models.embeddings.vectors import WordVectors
 from nnzoo.random import Stream, as_stream
 
-CUM_SCALE = 2 ** 31  # the noise table's cumulative weights are integers up to 2^31
-
 
 def huffman(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The Huffman tree of `counts` (V,), built as the C tool does: repeatedly join the two
@@ -86,13 +84,29 @@ def huffman(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return points, codes, lengths
 
 
-def noise_table(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
-    """(V,) int64 cumulative weights of P(j) ∝ count_j^power, scaled so the last is 2^31:
-    word j is drawn when a uniform integer r in [0, 2^31) falls in [cum[j-1], cum[j])."""
+def noise_table(counts: np.ndarray, power: float = 0.75) -> tuple[np.ndarray, np.ndarray]:
+    """Walker's alias table of P(j) ∝ count_j^power: (threshold (V,) int64, alias (V,) int32)
+    such that drawing a column j uniformly from 0..V-1, then keeping j with probability
+    threshold[j] / 2^32 and taking alias[j] otherwise, draws from P exactly (up to 2^-32).
+    Two lookups in arrays of V entries, which stay in the cache, where a binary search over
+    the cumulative weights takes log2(V) steps and the C tool's 10^8-entry table does not
+    fit in it. Built by Vose's method: columns of P(j) V below 1 are topped up from one above.
+    """
     p = np.asarray(counts, np.float64) ** power
-    cum = np.rint(np.cumsum(p) / p.sum() * CUM_SCALE).astype(np.int64)
-    cum[-1] = CUM_SCALE
-    return cum
+    scaled = p / p.sum() * len(p)  # (V,) mean 1
+    alias = np.arange(len(p), dtype=np.int32)
+    small = [j for j in range(len(p)) if scaled[j] < 1]
+    large = [j for j in range(len(p)) if scaled[j] >= 1]
+    while small and large:
+        j, k = small.pop(), large[-1]
+        alias[j] = k  # column j: itself with probability scaled[j], else k
+        scaled[k] -= 1 - scaled[j]
+        if scaled[k] < 1:
+            small.append(large.pop())
+    for j in small + large:  # left over (rounding): full columns
+        scaled[j] = 1
+    threshold = np.minimum(np.rint(scaled * 2 ** 32), 2 ** 32).astype(np.int64)
+    return threshold, alias
 
 
 def keep_probability(counts: np.ndarray, sample: float) -> np.ndarray:
@@ -159,12 +173,12 @@ class Word2Vec:
         if self.output == "hs":
             points, codes, lengths = huffman(counts)  # (V, L), (V, L), (V,)
             syn1 = np.zeros((V - 1, d), np.float32)  # (V-1, d) one row per inner node
-            cum = np.zeros(1, np.int64)
+            table = np.zeros(1, np.int64), np.zeros(1, np.int32)
         else:
             points, codes = np.zeros((V, 1), np.int32), np.zeros((V, 1), np.uint8)
             lengths = np.zeros(V, np.int32)
             syn1 = np.zeros((V, d), np.float32)  # (V, d) one row per word
-            cum = noise_table(counts)  # (V,)
+            table = noise_table(counts)  # (V,), (V,)
         keep = keep_probability(counts, self.sample)  # (V,)
         # the workers' parts: consecutive sentences, about as many tokens each
         S = len(starts) - 1
@@ -176,11 +190,11 @@ class Word2Vec:
         if not k.train_part.signatures:
             self.log("compiling word2vec's inner loop with numba (once: then it is cached) ...")
         sg, hs = self.arch == "skipgram", self.output == "hs"
-        k.train_part(syn0, syn1, ids, starts, cuts[0], cuts[0], keep, cum, points, codes,
+        k.train_part(syn0, syn1, ids, starts, cuts[0], cuts[0], keep, *table, points, codes,
                      lengths, sg, hs, self.window, self.negative, 0.0, 0.0, 1)  # compiles
 
         def part(w: int, a0: float, a1: float, seed: int, out: list[int]) -> None:
-            out[w] = k.train_part(syn0, syn1, ids, starts, cuts[w], cuts[w + 1], keep, cum,
+            out[w] = k.train_part(syn0, syn1, ids, starts, cuts[w], cuts[w + 1], keep, *table,
                                   points, codes, lengths, sg, hs, self.window, self.negative,
                                   a0, a1, seed)
 

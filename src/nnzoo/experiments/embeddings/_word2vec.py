@@ -1,0 +1,80 @@
+"""Declarations shared by word2vec and word-arithmetic: the options of training word2vec on a
+corpus (their defaults are Word2Vec's, the C tool's and gensim's), and the training step both
+run (no algorithms here; those are nnzoo.models.embeddings.word2vec)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from nnzoo.registry import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+from nnzoo.runs import Run
+
+VECTORS = "vectors.txt"  # the trained vectors, in the word2vec text format, in the run folder
+
+
+@dataclass
+class TrainingConfig:
+    arch: Literal["skipgram", "cbow"] = "skipgram"
+    """skipgram: each context word predicts the centre word; cbow: their mean predicts it."""
+    output: Literal["ns", "hs"] = "ns"
+    """Output layer: ns = negative sampling, hs = hierarchical softmax (Huffman tree)."""
+    vector_size: PositiveInt = 100
+    """Dimensions of the word vectors (the hidden layer)."""
+    window: PositiveInt = 5
+    """Most words on each side that count as context (shrunk at random for each word)."""
+    negative: PositiveInt = 5
+    """Noise words drawn per prediction (negative sampling only)."""
+    sample: NonNegativeFloat = 1e-3
+    """Subsampling of frequent words (0: keep every word)."""
+    min_count: PositiveInt = 5
+    """Words seen fewer times are dropped."""
+    alpha: PositiveFloat = 0.025
+    """Learning rate at the start; it falls linearly to min_alpha."""
+    min_alpha: NonNegativeFloat = 0.0001
+    """Learning rate at the end."""
+    epochs: PositiveInt = 5
+    """Passes over the corpus."""
+    workers: PositiveInt = 1
+    """Threads training at once (1: exactly reproducible for a seed)."""
+    corpus: Literal["english", "rhyme"] = "english"
+    """english: the 3-million-word corpus (`nnzoo data fetch english`); rhyme: the crooked
+    man rhyme, a tiny embedded text for a quick look (its vectors mean little)."""
+    text: str = ""
+    """Your own UTF-8 text file to train on instead (tokenised as nnzoo.data.text says)."""
+    restrict: NonNegativeInt = 30000
+    """Analogies are answered among this many most frequent words (0: all)."""
+
+
+def trained_vectors(cfg: TrainingConfig, run: Run):
+    """Train Word2Vec as cfg says on its corpus (resumable: one part) and keep the vectors in
+    the run folder (VECTORS); the WordVectors and the training's words per second."""
+    import torch
+
+    from nnzoo.data import load
+    from nnzoo.data.text import Corpus
+    from nnzoo.models.embeddings.vectors import WordVectors
+    from nnzoo.models.embeddings.word2vec import Word2Vec
+    from nnzoo.registry import build
+
+    if cfg.text:
+        corpus = Corpus.from_file(cfg.text)
+    elif cfg.corpus == "rhyme":
+        from nnzoo.data.rhymes import CROOKED_MAN
+
+        corpus = Corpus.from_text(CROOKED_MAN, "rhyme")
+    else:
+        corpus = load("english", log=run.log)
+    run.log(f"{corpus}")
+    training = run.parts(1, label="training")
+    for _ in training:
+        model = build(Word2Vec, cfg, rng=run.rng("init"), log=run.log).fit(corpus)
+        training.done({"words": model.wv.words, "vectors": torch.from_numpy(model.wv.vectors),
+                       "words_per_second": model.words_per_second_})
+    trained = training.results[0]
+    wv = WordVectors(trained["words"], trained["vectors"].numpy())
+    if not (run.dir / VECTORS).exists():
+        wv.save(run.dir / VECTORS)
+    run.log(f"{len(wv):,} words of at least {cfg.min_count} occurrences; "
+            f"{trained['words_per_second']:,.0f} words/s; vectors in {run.dir / VECTORS}")
+    return wv, trained["words_per_second"]
