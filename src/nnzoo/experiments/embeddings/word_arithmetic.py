@@ -79,7 +79,7 @@ def run(cfg: WordArithmeticConfig, run: Run) -> Result:
     if unknown:
         raise UserError(f"{', '.join(map(repr, unknown))} not in the vocabulary of "
                         f"{len(wv):,} words; choose words of the corpus (e.g. "
-                        f"{', '.join(wv.words[100:105])})")
+                        f"{', '.join(wv.words[100:105] or wv.words[-5:])})")
     answers = wv.most_similar(positive, negative, topn=cfg.topn, restrict=restrict)
     run.log(f"{cfg.expr} ≈")
     for i, (word, cos) in enumerate(answers):

@@ -1,0 +1,72 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Texture synthesis and style transfer
+#
+# A network trained to recognise objects (VGG-19) describes a texture by which of its
+# feature maps fire together: the Gram matrix of layer l, $G^l_{ij} = \sum_k F^l_{ik} F^l_{jk}$,
+# forgets *where* things are and keeps *what* goes with what. Starting from white noise, the
+# image's pixels are changed by gradient descent until its Gram matrices match a texture's;
+# style transfer adds a term that keeps a photograph's feature maps:
+#
+# $$E_{\text{total}} = \frac{\alpha}{2} \sum \|F^l(x) - F^l(x_c)\|^2 + \frac{\beta}{4} \sum_l \frac{w_l}{N_l^2 M_l^2} \sum_{ij} (G^l_{ij} - A^l_{ij})^2$$
+
+# %%
+import inspect
+import os
+
+import nnzoo
+
+# The tests run this notebook with NNZOO_SMOKE=1: every run below is then its seconds-long
+# check (smoke=True: tiny images and random filters, no weights needed). Left unset, each
+# run is the real experiment, which needs VGG-19's weights once: `nnzoo data fetch vgg19`.
+SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+
+# %% [markdown]
+# ## The model, from the library
+# The Gram matrix and the style cost of `nnzoo.models.style`:
+
+# %%
+from nnzoo.models.style import StyleCost, gram
+
+print(inspect.getsource(gram))
+print(inspect.getsource(StyleCost))
+
+# %% [markdown]
+# ## The experiments
+
+# %%
+nnzoo.experiments("style")
+
+# %% [markdown]
+# A brick texture from white noise: 50 steps of L-BFGS at 128 x 128 pixels (about a minute
+# and a half on a 2-core CPU):
+
+# %%
+nnzoo.run("texture-synthesis", smoke=SMOKE)
+
+# %% [markdown]
+# The astronaut in the style of the Hubble deep field (about a minute and a half):
+
+# %%
+nnzoo.show("style-transfer")
+
+# %%
+nnzoo.run("style-transfer", smoke=SMOKE)
+
+# %% [markdown]
+# ## Try this
+# Another texture (`texture="gravel"`), or your own picture as the style
+# (`style="path/to/painting.jpg"`). Then change the balance: with a smaller `beta` the
+# photograph shows through more, with a larger one the style takes over. Without the
+# weights, `features="random"` synthesises textures with random filters: how do they look?
