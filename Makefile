@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# The style experiments stop (by design) when VGG-19's weights are missing: fetch them first.
 demo: setup
+	$(BIN)/nnzoo data fetch vgg19
 	$(BIN)/nnzoo tour
 
 test: setup
