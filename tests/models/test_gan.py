@@ -100,3 +100,30 @@ def test_saturating_gradient_vanishes_when_D_rejects(D_of_Gz):
     assert g_s.item() == pytest.approx(-D_of_Gz, rel=1e-9)
     if D_of_Gz < 0.5:  # D rejects G(z): the saturating gradient is the smaller, vanishing
         assert abs(g_s.item()) < 0.011 * abs(g_ns.item())
+
+
+def test_label_smoothing_is_the_cross_entropy_with_target_s():
+    a_real = torch.tensor([2.0, -1.0, 0.3], dtype=torch.float64)
+    a_fake = torch.tensor([-0.5, 1.5, 0.0], dtype=torch.float64)
+    D_real, D_fake = torch.sigmoid(a_real), torch.sigmoid(a_fake)
+    s = 0.9  # by hand: -(1/m sum_i [s log D(x_i) + (1 - s) log(1 - D(x_i)) + log(1 - D(G(z_i)))])
+    by_hand = -(s * torch.log(D_real) + (1 - s) * torch.log(1 - D_real)
+                + torch.log(1 - D_fake)).mean()
+    E = discriminator_loss(a_real, a_fake, real_label=s)
+    assert E.item() == pytest.approx(by_hand.item(), rel=1e-12)
+    # D's optimum on a real image is D(x) = s: d/da of its term, (sigmoid(a) - s)/m, is 0 there
+    a = torch.tensor([math.log(s / (1 - s))], dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(discriminator_loss(a, a_fake[:1], real_label=s), a)
+    assert abs(g.item()) < 1e-12
+    # real_label = 1 is the course's expression exactly
+    assert torch.equal(discriminator_loss(a_real, a_fake, 1.0), discriminator_loss(a_real, a_fake))
+
+
+def test_gan_step_uses_real_label():
+    g = torch.Generator().manual_seed(3)
+    x = torch.rand(6, 1, 8, 8) * 2 - 1
+    plain, smoothed = _gan(), _gan(real_label=0.9)
+    z = plain.z(6, g)
+    assert plain.discriminator_step(x, z) != smoothed.discriminator_step(x, z)
+    with pytest.raises(ValueError, match="real_label"):
+        _gan(real_label=0.4)

@@ -83,13 +83,19 @@ class Discriminator(nn.Module):
         return self.out(self.convs(x)).squeeze(1)  # (B, C, H, W) -> (B,)
 
 
-def discriminator_loss(a_real: Tensor, a_fake: Tensor) -> Tensor:
+def discriminator_loss(a_real: Tensor, a_fake: Tensor, real_label: float = 1.0) -> Tensor:
     """The negative of the discriminator's objective (descending it = the course's ascent),
     from D's logits on real images a_real and on generated ones a_fake:
 
         -(1/m sum_i [log D(x_i) + log(1 - D(G(z_i)))])
-        = 1/m sum_i [softplus(-a_real_i) + softplus(a_fake_i)]"""
-    return F.softplus(-a_real).mean() + F.softplus(a_fake).mean()
+        = 1/m sum_i [softplus(-a_real_i) + softplus(a_fake_i)]
+
+    With real_label = s < 1 (one-sided label smoothing, Salimans et al. 2016) the real images'
+    target is s instead of 1: their term is the cross-entropy -[s log D(x) + (1 - s)
+    log(1 - D(x))], so D gains nothing by pushing D(x) past s (its optimum), which keeps
+    its logits, and G's gradients, from growing without bound; the fakes' target stays 0."""
+    real = real_label * F.softplus(-a_real) + (1 - real_label) * F.softplus(a_real)
+    return real.mean() + F.softplus(a_fake).mean()
 
 
 def generator_loss(a_fake: Tensor, kind: GeneratorLoss = "non-saturating") -> Tensor:
@@ -110,16 +116,21 @@ def generator_loss(a_fake: Tensor, kind: GeneratorLoss = "non-saturating") -> Te
 class GAN(nn.Module):
     """A generator and a discriminator with their optimisers (Adam, lr 2e-4, betas (0.5,
     0.999): DCGAN's), trained by the course's algorithm: `k` discriminator steps, one
-    generator step. `keep()` is what a run checkpoints to resume training."""
+    generator step; `real_label` < 1 smooths the real images' labels in D's loss (see
+    discriminator_loss). `keep()` is what a run checkpoints to resume training."""
 
     def __init__(self, G: Generator, D: Discriminator, *, k: int = 1,
                  generator_loss: GeneratorLoss = "non-saturating", lr: float = 2e-4,
-                 beta1: float = 0.5):
+                 beta1: float = 0.5, real_label: float = 1.0):
         super().__init__()
         if generator_loss not in GENERATOR_LOSSES:
             raise ValueError(f"unknown generator loss {generator_loss!r}; expected one of "
                              f"{GENERATOR_LOSSES}")
+        if not 0.5 < real_label <= 1:
+            raise ValueError(f"real_label is the real images' target D(x): expected a value "
+                             f"in (0.5, 1], got {real_label}")
         self.G, self.D, self.k, self.generator_loss = G, D, k, generator_loss
+        self.real_label = real_label
         self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=(beta1, 0.999))
         self.opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(beta1, 0.999))
 
@@ -138,7 +149,7 @@ class GAN(nn.Module):
         descended (see discriminator_loss)."""
         with torch.no_grad():
             fake = self.G(z)  # (m, C, H, W): no gradient reaches theta
-        E = discriminator_loss(self.D(x), self.D(fake))
+        E = discriminator_loss(self.D(x), self.D(fake), self.real_label)
         self.opt_D.zero_grad(set_to_none=True)
         E.backward()
         self.opt_D.step()
