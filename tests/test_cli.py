@@ -60,6 +60,12 @@ def test_show_lists_options_with_type_default_and_help(capsys):
     (["data", "fetch", "fashion"], "(did you mean fashion-mnist?)"),
     (["data", "fech", "mnist"], "no command `nnzoo data fech` (did you mean fetch?)"),
     (["data", "fetch"], "`nnzoo data fetch` needs a data set name"),
+    # path options: checked before any run folder exists
+    (["run", "texture-synthesis", "--texture", "brik"], "(did you mean brick?) nor an image"),
+    (["run", "style-transfer", "--weights", "no/such.pth"], "--weights no/such.pth: there is "
+                                                            "no such file"),
+    (["run", "word2vec", "--text", "no/such.txt"], "--text no/such.txt: there is no such file"),
+    (["run", "word-arithmetic", "--vectors", "no/v.txt"], "--vectors no/v.txt: there is no "),
     (["data", "fetch", "cifar10"], "cifar10 cannot be fetched by nnzoo"),
 ])
 def test_user_errors_are_one_line_exit_2_no_traceback(args, message, tmp_path):

@@ -43,6 +43,15 @@ class Diverged(NnzooError):
         )
 
 
+def check_file(path: str, option: str, expected: str) -> None:
+    """A path option that names no file: one UserError line, before any run folder exists
+    (empty: the option is unused)."""
+    from pathlib import Path
+
+    if path and not Path(path).expanduser().is_file():
+        raise UserError(f"{option} {path}: there is no such file; expected {expected}")
+
+
 def nearest(word: str, choices: Iterable[str], n: int = 3) -> str:
     """' (did you mean a, b?)' for the closest of `choices`, or '' when none is close."""
     close = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)

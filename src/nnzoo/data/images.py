@@ -16,18 +16,23 @@ PAINTINGS = ("hubble_deep_field", "immunohistochemistry", "colorwheel", "retina"
 SAMPLES = PHOTOS + TEXTURES + PAINTINGS
 
 
+def check_picture(spec: str, option: str = "--image") -> None:
+    """UserError unless `spec` is one of the samples' names or a file's path."""
+    if spec not in SAMPLES and not Path(spec).expanduser().is_file():
+        raise UserError(f"{option} {spec}: neither one of scikit-image's samples "
+                        f"({', '.join(SAMPLES)}){nearest(spec, SAMPLES)} nor an image file")
+
+
 def read_image(spec: str, option: str = "--image") -> np.ndarray:
     """The picture `spec` (a sample's name or a file's path) as RGB (H, W, 3) in [0, 1]; a
     grey picture's channel is repeated, an alpha channel dropped."""
+    check_picture(spec, option)
     if spec in SAMPLES:
         import skimage.data
 
         a = getattr(skimage.data, spec)()
     else:
         path = Path(spec).expanduser()
-        if not path.is_file():
-            raise UserError(f"{option} {spec}: neither one of scikit-image's samples "
-                            f"({', '.join(SAMPLES)}){nearest(spec, SAMPLES)} nor an image file")
         import skimage.io
 
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from nnzoo.errors import check_file
 from nnzoo.registry import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 from nnzoo.runs import Run
 
@@ -44,6 +45,9 @@ class TrainingConfig:
     """Your own UTF-8 text file to train on instead (tokenised as nnzoo.data.text says)."""
     restrict: NonNegativeInt = 30000
     """Analogies are answered among this many most frequent words (0: all)."""
+
+    def __post_init__(self):
+        check_file(self.text, "--text", "a UTF-8 text file to train on")
 
 
 def trained_vectors(cfg: TrainingConfig, run: Run):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nnzoo.errors import check_file
 from nnzoo.experiments.embeddings._word2vec import TrainingConfig, trained_vectors
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
@@ -48,6 +49,8 @@ class WordArithmeticConfig(TrainingConfig):
     def __post_init__(self):
         from nnzoo.models.embeddings.vectors import parse_expression
 
+        super().__post_init__()
+        check_file(self.vectors, "--vectors", "word vectors in the word2vec text format")
         parse_expression(self.expr)  # a bad expression fails before any training
 
 

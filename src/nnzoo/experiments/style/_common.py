@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from nnzoo.errors import DataError, UserError
+from nnzoo.errors import DataError, UserError, check_file
 from nnzoo.registry import NonNegativeFloat, PositiveInt
 from nnzoo.runs import Run
 
@@ -39,6 +39,14 @@ class PixelsConfig:
                             f"{self.snapshots}")
         if self.weights and self.features != "vgg19":
             raise UserError("--weights are VGG-19's: drop --weights, or use --features vgg19")
+        check_file(self.weights, "--weights", "a VGG-19 state dict saved by torch.save")
+
+    def check_pictures(self, **options: str) -> None:
+        """Each picture option names a sample or a file, before any run folder exists."""
+        from nnzoo.data.images import check_picture
+
+        for option, spec in options.items():
+            check_picture(spec, f"--{option}")
 
 
 def feature_network(cfg: PixelsConfig, run: Run):

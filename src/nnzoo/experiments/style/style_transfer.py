@@ -55,6 +55,10 @@ class StyleTransferConfig(PixelsConfig):
     steps: PositiveInt = 50
     """Optimisation steps (one forward and backward pass through the network each)."""
 
+    def __post_init__(self):
+        super().__post_init__()
+        self.check_pictures(content=self.content, style=self.style)
+
 
 @experiment(
     "style-transfer", kind="unsupervised", config=StyleTransferConfig, seconds=90,

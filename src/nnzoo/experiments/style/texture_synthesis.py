@@ -42,6 +42,10 @@ class TextureConfig(PixelsConfig):
     steps: PositiveInt = 50
     """Optimisation steps (one forward and backward pass through the network each)."""
 
+    def __post_init__(self):
+        super().__post_init__()
+        self.check_pictures(texture=self.texture)
+
 
 @experiment(
     "texture-synthesis", kind="unsupervised", config=TextureConfig, seconds=90,
