@@ -36,6 +36,8 @@ def test_shapes():
     assert z.shape == (5, 4) and x.shape == (5, 1, 8, 8)
     assert x.abs().max() <= 1  # tanh: grey levels scaled to [-1, 1]
     assert gan.D(x).shape == (5,)
+    plain = Discriminator((1, 8, 8), channels=4, hidden=0)  # DCGAN's shape: conv, conv, linear
+    assert isinstance(plain.out, torch.nn.Linear) and plain(x).shape == (5,)
     with pytest.raises(ValueError, match="multiples of 4"):
         Generator(out_shape=(1, 10, 10))
 

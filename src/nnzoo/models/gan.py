@@ -67,17 +67,26 @@ class Generator(nn.Module):
 class Discriminator(nn.Module):
     """D_psi: image (B, C, H, W) -> the logit a (B,) of D(x) = sigmoid(a). Two convolutions
     (4x4, stride 2), each halving the size, with leaky ReLU (slope 0.2; batch norm on the
-    second), then a linear unit."""
+    second), then a fully connected hidden layer of `hidden` units (leaky ReLU) and a linear
+    unit; hidden=0 puts the linear unit right after the convolutions (DCGAN's own shape).
 
-    def __init__(self, in_shape: tuple[int, int, int] = (1, 28, 28), channels: int = 32):
+    The hidden layer is cheap (about a third more arithmetic than the convolutions at 32
+    feature maps) and lets D judge the whole digit non-linearly, not only as a weighted sum
+    of local features: on MNIST, G learned to draw clearer digits faster against it."""
+
+    def __init__(self, in_shape: tuple[int, int, int] = (1, 28, 28), channels: int = 32,
+                 hidden: int = 256):
         super().__init__()
         C, H, W = in_shape
-        self.in_shape, self.channels = tuple(in_shape), channels
+        self.in_shape, self.channels, self.hidden = tuple(in_shape), channels, hidden
         self.convs = nn.Sequential(
             nn.Conv2d(C, channels, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
             nn.Conv2d(channels, 2 * channels, 4, stride=2, padding=1),
             nn.BatchNorm2d(2 * channels), nn.LeakyReLU(0.2), nn.Flatten())
-        self.out = nn.Linear(2 * channels * (H // 4) * (W // 4), 1)
+        features = 2 * channels * (H // 4) * (W // 4)
+        self.out = (nn.Sequential(nn.Linear(features, hidden), nn.LeakyReLU(0.2),
+                                  nn.Linear(hidden, 1)) if hidden
+                    else nn.Linear(features, 1))
 
     def forward(self, x: Tensor) -> Tensor:
         return self.out(self.convs(x)).squeeze(1)  # (B, C, H, W) -> (B,)
