@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nnzoo.experiments.cnn._configs import MnistCnnConfig
-from nnzoo.experiments.cnn.mnist_cnn import classify_images
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
@@ -38,9 +37,9 @@ class FashionCnnConfig(MnistCnnConfig):
     smoke={"data": "digits", "epochs": 1, "channels1": 4, "channels2": 8, "hidden": 16},
 )
 def run(cfg: FashionCnnConfig, run: Run) -> Result:
-    from nnzoo.classify import class_accuracy, confused_pairs
+    from nnzoo.classify import class_accuracy, confused_pairs, train_cnn
 
-    c = classify_images(cfg, run)
+    c = train_cnn(cfg, run)
     # the confusion matrix shows which clothes look alike: the upper-body ones
     classes = c.images.data.classes
     top = confused_pairs(c.confusion)[:4]  # [(i, j, count), ...]

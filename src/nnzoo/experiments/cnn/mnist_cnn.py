@@ -25,9 +25,9 @@ from nnzoo.runs import Result, Run
     smoke={"data": "digits", "epochs": 1, "channels1": 4, "channels2": 8, "hidden": 16},
 )
 def run(cfg: MnistCnnConfig, run: Run) -> Result:
-    from nnzoo.classify import train_fully_connected
+    from nnzoo.classify import train_cnn, train_fully_connected
 
-    c = classify_images(cfg, run)
+    c = train_cnn(cfg, run)
     # the references: the fully connected networks of mnist-linear and mnist-mlp, as trained
     # by those experiments' defaults
     fc = {name: train_fully_connected(name, config(), c.images, run).errors
@@ -40,28 +40,3 @@ def run(cfg: MnistCnnConfig, run: Run) -> Result:
                   {"test_acc": c.test_acc, "errors": c.errors,
                    **{f"{name}_errors": e for name, e in fc.items()}})
 
-
-def classify_images(cfg: MnistCnnConfig, run: Run):
-    """Train the CNN that --model names on cfg.data and draw its pictures:
-    -> nnzoo.classify.Classified."""
-    import torch
-
-    from nnzoo.classify import load_images, train_classifier
-    from nnzoo.models.cnn import build_cnn
-    from nnzoo.registry import build
-    from nnzoo.viz.images import classifier_figures
-
-    images = load_images(cfg.data, cfg.data_dir, run.device, run.log)
-    c = train_classifier(lambda shape, k: build(build_cnn, cfg, in_shape=shape, classes=k),
-                         images, run, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr)
-    model = c.model.eval()
-    kernels = model.input_weights().detach().cpu()  # (C_1, C, M, N)
-    with torch.no_grad():  # one test image through the convolution layers
-        maps = model.hidden(images.X_test[:1])  # [(1, C_1, H/2, W/2), ...]
-    stages = [("input", images.X_test[0])] + [(f"layer {k}", m[0])
-                                              for k, m in enumerate(maps, 1)]
-    size = "x".join(map(str, kernels.shape[2:]))
-    for name, fig in classifier_figures(c, kernels, f"first-layer kernels, {size} (red +, "
-                                        "blue -)", stages=stages).items():
-        run.save_figure(fig, name)
-    return c
