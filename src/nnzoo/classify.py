@@ -11,8 +11,8 @@ test accuracy after every epoch, then the confusion matrix of the test images.
 `train_several` trains a comparison of networks on the same images, each network a part of
 the run (`run.parts`), so that a resumed run skips the ones already trained. Each network
 is built inside `run.seeded("init", name)` and shuffled by the stream ("shuffle", name).
-`train_cnn(cfg, run)` is what mnist-cnn and fashion-cnn share: the CNN their options name,
-trained, with its pictures.
+`train_cnn(build, cfg, run)` is what mnist-cnn and fashion-cnn share: a CNN trained by
+their options, with its pictures.
 
 Shapes: N images, C channels, H x W an image, K classes.
 """
@@ -179,17 +179,15 @@ def train_fully_connected(name: str, cfg, images: Images, run) -> Classified:
                             lr=cfg.lr, name=name)
 
 
-def train_cnn(cfg, run) -> Classified:
-    """The CNN that cfg.model names (mnist-cnn's options, `MnistCnnConfig`: data, network,
-    epochs, batch size, learning rate) trained on cfg.data, its pictures saved in `run`
-    (kernels, a test image through the layers, curves, confusion matrix)."""
-    from nnzoo.models.cnn import build_cnn
-    from nnzoo.registry import build
+def train_cnn(build: Build, cfg, run) -> Classified:
+    """The CNN build(in_shape, classes) trained on cfg.data by mnist-cnn's options (`cfg`
+    a `MnistCnnConfig`: data, epochs, batch size, learning rate), its pictures saved in
+    `run`: kernels, a test image through the layers, curves, confusion matrix."""
     from nnzoo.viz.images import classifier_figures
 
     images = load_images(cfg.data, cfg.data_dir, run.device, run.log)
-    c = train_classifier(lambda shape, k: build(build_cnn, cfg, in_shape=shape, classes=k),
-                         images, run, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr)
+    c = train_classifier(build, images, run, epochs=cfg.epochs, batch_size=cfg.batch_size,
+                         lr=cfg.lr)
     model = c.model.eval()
     kernels = model.input_weights().detach().cpu()  # (C_1, C, M, N)
     with torch.no_grad():  # one test image through the convolution layers

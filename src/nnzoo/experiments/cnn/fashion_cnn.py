@@ -38,8 +38,10 @@ class FashionCnnConfig(MnistCnnConfig):
 )
 def run(cfg: FashionCnnConfig, run: Run) -> Result:
     from nnzoo.classify import class_accuracy, confused_pairs, train_cnn
+    from nnzoo.models.cnn import build_cnn
+    from nnzoo.registry import build
 
-    c = train_cnn(cfg, run)
+    c = train_cnn(lambda s, k: build(build_cnn, cfg, in_shape=s, classes=k), cfg, run)
     # the confusion matrix shows which clothes look alike: the upper-body ones
     classes = c.images.data.classes
     top = confused_pairs(c.confusion)[:4]  # [(i, j, count), ...]

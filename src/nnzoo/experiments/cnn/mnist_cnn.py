@@ -26,8 +26,10 @@ from nnzoo.runs import Result, Run
 )
 def run(cfg: MnistCnnConfig, run: Run) -> Result:
     from nnzoo.classify import train_cnn, train_fully_connected
+    from nnzoo.models.cnn import build_cnn
+    from nnzoo.registry import build
 
-    c = train_cnn(cfg, run)
+    c = train_cnn(lambda s, k: build(build_cnn, cfg, in_shape=s, classes=k), cfg, run)
     # the references: the fully connected networks of mnist-linear and mnist-mlp, as trained
     # by those experiments' defaults
     fc = {name: train_fully_connected(name, config(), c.images, run).errors
