@@ -102,6 +102,44 @@ def test_a_killed_run_and_an_interrupted_sweep_resume_to_the_same_table(referenc
     assert resumed["combinations"] == expected["combinations"]
 
 
+class _StartedRun:
+    """Stands in for a run's process: records what the sweep does to it."""
+
+    def __init__(self):
+        self.signals, self.waited, self.returncode = [], False, None
+
+    def poll(self):
+        return None
+
+    def send_signal(self, signum):
+        self.signals.append(signum)
+
+    def wait(self, timeout=None):
+        self.waited = True
+        return 130
+
+
+def test_a_stop_while_a_run_starts_still_stops_that_run(tmp_path, monkeypatch):
+    # the handler can run inside Popen after the fork (when another thread took the signal):
+    # the run just started must be recorded, then interrupted and waited for
+    from nnzoo.cli import sweep as cli_sweep
+
+    started = []
+
+    def launch(run_dir, task):
+        cli_sweep._interrupt(signal.SIGINT, None)  # Ctrl-C arrives mid-launch
+        started.append(_StartedRun())
+        return started[-1]
+
+    monkeypatch.setattr(cli_sweep, "_launch", launch)
+    plan = {"combinations": [{"values": {}}]}
+    todo = [{"combo": 0, "folder": "s0", "seed": 0}, {"combo": 0, "folder": "s1", "seed": 1}]
+    with pytest.raises(KeyboardInterrupt):
+        cli_sweep._pool(plan, tmp_path, todo, 2, {}, lambda r, code: None)
+    assert len(started) == 1  # nothing more starts after the stop
+    assert started[0].signals == [signal.SIGINT] and started[0].waited
+
+
 def test_resuming_checks_the_plan_and_keeps_finished_runs(reference, capsys):
     directory = reference[0]
     before = (directory / "s0" / "summary.json").read_text()

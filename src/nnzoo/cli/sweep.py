@@ -180,11 +180,15 @@ def _pool(plan, directory: Path, todo: list[dict], jobs: int, task: dict[str, An
                 r = waiting.pop(0)
                 values = plan["combinations"][r["combo"]]["values"]
                 held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)  # none unrecorded
+                _LAUNCH["now"] = True
                 try:
                     running[_launch(directory / r["folder"], {**task, "seed": r["seed"],
                                                               "values": values})] = r
                 finally:
+                    _LAUNCH["now"] = False
                     signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                if _LAUNCH.pop("stop", False):
+                    raise KeyboardInterrupt
             time.sleep(0.1)
             for proc in [p for p in running if p.poll() is not None]:
                 _tidy(directory / running[proc]["folder"])
@@ -213,7 +217,18 @@ def _pool(plan, directory: Path, todo: list[dict], jobs: int, task: dict[str, An
 STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
+# The mask above blocks the stop for the main thread only: another thread (tqdm's monitor)
+# can take the signal, and Python then runs the handler in the main thread anyway, possibly
+# inside Popen after the fork, which would leave that run unrecorded and running. So while a
+# run is launched the handler only notes the stop, and the pool raises it once the run is
+# recorded.
+_LAUNCH: dict[str, bool] = {"now": False}
+
+
 def _interrupt(signum, frame):
+    if _LAUNCH["now"]:
+        _LAUNCH["stop"] = True
+        return
     raise KeyboardInterrupt
 
 
