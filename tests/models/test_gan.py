@@ -38,6 +38,16 @@ def test_shapes():
     assert gan.D(x).shape == (5,)
     plain = Discriminator((1, 8, 8), channels=4, hidden=0)  # DCGAN's shape: conv, conv, linear
     assert isinstance(plain.out, torch.nn.Linear) and plain(x).shape == (5,)
+
+
+def test_dropout_in_D_acts_in_training_only():
+    torch.manual_seed(0)
+    D = Discriminator((1, 8, 8), channels=4, dropout=0.5)
+    x = torch.rand(5, 1, 8, 8) * 2 - 1
+    assert not torch.equal(D(x), D(x))  # two different sets of features dropped
+    D.eval()
+    assert torch.equal(D(x), D(x))
+    assert not any(isinstance(m, torch.nn.Dropout) for m in Discriminator((1, 8, 8), 4).modules())
     with pytest.raises(ValueError, match="multiples of 4"):
         Generator(out_shape=(1, 10, 10))
 

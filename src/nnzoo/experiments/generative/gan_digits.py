@@ -51,10 +51,16 @@ about 0.3 lower than the two-epoch judge; the GAN's CPU time on one thread):
       ... 512 hidden units                                      2000     189    7.14
       ... G with 64 maps                                        2000     221    7.13
       ... real label 0.9 / lr 1e-3                              1000      84    6.77 / 6.36
+      ... dropout 0.3 on D's convolutional features             2000     200    7.26
+      ... trained longer                                        3000     299    7.48
+      ... trained longer                                        4000     403    7.48
 
 D's hidden layer lifts the score fastest (6.9 by round 1000, where the plain D's G scores
 6.5); beyond that, at equal CPU time the score is about the same whatever the width,
-batch, labels or learning rate, and it levels off near 7.1 with more training.
+batch, labels or learning rate, and it levels off near 7.1 with more training. Dropout in
+D (--d-dropout 0.3) makes it level off higher, near 7.5, after 3000 rounds at 1.4 times the
+cost of a round: with --rounds 4000 --d-dropout 0.3 the experiment scores 7.62 at seed 0
+(Frechet distance 69.5; the two-epoch judge), for about 2.8 times the default's training.
 """
 
 from __future__ import annotations
@@ -62,7 +68,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from nnzoo.registry import NonNegativeInt, PositiveFloat, PositiveInt, Range, experiment
+from nnzoo.registry import (
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    Range,
+    UnitFloat,
+    experiment,
+)
 from nnzoo.runs import Result, Run
 
 G_LOSS = {"non-saturating": "-log D(G(z))", "saturating": "log(1 - D(G(z)))"}
@@ -84,6 +97,10 @@ class GanDigitsConfig:
     d_hidden: NonNegativeInt = 256
     """Units of D's fully connected hidden layer after its convolutions; 0: none (D's last
     convolution feeds its output unit directly, as in DCGAN)."""
+    d_dropout: UnitFloat = 0.0
+    """Fraction of D's convolutional features dropped in training; e.g. 0.3 with
+    --rounds 4000 draws better digits (score 7.6 at seed 0) for about 2.8 times the
+    training (see the module's notes)."""
     rounds: PositiveInt = 2000
     """Rounds of training: each k discriminator steps and one generator step."""
     k: PositiveInt = 1
@@ -151,7 +168,7 @@ def run(cfg: GanDigitsConfig, run: Run) -> Result:
         shape = tuple(X.shape[1:])
         with run.seeded("init", "gan"):
             gan = GAN(Generator(cfg.latent, cfg.channels, shape),
-                      Discriminator(shape, cfg.channels, cfg.d_hidden), k=cfg.k,
+                      Discriminator(shape, cfg.channels, cfg.d_hidden, cfg.d_dropout), k=cfg.k,
                       generator_loss=cfg.generator_loss, lr=cfg.lr,
                       real_label=cfg.real_label).to(run.device)
         draws = run.rng("train").torch
