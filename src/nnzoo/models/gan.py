@@ -70,9 +70,10 @@ class Discriminator(nn.Module):
     second), then a fully connected hidden layer of `hidden` units (leaky ReLU) and a linear
     unit; hidden=0 puts the linear unit right after the convolutions (DCGAN's own shape).
 
-    The hidden layer is cheap (about a third more arithmetic than the convolutions at 32
-    feature maps) and lets D judge the whole digit non-linearly, not only as a weighted sum
-    of local features: on MNIST, G learned to draw clearer digits faster against it.
+    The hidden layer is cheap (at 32 feature maps about half again the arithmetic of D's
+    convolutions; a training round takes about a quarter longer) and lets D judge the whole
+    digit non-linearly, not only as a weighted sum of local features: on MNIST, G learned to
+    draw clearer digits faster against it.
     `dropout` > 0 drops that fraction of D's convolutional features in training (after each
     leaky ReLU), which slows D down and keeps G learning for longer."""
 
