@@ -1,10 +1,11 @@
-# make demo: set up .venv (once) and run the tour; make test: set up and run the tests.
+# make demo: set up .venv (once) and run the tour; make test: set up and run the tests;
+# make check: the tests, then every toured experiment's claim at its defaults (what CI runs).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint clean browser browser-deps
+.PHONY: setup demo test check lint clean browser browser-deps
 
 setup: $(STAMP)
 
@@ -22,6 +23,13 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Every claim, as CI runs it: the tests (with the property-based tests' longer profile), then
+# the tour at its defaults at seed 0 into runs/check/; the tour exits 1 when any claim FAILs.
+check: setup
+	HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest
+	$(BIN)/nnzoo data fetch vgg19
+	$(BIN)/nnzoo tour --seed 0 --out runs/check
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
