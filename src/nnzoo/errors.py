@@ -24,6 +24,11 @@ class UserError(NnzooError, ValueError):
     exit_status = 2
 
 
+class OptionTypeError(UserError, TypeError):
+    """A Python caller gave a value of the wrong type, or a keyword that is not an option:
+    a TypeError as Python's own, and a UserError (one line, exit status 2) for the CLI."""
+
+
 class DataError(NnzooError):
     """Data that an experiment needs is missing, unreadable or fails its checksum."""
 

@@ -38,9 +38,11 @@ import textwrap
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from nnzoo.errors import UserError, nearest
+from nnzoo.errors import OptionTypeError, UserError, nearest
 
 KINDS = ("supervised", "unsupervised", "reinforcement")  # the course's three types of learning
 
@@ -63,9 +65,14 @@ class Range:
         return not (isinstance(x, float) and math.isnan(x))
 
     def describe(self) -> str:
-        lo = None if self.lo is None else f"{'>' if self.lo_open else '>='} {self.lo:g}"
-        hi = None if self.hi is None else f"{'<' if self.hi_open else '<='} {self.hi:g}"
+        lo = None if self.lo is None else f"{'>' if self.lo_open else '>='} {_number(self.lo)}"
+        hi = None if self.hi is None else f"{'<' if self.hi_open else '<='} {_number(self.hi)}"
         return " and ".join(p for p in (lo, hi) if p)
+
+
+def _number(x: float) -> str:
+    """4294967295, not 4.29497e+09: a bound as the user would type it."""
+    return str(x) if isinstance(x, int) else f"{x:g}"
 
 
 PositiveInt = Annotated[int, Range(lo=1)]
@@ -73,6 +80,8 @@ NonNegativeInt = Annotated[int, Range(lo=0)]
 PositiveFloat = Annotated[float, Range(lo=0, lo_open=True)]
 NonNegativeFloat = Annotated[float, Range(lo=0)]
 UnitFloat = Annotated[float, Range(lo=0, hi=1, hi_open=True)]  # e.g. momentum, dropout
+MAX_SEED = 2**32 - 1  # NumPy's legacy seeding and most libraries take 32 bits
+Seed = Annotated[int, Range(lo=0, hi=MAX_SEED)]
 
 
 # --------------------------------------------------------------------------- options
@@ -90,6 +99,11 @@ class Option:
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+    def label(self, python: bool = False) -> str:
+        """How the user names it: `--max-epochs` on the command line, `max_epochs=` in
+        Python."""
+        return f"{self.name}=" if python else self.flag
 
     @property
     def type_name(self) -> str:
@@ -114,29 +128,42 @@ class Option:
             ) from None
         return self.check(value, experiment, shown=text)
 
-    def check(self, value: Any, experiment: str | None, shown: str | None = None) -> Any:
+    def check(self, value: Any, experiment: str | None, shown: str | None = None,
+              python: bool = False) -> Any:
         """`value` if it is one this option takes (an int is taken as a float), else a
         UserError: the one validator of every option, wherever its value comes from.
         `experiment` is the experiment whose option it is (None: a common option); `shown`
-        is the value as the user wrote it, for the message."""
-        fix = f"see `nnzoo show {experiment}` for the options" if experiment else \
-            "see `nnzoo --help` for the common options"
+        is the value as the user wrote it, for the message; `python`: the user is a Python
+        caller (`nnzoo.run(..., lr=0.1)`), told in keywords, a wrong type as a TypeError."""
+        flag = self.label(python)
+        if python:
+            fix = f"see nnzoo.show({experiment!r}) for the options" if experiment else \
+                "see help(nnzoo.run) for the common options"
+        else:
+            fix = f"see `nnzoo show {experiment}` for the options" if experiment else \
+                "see `nnzoo --help` for the common options"
         if self.choices:
             if value in self.choices:
                 return value
-            raise UserError(
-                f"expected {self.flag} to be one of {', '.join(self.choices)}, got {value!r}"
+            kind = OptionTypeError if python and not isinstance(value, str) else UserError
+            raise kind(
+                f"expected {flag} to be one of {', '.join(self.choices)}, got {value!r}"
                 f"{nearest(str(value), self.choices)}"
             )
         shown = str(value) if shown is None else shown  # as given: -1, not -1.0
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, self.type) or (self.type is not bool and isinstance(value, bool)):
-            raise UserError(f"expected {self.flag} to be {_article(self.type_name)}, "
-                            f"got {value!r}; {fix}")
+            kind = OptionTypeError if python else UserError
+            raise kind(f"expected {flag} to be {_article(self.type_name)}, "
+                       f"got {value!r}" + (f" (a {type(value).__name__})" if python else "")
+                       + f"; {fix}")
+        if self.type is float and not math.isfinite(value):  # one rule: inf, 1e999 and nan
+            raise UserError(f"expected {flag} to be a finite {self.type_name}, got {shown}; "
+                            f"{fix}")
         if self.range is not None and value not in self.range:
             raise UserError(
-                f"expected {self.flag} to be {_article(self.type_name)}, got {shown}; {fix}"
+                f"expected {flag} to be {_article(self.type_name)}, got {shown}; {fix}"
             )
         return value
 
@@ -198,19 +225,25 @@ def options_of(config: type) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def check_values(config: type, values: dict[str, Any], experiment: str | None
-                 ) -> dict[str, Any]:
-    """`values` checked against the options of `config`: known names, types, ranges."""
+def check_values(config: type, values: dict[str, Any], experiment: str | None,
+                 python: bool = False) -> dict[str, Any]:
+    """`values` checked against the options of `config`: known names, types, ranges; told
+    in keywords to a Python caller (`python`), in flags to the command line's."""
     options = {o.name: o for o in options_of(config)}
     checked = {}
     for key, value in values.items():
         if key not in options:
+            if python:
+                where = f"nnzoo.show({experiment!r})" if experiment else "help(nnzoo.run)"
+                raise OptionTypeError(
+                    f"nnzoo.run() got an unexpected keyword argument {key!r}"
+                    f"{nearest(str(key), options)}; {where} lists the options")
             flag = "--" + key.replace("_", "-")
             flags = [o.flag for o in options.values()]
             where = f"see `nnzoo show {experiment}`" if experiment else "see `nnzoo --help`"
             raise UserError(f"{experiment or 'a run'} has no option {flag}"
                             f"{nearest(flag, flags)}; {where}")
-        checked[key] = options[key].check(value, experiment)
+        checked[key] = options[key].check(value, experiment, python=python)
     return checked
 
 
@@ -219,7 +252,7 @@ def check_values(config: type, values: dict[str, Any], experiment: str | None
 class RunOptions:
     """The options common to every experiment's run (the one place of their defaults)."""
 
-    seed: NonNegativeInt = 0
+    seed: Seed = 0
     """Seed of every random stream of the run."""
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     """Where to compute: auto takes a GPU when PyTorch sees one."""
@@ -231,10 +264,32 @@ class RunOptions:
     """No progress bars and no messages but the verdict."""
 
     @classmethod
-    def make(cls, **values: Any) -> RunOptions:
-        """RunOptions from keyword values, each checked as a command-line value would be."""
-        values = {k: str(v) if k == "out" and v is not None else v for k, v in values.items()}
-        return cls(**check_values(cls, values, None))
+    def make(cls, *, python: bool = False, **values: Any) -> RunOptions:
+        """RunOptions from keyword values, each checked as a command-line value would be
+        (told in keywords to a Python caller: `python`); --out must name a folder that can
+        be made, before any run folder is."""
+        values = {k: str(v) if k == "out" and isinstance(v, PathLike) else v
+                  for k, v in values.items()}
+        opts = cls(**check_values(cls, values, None, python=python))
+        check_folder(opts.out, "out=" if python else "--out")
+        return opts
+
+
+def check_folder(out: str, flag: str = "--out") -> None:
+    """A UserError unless `out` names a folder that is there or can be made: not empty, not
+    a file, not under a file (where it would be made: permissions show only on trying)."""
+    if not out.strip():
+        example = "out='runs'" if flag.endswith("=") else f"{flag} runs"
+        raise UserError(f"expected {flag} to name a folder, got {out!r}; e.g. {example} "
+                        "(`.` for the current folder)")
+    path = Path(out).expanduser()
+    for place in (path, *path.parents):
+        if place.exists() or place.is_symlink():
+            if not place.is_dir():
+                what = "is a file" if place == path else f"is inside {place}, a file"
+                raise UserError(f"{flag} {out}: {what}, not a folder; name a folder for the "
+                                "run folders")
+            break
 
 
 # --------------------------------------------------------------------------- building
@@ -271,12 +326,14 @@ class Experiment:
     def options(self) -> tuple[Option, ...]:
         return options_of(self.config)
 
-    def make_config(self, values: dict[str, Any] | None = None, smoke: bool = False) -> Any:
+    def make_config(self, values: dict[str, Any] | None = None, smoke: bool = False,
+                    python: bool = False) -> Any:
         """The config with smoke overrides (if asked) and then the user's values applied,
         every value checked (range, choices, type) and then the config's own cross-field
-        checks (its __post_init__): all before any run folder exists."""
+        checks (its __post_init__): all before any run folder exists. `python`: the values
+        come from a Python caller, told in keywords."""
         values = {**(self.smoke if smoke else {}), **(values or {})}
-        return self.config(**check_values(self.config, values, self.name))
+        return self.config(**check_values(self.config, values, self.name, python=python))
 
 
 @dataclass(frozen=True)

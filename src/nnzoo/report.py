@@ -17,7 +17,7 @@ from typing import Any
 
 from nnzoo import __version__, registry, sweeps
 from nnzoo.errors import UserError
-from nnzoo.runs import atomic_write
+from nnzoo.folders import atomic_write
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#222;padding:0 1rem}

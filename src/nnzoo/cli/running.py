@@ -74,8 +74,9 @@ def _resume(opts: dict[str, Any], name: str | None = None, args: list[str] = ())
 
 
 def _execute(run) -> int:
-    print(f"{'resuming' if run.reopened else 'running'} {run.experiment.name} -> {run.dir}",
-          flush=True)
+    if not run.quiet:  # --quiet: the verdict only
+        print(f"{'resuming' if run.reopened else 'running'} {run.experiment.name} -> "
+              f"{run.dir}", flush=True)
     try:
         summary, verdict = finish_run(run)
     except KeyboardInterrupt:
