@@ -53,7 +53,27 @@ def test_show_lists_options_with_type_default_and_help(capsys):
     (["run", "perceptron", "--seed", "-3"], "expected --seed to be an integer >= 0"),
     (["run", "perceptron", "--device", "gpu"], "expected --device to be one of auto, cpu"),
     (["run", "perceptron", "--lr"], "--lr needs a value"),
-    (["run", "--resume", "no/such/run"], "cannot resume no/such/run: it has no config.json"),
+    (["run", "--resume", "no/such/run"], "cannot resume no/such/run: there is no such folder"),
+    (["run", "--resume", "."], "cannot resume .: it has no config.json"),
+    # where runs go, seeds and numbers: refused before any folder (no traceback)
+    (["run", "perceptron", "--out", "afile"], "--out afile: is a file, not a folder"),
+    (["run", "perceptron", "--out", "afile/runs"], "--out afile/runs: is inside afile, a file"),
+    (["run", "perceptron", "--out", ""], "expected --out to name a folder, got ''"),
+    (["run", "perceptron", "--out", "/proc/nope"], "cannot make the folder /proc/nope/"),
+    (["sweep", "perceptron", "--out", "afile"], "--out afile: is a file, not a folder"),
+    (["sweep", "perceptron", "--out", "/proc/nope"], "cannot make the folder /proc/nope/"),
+    (["tour", "--out", "afile"], "--out afile: is a file, not a folder"),
+    (["run", "perceptron", "--seed", str(2**64)], "expected --seed to be an integer >= 0 and "
+                                                  "<= 4294967295, got 18446744073709551616"),
+    (["run", "perceptron", "--lr", "inf"], "expected --lr to be a finite number > 0, got inf"),
+    (["run", "perceptron", "--lr", "1e999"], "to be a finite number > 0, got 1e999"),
+    (["run", "perceptron", "--lr", "nan"], "to be a finite number > 0, got nan"),
+    (["run", "perceptron", "--lr", "-inf"], "to be a finite number > 0, got -inf"),
+    (["sweep", "perceptron", "--seeds", "0-99999999999"], "seeds from 0 to 4294967295"),
+    (["sweep", "perceptron", "--seeds", "0-999999"], "names more than 10,000 seeds"),
+    (["sweep", "perceptron", "--seeds", "0-4294967296"], "seeds from 0 to 4294967295"),
+    (["sweep", "perceptron", "--seeds", "0-99", "--lr", ",".join(map(str, range(1, 200)))],
+     "the sweep would make 19,900 runs"),
     (["rn"], "no command 'rn' (did you mean run?)"),
     (["tour", "--only", "nueron"], "no family called 'nueron' (did you mean neuron"),
     (["data", "path", "mnsit"], "no data set called 'mnsit' (did you mean mnist"),
@@ -69,6 +89,7 @@ def test_show_lists_options_with_type_default_and_help(capsys):
     (["data", "fetch", "cifar10"], "cifar10 cannot be fetched by nnzoo"),
 ])
 def test_user_errors_are_one_line_exit_2_no_traceback(args, message, tmp_path):
+    (tmp_path / "afile").write_text("a file, not a folder")
     out = nnzoo(*args, cwd=tmp_path)
     assert out.returncode == 2, out
     assert message in out.stderr
@@ -87,8 +108,12 @@ def test_corrupt_checkpoint_is_refused_without_running_it(runs_dir, capsys):
     assert main(["run", "xor-backprop", "--smoke", "--quiet"]) == 0
     run_dir = next(runs_dir.glob("xor-backprop/*"))
     (run_dir / "checkpoints" / "last.pt").write_bytes(b"\x80\x04cos\nsystem\n.")
+    (run_dir / "summary.json").unlink()  # unfinished: resumable but for its checkpoint
     assert main(["run", "--resume", str(run_dir)]) == 2
-    assert "checkpoint is unreadable" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip()
+    assert err == (f"nnzoo: error: cannot resume from {run_dir}/checkpoints/last.pt: the "
+                   "checkpoint is unreadable (damaged, or not nnzoo's); delete it to restart "
+                   "this run from the beginning")
 
 
 def test_run_prints_verdict_and_writes_run_folder(runs_dir, capsys):
@@ -148,6 +173,72 @@ def test_resume_refuses_new_options(runs_dir, capsys):
     run_dir = next(runs_dir.glob("perceptron/*"))
     assert main(["run", "--resume", str(run_dir), "--seed", "4"]) == 2
     assert "drop --seed" in capsys.readouterr().err
+
+
+def test_resume_refuses_a_finished_run_and_says_how_to_run_it_again(runs_dir, capsys):
+    assert main(["run", "perceptron", "--smoke", "--quiet", "--seed", "2", "--lr", "0.5",
+                 "--shuffle"]) == 0
+    run_dir = next(runs_dir.glob("perceptron/*"))
+    before = (run_dir / "summary.json").read_text()
+    assert main(["run", "--resume", str(run_dir)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"nnzoo: error: cannot resume {run_dir}: the run is finished (it has a summary.json); "
+        "run it again in a new folder with `nnzoo run perceptron --seed 2 --smoke --lr 0.5 "
+        "--shuffle`")
+    assert (run_dir / "summary.json").read_text() == before  # not run again
+    assert len(list(runs_dir.glob("perceptron/*"))) == 1
+
+
+def test_a_run_folder_has_one_owner_at_a_time(runs_dir, capsys):
+    from nnzoo.folders import LOCK
+
+    assert main(["run", "xor-backprop", "--smoke", "--quiet"]) == 0
+    run_dir = next(runs_dir.glob("xor-backprop/*"))
+    assert not (run_dir / LOCK).exists()  # released at the end
+    (run_dir / "summary.json").unlink()  # as if stopped: resumable
+    owner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (run_dir / LOCK).write_text(f"{owner.pid}\n")  # a live process owns it
+        assert main(["run", "--resume", str(run_dir), "--quiet"]) == 2
+        assert capsys.readouterr().err.strip() == (
+            f"nnzoo: error: {run_dir} is in use by process {owner.pid} (its {LOCK}); wait for "
+            "that run to end, or stop it first")
+        assert not (run_dir / "summary.json").exists()
+    finally:
+        owner.kill()
+        owner.wait()
+    # its process gone, the lock is stale: taken over, and released at the end
+    assert main(["run", "--resume", str(run_dir), "--quiet"]) == 0
+    assert (run_dir / "summary.json").exists() and not (run_dir / LOCK).exists()
+
+
+def test_two_resumes_of_one_folder_cannot_both_run(runs_dir):
+    """The second of two real processes on one folder gets one line and exit 2."""
+    from nnzoo.runs import Run
+
+    exp = __import__("nnzoo.registry", fromlist=["get"]).get("xor-backprop")
+    run = Run.create(exp, exp.make_config({"runs": 2, "epochs": 100}), runs_dir, seed=0,
+                     device="cpu", quiet=True)
+    out = nnzoo("run", "--resume", str(run.dir), "--quiet")  # this process holds it
+    assert out.returncode == 2 and "is in use by process" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    run.execute()  # the owner runs it; the lock goes with the end of the run
+    assert not (run.dir / "run.lock").exists()
+
+
+def test_a_smoke_run_is_not_judged_and_quiet_prints_the_verdict_only(runs_dir, capsys):
+    import nnzoo
+
+    # one epoch cannot separate the points: judged, this would FAIL
+    assert main(["run", "perceptron", "--smoke", "--quiet", "--max-epochs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("SMOKE OK  perceptron: ") and "running" not in out
+    assert "FAIL" not in out
+    run_dir = next(runs_dir.glob("perceptron/*"))
+    assert json.loads((run_dir / "summary.json").read_text())["status"] == "SMOKE OK"
+    assert nnzoo.load_run(run_dir).verdict == "SMOKE OK"
+    assert main(["run", "perceptron", "--max-epochs", "1", "--quiet"]) == 1  # judged: FAIL
+    assert capsys.readouterr().out.startswith("FAIL  perceptron")
 
 
 def test_readme_catalogue_matches_registry():

@@ -4,7 +4,7 @@ import pytest
 
 from nnzoo import registry
 from nnzoo.cli import main
-from nnzoo.errors import Diverged
+from nnzoo.errors import Diverged, UserError
 from nnzoo.runs import Run
 
 XOR_SMALL = {"runs": 4, "epochs": 400}
@@ -84,7 +84,7 @@ def test_cli_resume_of_an_interrupted_run(runs_dir, monkeypatch, capsys):
     assert "interrupted; continue with: nnzoo run --resume" in err
     run_dir = err.strip().split("--resume ")[1]
     monkeypatch.setattr(Run, "checkpoint", real_checkpoint)
-    assert main(["run", "--resume", run_dir, "--quiet"]) in (0, 1)
+    assert main(["run", "--resume", run_dir]) in (0, 1)
     out = capsys.readouterr().out
     assert out.startswith("resuming xor-backprop") and "runs reached" in out
 
@@ -110,9 +110,12 @@ def test_divergence_guard_stops_and_keeps_last_good_checkpoint(runs_dir, monkeyp
     assert "lower the learning rate" in err and "last good checkpoint is" in err
     run_dir = next(runs_dir.glob("xor-backprop/*"))
     assert json.loads((run_dir / "summary.json").read_text())["status"] == "DIVERGED"
-    kept = Run.reopen(run_dir)
-    kept._restore()
-    assert len(kept._saved["parts"]["parts"]) == 1
+    import torch
+
+    kept = torch.load(run_dir / "checkpoints" / "last.pt", weights_only=True)
+    assert len(kept["parts"]["parts"]) == 1
+    with pytest.raises(UserError, match="the run is finished"):  # its verdict is DIVERGED
+        Run.reopen(run_dir)
 
 
 def test_guard_reports_step_and_last_finite_loss(runs_dir):

@@ -19,6 +19,7 @@ from typing import Any
 from nnzoo.errors import UserError
 
 LOCK = "run.lock"  # the id of the process that owns the run folder while it runs
+SMOKE_OK, SMOKE_ERROR = "SMOKE OK", "SMOKE ERROR"  # a smoke run is not judged: it ran, or not
 
 
 def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:

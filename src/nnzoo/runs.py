@@ -56,7 +56,6 @@ if TYPE_CHECKING:  # nnzoo.random imports numpy: not on `nnzoo list`'s path
     from nnzoo.random import Stream
 
 CHECKPOINT = "last.pt"
-SMOKE_OK, SMOKE_ERROR = "SMOKE OK", "SMOKE ERROR"  # a smoke run is not judged: it ran, or not
 DIVERGED_HINT = "lower the learning rate (--lr) or the initial weight scale"
 
 
@@ -367,13 +366,14 @@ class Run:
             _seed_globals(self.seed)
             self._restore()
             result = self.experiment.fn(self.cfg, self)
-            status = "PASS" if result.passed else "FAIL"
+            verdict = "PASS" if result.passed else "FAIL"
+            return self._summary(folders.SMOKE_OK if self.smoke else verdict, result)
         except Diverged as e:
-            self._summary(SMOKE_ERROR if self.smoke else "DIVERGED", Result(False, str(e), {}))
+            status = folders.SMOKE_ERROR if self.smoke else "DIVERGED"
+            self._summary(status, Result(False, str(e), {}))
             raise
         finally:
             self._unlock()
-        return self._summary(SMOKE_OK if self.smoke else status, result)
 
     def _summary(self, status: str, result: Result) -> dict[str, Any]:
         import numpy as np

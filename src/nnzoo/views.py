@@ -16,7 +16,8 @@ from typing import Any
 from nnzoo import registry
 from nnzoo.errors import UserError
 
-BADGE = {"PASS": "#2a7d2a", "FAIL": "#b22", "DIVERGED": "#c60", "smoke": "#777"}  # as report.py
+BADGE = {"PASS": "#2a7d2a", "FAIL": "#b22", "DIVERGED": "#c60", "smoke": "#777",
+         "SMOKE OK": "#777", "SMOKE ERROR": "#c60"}  # as report.py
 
 
 def wrap(text: str, indent: int, width: int = 100) -> str:
@@ -57,7 +58,8 @@ class Figure:
 
 class RunResult:
     """A finished run, read from its folder: what `nnzoo.run`, `resume` and `load_run`
-    return. `verdict` is PASS, FAIL or DIVERGED; `rows` is metrics.jsonl, one dict a line."""
+    return. `verdict` is PASS, FAIL or DIVERGED (a smoke run, not judged: SMOKE OK or SMOKE
+    ERROR); `rows` is metrics.jsonl, one dict a line."""
 
     def __init__(self, run_dir: str | Path):
         self.dir = Path(run_dir)
@@ -96,13 +98,13 @@ class RunResult:
         return [json.loads(line) for line in lines if line.strip()]
 
     def __repr__(self) -> str:
-        smoke = " (smoke)" if self.smoke else ""
+        smoke = " (smoke)" if self.smoke and not self.verdict.startswith("SMOKE") else ""
         return (f"<{self.verdict}{smoke} {self.experiment}: {self.headline} | {self.dir} | "
                 f"figures: {', '.join(self.figures) or 'none'}>")
 
     def _repr_html_(self) -> str:
         s = self.summary
-        smoke = _badge("smoke") + " <i>a quick check; the claim is for the default settings</i>" \
+        smoke = " <i>a quick check; the claim is for the default settings</i>" \
             if self.smoke else ""
         figures = "".join(f"<figure style='display:inline-block;margin:.3rem'>{f.html()}"
                           f"<figcaption>{html.escape(name)}</figcaption></figure>"
