@@ -16,20 +16,33 @@ def nnzoo(*args, cwd=None):
 def test_list_show_and_help_do_not_import_torch():
     code = ("import sys; from nnzoo.cli import main; main(['list']);"
             " main(['show', 'xor-backprop']); main(['run', 'perceptron', '--help']);"
-            " main(['list', '--markdown']);"
+            " main(['list', '--markdown']); main(['list', '--long']); main(['show', 'dqn']);"
             " heavy = {'torch', 'numpy', 'matplotlib'} & set(sys.modules);"
             " assert not heavy, heavy")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
 
 
-def test_list_groups_by_family_with_kind_claim_and_expectation(capsys):
+def test_list_is_one_line_per_experiment_and_long_adds_kind_and_expectation(capsys,
+                                                                            monkeypatch):
+    from nnzoo import registry
+
+    monkeypatch.setenv("COLUMNS", "90")
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert "Neurons and perceptrons" in out
-    for name in ("logic-gates", "perceptron", "xor-backprop"):
-        assert name in out
-    assert "supervised learning" in out and "expects:" in out
+    lines = out.splitlines()
+    exps = registry.load_all()
+    assert "Neurons and perceptrons (--family neuron)" in lines and "--only" not in out
+    rows = [line for line in lines if line.startswith("  ")]
+    assert [r.split()[0] for r in rows] == list(exps)  # one line each, in the course's order
+    assert all(len(r) <= 90 for r in rows) and any(r.endswith("…") for r in rows)
+    claims = {r.split()[0]: r.index(exps[r.split()[0]].claim[:10]) for r in rows}
+    assert len(set(claims.values())) == 1  # the claims start in one column, long names too
+    assert "expects:" not in out and "--long" in lines[-1]
+    assert main(["list", "--long", "--family", "neuron"]) == 0
+    out = capsys.readouterr().out
+    assert "supervised learning; takes about 5 s" in out and "expects:" in out
+    assert out.startswith("Neurons and perceptrons (--family neuron)\n")
 
 
 def test_show_lists_options_with_type_default_and_help(capsys):
@@ -40,10 +53,21 @@ def test_show_lists_options_with_type_default_and_help(capsys):
     assert "Momentum alpha in delta_w" in out
     assert main(["run", "perceptron", "--help"]) == 0
     assert "--shuffle/--no-shuffle" in capsys.readouterr().out
+    out = main_output(["show", "dqn"], capsys)
+    assert out.startswith("dqn — Reinforcement learning\n")  # the kind is the title: once
+    assert main_output(["show", "perceptron"], capsys).startswith(
+        "perceptron — Neurons and perceptrons (supervised learning)\n")
+    assert "--eval-every 300 --compare\n" in out and "True" not in out.split("--smoke sets")[1]
+    common = out.split("common options:\n")[1].splitlines()[:6]
+    assert common[-1].startswith("  --resume RUN_DIR ")
+    starts = {len(line) - len(line[2:].split("  ", 1)[1].lstrip()) for line in common}
+    assert len(starts) == 1, common  # every help text in one column, --resume's too
 
 
 @pytest.mark.parametrize("args, message", [
     (["run", "perceptrn"], "no experiment called 'perceptrn' (did you mean perceptron"),
+    (["run", "dqn-cartpol"], "(did you mean dqn, dqn-acrobot, dqn-mountaincar?)"),
+    (["run", "cartpole"], "(did you mean dqn, "),
     (["show", "xor-backprp"], "(did you mean xor-backprop"),
     (["run", "perceptron", "--max-epoch", "3"], "has no option --max-epoch (did you mean "
                                                 "--max-epochs"),

@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import difflib
 import functools
 import importlib
 import inspect
 import math
 import pkgutil
+import re
 import textwrap
 import typing
 from collections.abc import Callable
@@ -431,11 +433,35 @@ def get(name: str) -> Experiment:
     """The experiment called `name`, or a UserError naming the nearest ones."""
     experiments = load_all()
     if name not in experiments:
+        close = suggestions(name, experiments)
         raise UserError(
-            f"no experiment called {name!r}{nearest(name, experiments)}; "
-            "`nnzoo list` shows them all"
+            f"no experiment called {name!r}"
+            + (f" (did you mean {', '.join(close)}?)" if close else "")
+            + "; `nnzoo list` shows them all"
         )
     return experiments[name]
+
+
+def suggestions(name: str, experiments: dict[str, Experiment], n: int = 4) -> list[str]:
+    """The experiments nearest to a mistyped `name`: those whose words (of the name, its
+    data and what its options name by default: CartPole for dqn)
+    match the most of the typed words, then those whose name is spelt alike."""
+    typed = _words(name)
+    scores = {}
+    for exp in experiments.values():
+        words = _words(exp.name) + _words(exp.data) + [w for f in dataclasses.fields(exp.config)
+                                    if isinstance(f.default, str) for w in _words(f.default)]
+        score = sum(bool(difflib.get_close_matches(w, words, n=1, cutoff=0.8)) for w in typed)
+        if score:
+            scores[exp.name] = score
+    by_words = sorted(scores, key=lambda k: -scores[k])[:n - 1]
+    alike = difflib.get_close_matches(name, list(experiments), n=3, cutoff=0.5)
+    return list(dict.fromkeys(by_words + alike))[:n]
+
+
+def _words(text: str) -> list[str]:
+    """The words of a name of three letters or more: "dqn-CartPole-v1" -> dqn, cartpole."""
+    return [w for w in re.split(r"[^a-z0-9]+", str(text).lower()) if len(w) >= 3]
 
 
 def by_family(only: str | None = None) -> dict[str, list[Experiment]]:

@@ -25,6 +25,14 @@ def wrap(text: str, indent: int, width: int = 100) -> str:
                          subsequent_indent=" " * indent)
 
 
+def family_and_kind(exp: registry.Experiment) -> str:
+    """"Neurons and perceptrons (supervised learning)"; a family named for its kind of
+    learning says it once: "Reinforcement learning"."""
+    title = registry.FAMILIES[exp.family].title
+    kind = f"{exp.kind} learning"
+    return title if title.lower() == kind else f"{title} ({kind})"
+
+
 def _badge(text: str) -> str:
     return (f'<span style="background:{BADGE.get(text, "#555")};color:#fff;font-weight:bold;'
             f'padding:.1rem .5rem;border-radius:4px;margin-left:.4rem">{html.escape(text)}</span>')
@@ -130,7 +138,7 @@ class ExperimentView:
 
     def _head(self) -> list[str]:
         e = self.experiment
-        return [f"{e.name} — {registry.FAMILIES[e.family].title} ({e.kind} learning)",
+        return [f"{e.name} — {family_and_kind(e)}",
                 f"claim: {e.claim}", f"expects: {e.expects}", f"data: {e.data}"]
 
     def __repr__(self) -> str:
