@@ -110,15 +110,56 @@ def test_show_lists_options_with_type_default_and_help(capsys):
                                                             "no such file"),
     (["run", "word2vec", "--text", "no/such.txt"], "--text no/such.txt: there is no such file"),
     (["run", "word-arithmetic", "--vectors", "no/v.txt"], "--vectors no/v.txt: there is no "),
+    # and what they hold: read as the run will read them, still before any folder
+    (["run", "style-transfer", "--content", "bad.png"], "--content bad.png: cannot read it as "
+                                                        "an image ("),
+    (["run", "texture-synthesis", "--texture", "empty"], "--texture empty: neither one of"),
+    (["run", "style-transfer", "--weights", "bad.pth"], "--weights bad.pth is not a state dict"),
+    (["run", "mnist-cnn", "--data-dir", "empty"], "empty lacks IDX files"),
+    (["run", "mnist-cnn", "--data", "cifar10", "--data-dir", "empty"], "lacks CIFAR-10's"),
+    (["run", "mnist-mlp", "--data", "digits", "--data-dir", "empty"], "digits is embedded"),
+    (["run", "word2vec", "--text", "latin1.txt"], "--text latin1.txt: not UTF-8 text (byte 3 "
+                                                  "is 0xe9)"),
+    (["run", "word2vec", "--text", "blank.txt"], "--text blank.txt: holds no words"),
+    (["run", "word2vec", "--text", "/dev/null"], "--text /dev/null: not a regular file"),
+    (["run", "word2vec", "--text", "empty"], "--text empty: not a file but a folder"),
+    (["run", "word-arithmetic", "--vectors", "latin1.txt"], "--vectors latin1.txt: not word "
+                                                            "vectors in the word2vec text"),
     (["data", "fetch", "cifar10"], "cifar10 cannot be fetched by nnzoo"),
 ])
 def test_user_errors_are_one_line_exit_2_no_traceback(args, message, tmp_path):
     (tmp_path / "afile").write_text("a file, not a folder")
+    (tmp_path / "bad.png").write_text("not a picture")
+    (tmp_path / "bad.pth").write_text("not torch's")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    (tmp_path / "blank.txt").write_text(" \n-- \n")
+    (tmp_path / "empty").mkdir()
     out = nnzoo(*args, cwd=tmp_path)
     assert out.returncode == 2, out
     assert message in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
     assert not (tmp_path / "runs").exists() or "resume" in args[1:]
+
+
+def test_a_new_run_stopped_by_a_data_error_before_its_work_leaves_no_folder(runs_dir, capsys,
+                                                                           monkeypatch):
+    """What only the run can find out (a data set that cannot be fetched now): one line, exit
+    2, and no folder that `nnzoo serve` would list as unfinished."""
+    import dataclasses
+
+    from nnzoo import registry
+    from nnzoo.errors import DataError
+
+    def unfetchable(cfg, run):
+        run.log("fetching mnist ...")
+        raise DataError("could not fetch mnist (no network)")
+
+    exp = registry.get("perceptron")
+    monkeypatch.setitem(registry.EXPERIMENTS, "perceptron", dataclasses.replace(exp,
+                                                                               fn=unfetchable))
+    assert main(["run", "perceptron", "--quiet"]) == 2
+    assert capsys.readouterr().err.strip() == "nnzoo: error: could not fetch mnist (no network)"
+    assert not list(runs_dir.glob("perceptron/*"))
 
 
 def test_unreadable_resume_folder(tmp_path):

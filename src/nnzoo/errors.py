@@ -54,7 +54,9 @@ def check_file(path: str, option: str, expected: str) -> None:
     from pathlib import Path
 
     if path and not Path(path).expanduser().is_file():
-        raise UserError(f"{option} {path}: there is no such file; expected {expected}")
+        what = "not a file but a folder" if Path(path).expanduser().is_dir() else \
+            "not a regular file" if Path(path).expanduser().exists() else "there is no such file"
+        raise UserError(f"{option} {path}: {what}; expected {expected}")
 
 
 def nearest(word: str, choices: Iterable[str], n: int = 3) -> str:

@@ -12,6 +12,7 @@ import dataclasses
 import json
 import math
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,22 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
+    return True
+
+
+def discard_if_empty(directory: Path) -> bool:
+    """Remove a new run's folder that kept nothing (no checkpoint, figure or metric: a run
+    stopped by a user's or a data error before its work began); -> whether it did."""
+    kept = [p for sub in ("checkpoints", "figures") for p in (directory / sub).glob("*")]
+    metrics = directory / "metrics.jsonl"
+    if kept or (metrics.exists() and metrics.stat().st_size) or \
+            (directory / "summary.json").exists():
+        return False
+    shutil.rmtree(directory, ignore_errors=True)
+    try:
+        directory.parent.rmdir()  # OUT/<experiment>, when this was its only run
+    except OSError:
+        pass
     return True
 
 

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nnzoo import __version__, folders
-from nnzoo.errors import Diverged, UserError
+from nnzoo.errors import DataError, Diverged, UserError
 from nnzoo.folders import atomic_write, jsonable, make_folder, new_folder, write_json
 from nnzoo.parts import Parts, state_of
 from nnzoo.registry import Experiment, RunOptions, get
@@ -106,21 +106,6 @@ def show_progress(quiet: bool) -> bool:
     """Progress bars but with --quiet: in a terminal or a notebook (Jupyter's kernel)."""
     shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
     return not quiet and (sys.stderr.isatty() or "IPKernelApp" in getattr(shell, "config", {}))
-
-
-def again(experiment: Experiment, saved: dict[str, Any]) -> str:
-    """The command line of a new run with a saved config's options (those off the
-    defaults), e.g. `perceptron --seed 3 --lr 0.5`."""
-    defaults = experiment.make_config(smoke=bool(saved.get("smoke")))
-    words = [experiment.name] + [f"--seed {saved['seed']}"] * bool(saved.get("seed"))
-    words += ["--smoke"] * bool(saved.get("smoke"))
-    for opt in experiment.options:
-        value = saved["config"].get(opt.name, opt.default)
-        if value == getattr(defaults, opt.name):
-            continue
-        words.append(opt.flag if value is True else f"--no-{opt.flag[2:]}" if value is False
-                     else f"{opt.flag} {value}")
-    return " ".join(words)
 
 
 # --------------------------------------------------------------------------- the run
@@ -203,7 +188,7 @@ class Run:
         if (directory / "summary.json").exists():
             raise UserError(f"cannot resume {directory}: the run is finished (it has a "
                             f"summary.json); run it again in a new folder with `nnzoo run "
-                            f"{again(experiment, saved)}`")
+                            f"{experiment.command_line(saved)}`")
         run = cls(experiment, cfg, directory, RunOptions.make(**options), echo=echo)
         run._lock()
         run.reopened = True
@@ -371,6 +356,10 @@ class Run:
         except Diverged as e:
             status = folders.SMOKE_ERROR if self.smoke else "DIVERGED"
             self._summary(status, Result(False, str(e), {}))
+            raise
+        except (UserError, DataError):  # e.g. a data set that cannot be fetched: a new run
+            if self.writes and not self.reopened:  # that kept nothing leaves no folder
+                folders.discard_if_empty(self.dir)
             raise
         finally:
             self._unlock()

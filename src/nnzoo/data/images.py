@@ -38,8 +38,9 @@ def read_image(spec: str, option: str = "--image") -> np.ndarray:
         try:
             a = skimage.io.imread(path)
         except Exception as e:  # every reader's own error: not an image, damaged, unknown type
-            raise UserError(f"{option} {spec}: cannot read it as an image ({e}); give a PNG or "
-                            f"JPEG file or one of {', '.join(SAMPLES)}") from None
+            why = (str(e).strip().splitlines() or [type(e).__name__])[0]  # one line of it
+            raise UserError(f"{option} {spec}: cannot read it as an image ({why}); give a PNG "
+                            f"or JPEG file or one of {', '.join(SAMPLES)}") from None
     a = np.asarray(a)
     if a.ndim == 3 and a.shape[-1] in (2, 4):  # with an alpha channel: drop it
         a = a[..., :-1]
