@@ -108,6 +108,18 @@ def show_progress(quiet: bool) -> bool:
     return not quiet and (sys.stderr.isatty() or "IPKernelApp" in getattr(shell, "config", {}))
 
 
+def progress_bar():
+    """tqdm.auto's class where ipywidgets is installed (a widget in a notebook), else
+    tqdm's text bar: tqdm.auto would warn "IProgress not found" in every notebook run."""
+    import importlib.util
+
+    if importlib.util.find_spec("ipywidgets") is None:
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm
+
+
 # --------------------------------------------------------------------------- the run
 class Run:
     """One run of one experiment: its folder, its logs, its random streams and its
@@ -250,13 +262,11 @@ class Run:
 
     def progress(self, iterable: Iterable | None = None, total: int | None = None,
                  desc: str | None = None, initial: int = 0):
-        """A tqdm bar (tqdm.auto: a widget in a notebook), silent with --quiet and when
-        the output is a file."""
-        from tqdm.auto import tqdm
-
-        return tqdm(iterable, total=total, desc=desc or self.experiment.name, initial=initial,
-                    disable=not show_progress(self.quiet), leave=False,
-                    dynamic_ncols=True, file=sys.stderr)
+        """A tqdm bar (a widget in a notebook that has ipywidgets, text otherwise), silent
+        with --quiet and when the output is a file."""
+        return progress_bar()(iterable, total=total, desc=desc or self.experiment.name,
+                              initial=initial, disable=not show_progress(self.quiet),
+                              leave=False, dynamic_ncols=True, file=sys.stderr)
 
     def log_metrics(self, step: int, **values: Any) -> None:
         """Append one line {"step": step, ...} to metrics.jsonl, flushed at once."""
