@@ -12,9 +12,18 @@ from collections.abc import Iterable
 
 
 class NnzooError(Exception):
-    """Base of the errors that the CLI reports as one line instead of a traceback."""
+    """Base of the errors that the CLI reports as one line instead of a traceback (a value
+    the user gave with a line break or a control character in it is shown escaped)."""
 
     exit_status = 1
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
+
+
+def one_line(text: str) -> str:
+    """`text` with every character that is not printable escaped ('\\n', '\\x1e')."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class UserError(NnzooError, ValueError):

@@ -323,7 +323,10 @@ def check_own(name: str, data_dir: str | Path) -> None:
                             f"{', '.join(missing)}; pass the folder of data_batch_1..5 and "
                             "test_batch")
     else:
-        find_idx_files(Path(data_dir).expanduser())
+        try:
+            find_idx_files(Path(data_dir).expanduser())
+        except DataError as e:  # the user's folder, not a data set of nnzoo's: their mistake
+            raise UserError(str(e)) from None
 
 
 def load(name: str, data_dir: str | Path | None = None, fetch: bool = True,
