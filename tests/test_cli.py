@@ -79,6 +79,9 @@ def test_show_lists_options_with_type_default_and_help(capsys):
     (["run", "perceptron", "--lr"], "--lr needs a value"),
     (["run", "--resume", "no/such/run"], "cannot resume no/such/run: there is no such folder"),
     (["run", "--resume", "."], "cannot resume .: it has no config.json"),
+    (["sweep", "--resume", "no/such/sweep"], "cannot resume no/such/sweep: there is no such "
+                                             "folder"),
+    (["sweep", "--resume", "."], "cannot resume .: it has no plan.json"),
     # where runs go, seeds and numbers: refused before any folder (no traceback)
     (["run", "perceptron", "--out", "afile"], "--out afile: is a file, not a folder"),
     (["run", "perceptron", "--out", "afile/runs"], "--out afile/runs: is inside afile, a file"),

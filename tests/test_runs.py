@@ -32,6 +32,18 @@ def test_run_folder_layout(runs_dir):
     assert not list((run.dir / "checkpoints").glob(".*tmp*"))  # no temp file left behind
 
 
+def test_a_new_run_folder_has_every_file_the_readme_lists(runs_dir):
+    """Even a run without a training loop (hopfield-recall) or one stopped before it printed
+    has its metrics.jsonl and log.txt (empty), checkpoints/ and figures/."""
+    exp = registry.get("hopfield-recall")
+    run = Run.create(exp, exp.make_config(), runs_dir, seed=0, device="cpu")
+    assert {p.name for p in run.dir.iterdir()} == {"config.json", "metrics.jsonl", "log.txt",
+                                                   "figures", "checkpoints", "run.lock"}
+    assert (run.dir / "metrics.jsonl").read_text() == (run.dir / "log.txt").read_text() == ""
+    run.execute()
+    assert not (run.dir / "run.lock").exists() and (run.dir / "summary.json").exists()
+
+
 def test_saved_weights_are_replaced_atomically_and_load_with_weights_only(runs_dir):
     import torch
 
@@ -110,6 +122,7 @@ def test_divergence_guard_stops_and_keeps_last_good_checkpoint(runs_dir, monkeyp
     assert "lower the learning rate" in err and "last good checkpoint is" in err
     run_dir = next(runs_dir.glob("xor-backprop/*"))
     assert json.loads((run_dir / "summary.json").read_text())["status"] == "DIVERGED"
+    assert "DIVERGED: the loss became non-finite" in (run_dir / "log.txt").read_text()
     import torch
 
     kept = torch.load(run_dir / "checkpoints" / "last.pt", weights_only=True)

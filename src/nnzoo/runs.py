@@ -365,6 +365,7 @@ class Run:
             return self._summary(folders.SMOKE_OK if self.smoke else verdict, result)
         except Diverged as e:
             status = folders.SMOKE_ERROR if self.smoke else "DIVERGED"
+            self.log(f"{status}: {e}", echo=False)  # log.txt says how it ended
             self._summary(status, Result(False, str(e), {}))
             raise
         except (UserError, DataError):  # e.g. a data set that cannot be fetched: a new run

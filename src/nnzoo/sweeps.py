@@ -115,6 +115,8 @@ def start(plan: dict[str, Any], out: str | Path) -> Path:
 
 def read_plan(directory: str | Path) -> dict[str, Any]:
     fix = "give the folder of a sweep, e.g. runs/perceptron/sweep-20261126-101500"
+    if not Path(directory).is_dir():
+        raise UserError(f"cannot resume {directory}: there is no such folder; {fix}")
     try:
         plan = json.loads((Path(directory) / PLAN).read_text())
         missing = {"experiment", "seeds", "grid", "smoke", "device", "combinations",
