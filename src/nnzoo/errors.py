@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
 
 
 class NnzooError(Exception):
@@ -57,14 +59,20 @@ class Diverged(NnzooError):
         )
 
 
+def user_path(text: str | PathLike) -> Path:
+    """The path the user wrote, ~ expanded ("~name" of no such user stays as written)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # pathlib: "Could not determine home directory."
+        return Path(text)
+
+
 def check_file(path: str, option: str, expected: str) -> None:
     """A path option that names no file: one UserError line, before any run folder exists
     (empty: the option is unused)."""
-    from pathlib import Path
-
-    if path and not Path(path).expanduser().is_file():
-        what = "not a file but a folder" if Path(path).expanduser().is_dir() else \
-            "not a regular file" if Path(path).expanduser().exists() else "there is no such file"
+    if path and not user_path(path).is_file():
+        what = "not a file but a folder" if user_path(path).is_dir() else \
+            "not a regular file" if user_path(path).exists() else "there is no such file"
         raise UserError(f"{option} {path}: {what}; expected {expected}")
 
 

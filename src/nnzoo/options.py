@@ -18,10 +18,9 @@ import textwrap
 import typing
 from dataclasses import dataclass
 from os import PathLike
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from nnzoo.errors import OptionTypeError, UserError, nearest
+from nnzoo.errors import OptionTypeError, UserError, nearest, user_path
 
 
 # --------------------------------------------------------------------------- value ranges
@@ -259,7 +258,7 @@ def check_folder(out: str, flag: str = "--out") -> None:
         example = "out='runs'" if flag.endswith("=") else f"{flag} runs"
         raise UserError(f"expected {flag} to name a folder, got {out!r}; e.g. {example} "
                         "(`.` for the current folder)")
-    path = Path(out).expanduser()
+    path = user_path(out)
     for place in (path, *path.parents):
         if place.exists() or place.is_symlink():
             if not place.is_dir():

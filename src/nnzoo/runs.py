@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nnzoo import __version__, folders
-from nnzoo.errors import DataError, Diverged, UserError
+from nnzoo.errors import DataError, Diverged, UserError, user_path
 from nnzoo.folders import atomic_write, jsonable, make_folder, new_folder, write_json
 from nnzoo.parts import Parts, state_of
 from nnzoo.registry import Experiment, RunOptions, get
@@ -160,7 +160,7 @@ class Run:
         opts = RunOptions.make(**options)
         resolve_device(opts.device)  # a device that is not there fails before any folder
         if directory is None:
-            directory = new_folder(Path(opts.out) / experiment.name,
+            directory = new_folder(user_path(opts.out) / experiment.name,
                                    f"{time.strftime('%Y%m%d-%H%M%S')}-s{opts.seed}")
         elif (Path(directory) / "config.json").exists():
             raise UserError(f"{directory} holds a run already; resume it with "

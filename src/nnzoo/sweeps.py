@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nnzoo.errors import UserError
+from nnzoo.errors import UserError, user_path
 from nnzoo.folders import new_folder, write_json
 from nnzoo.registry import MAX_SEED, Experiment, RunOptions
 
@@ -107,7 +107,7 @@ def make_plan(exp: Experiment, grid: dict[str, list[Any]], seeds: list[int], *,
 
 def start(plan: dict[str, Any], out: str | Path) -> Path:
     """A new sweep folder OUT/<experiment>/sweep-<time> holding the plan."""
-    directory = new_folder(Path(out) / plan["experiment"],
+    directory = new_folder(user_path(out) / plan["experiment"],
                            f"sweep-{time.strftime('%Y%m%d-%H%M%S')}")
     write_json(directory / PLAN, plan)
     return directory

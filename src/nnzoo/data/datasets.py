@@ -35,7 +35,7 @@ from nnzoo.data.sources import (
     pip_download,
     zip_member,
 )
-from nnzoo.errors import DataError, UserError, nearest
+from nnzoo.errors import DataError, UserError, nearest, user_path
 
 DIGITS = tuple(str(k) for k in range(10))
 
@@ -314,7 +314,7 @@ def check_own(name: str, data_dir: str | Path) -> None:
         raise UserError(f"{name} is embedded and reads no folder; drop --data-dir, or "
                         f"choose mnist, fashion-mnist or cifar10 for your own files")
     if ds.own == "cifar10":
-        folder = Path(data_dir).expanduser()
+        folder = user_path(data_dir)
         folder = folder / "cifar-10-batches-py" if (folder / "cifar-10-batches-py").is_dir() \
             else folder
         missing = [b for b in (*CIFAR_BATCHES, "test_batch") if not (folder / b).is_file()]
@@ -324,7 +324,7 @@ def check_own(name: str, data_dir: str | Path) -> None:
                             "test_batch")
     else:
         try:
-            find_idx_files(Path(data_dir).expanduser())
+            find_idx_files(user_path(data_dir))
         except DataError as e:  # the user's folder, not a data set of nnzoo's: their mistake
             raise UserError(str(e)) from None
 

@@ -3,11 +3,9 @@ file, as RGB float32 arrays (H, W, 3) in [0, 1], resized."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from nnzoo.errors import UserError, nearest
+from nnzoo.errors import UserError, nearest, user_path
 
 # the samples of skimage.data that load without a network, by kind (all are accepted anywhere)
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "cat", "camera")
@@ -18,7 +16,7 @@ SAMPLES = PHOTOS + TEXTURES + PAINTINGS
 
 def check_picture(spec: str, option: str = "--image") -> None:
     """UserError unless `spec` is one of the samples' names or a file's path."""
-    if spec not in SAMPLES and not Path(spec).expanduser().is_file():
+    if spec not in SAMPLES and not user_path(spec).is_file():
         raise UserError(f"{option} {spec}: neither one of scikit-image's samples "
                         f"({', '.join(SAMPLES)}){nearest(spec, SAMPLES)} nor an image file")
 
@@ -32,7 +30,7 @@ def read_image(spec: str, option: str = "--image") -> np.ndarray:
 
         a = getattr(skimage.data, spec)()
     else:
-        path = Path(spec).expanduser()
+        path = user_path(spec)
         import skimage.io
 
         try:

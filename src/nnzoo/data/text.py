@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from nnzoo.data.sources import npm_pack, tgz_members
-from nnzoo.errors import DataError, UserError
+from nnzoo.errors import DataError, UserError, user_path
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n[ \t\r\f\v]*\n")
@@ -38,7 +38,7 @@ def words(text: str) -> list[str]:
 def read_text_file(path: str | Path, option: str = "--text") -> str:
     """The UTF-8 text in the file `path`, which must hold a word; a UserError naming the
     option otherwise (a config checks it with this before any run folder exists)."""
-    path = Path(path).expanduser()
+    path = user_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:

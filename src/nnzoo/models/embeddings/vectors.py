@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnzoo.errors import DataError, UserError
+from nnzoo.errors import DataError, UserError, user_path
 
 EXAMPLE = "king - man + woman"
 
@@ -142,7 +142,7 @@ class WordVectors:
         """A UserError unless `path` begins as the word2vec text format does (a line 'V d',
         then 'word x1 ... xd'): a config's check, before any run folder exists."""
         try:
-            with open(Path(path).expanduser(), encoding="utf-8") as f:
+            with open(user_path(path), encoding="utf-8") as f:
                 V, d = (int(n) for n in f.readline().split())
                 parts = f.readline().rstrip("\n").rstrip(" ").split(" ")
                 if V < 1 or d < 1 or len(parts) != d + 1:
