@@ -36,7 +36,8 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="nnzoo-bad-inputs-"))  # the working fold
 (SCRATCH / "words.txt").write_text("the cat sat on the mat\n")
 (SCRATCH / "bytes.bin").write_bytes(bytes(range(256)))
 (SCRATCH / "folder").mkdir()
-PATHS = ["", " ", ".", "..", "/", "~", "~0", "~nobody-at-all/x", "/dev/null", "/proc/nope", "/nonexistent/x",
+PATHS = ["", " ", ".", "..", "/", "~", "~0", "~nobody-at-all/x", "/dev/null", "/proc/nope",
+         "/nonexistent/x",
          str(SCRATCH / "words.txt"), str(SCRATCH / "bytes.bin"), str(SCRATCH / "folder"),
          "words.txt", "folder", "bytes.bin/x", "a\x00b"]
 BEYOND = ["", " ", "-1", "0", "-0", "1e400", "-1e400", str(2**64), str(-2**64), "9" * 40,

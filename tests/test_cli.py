@@ -126,6 +126,8 @@ def test_show_lists_options_with_type_default_and_help(capsys):
     (["run", "word2vec", "--text", "blank.txt"], "--text blank.txt: holds no words"),
     (["run", "word2vec", "--text", "/dev/null"], "--text /dev/null: not a regular file"),
     (["run", "word2vec", "--text", "empty"], "--text empty: not a file but a folder"),
+    # a value with a line break or a control character: shown escaped, still one line
+    (["run", "word2vec", "--text", "no\nsuch\x1efile"], "--text no\\nsuch\\x1efile: there "),
     (["run", "word-arithmetic", "--vectors", "latin1.txt"], "--vectors latin1.txt: not word "
                                                             "vectors in the word2vec text"),
     (["data", "fetch", "cifar10"], "cifar10 cannot be fetched by nnzoo"),
