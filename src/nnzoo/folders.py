@@ -20,7 +20,9 @@ from typing import Any
 from nnzoo.errors import UserError
 
 LOCK = "run.lock"  # the id of the process that owns the run folder while it runs
-SMOKE_OK, SMOKE_ERROR = "SMOKE OK", "SMOKE ERROR"  # a smoke run is not judged: it ran, or not
+# A smoke run is not judged: it ran to the end (SMOKE OK), or the tour saw it stop on an
+# error (SMOKE ERROR); one whose loss diverged is DIVERGED, as any run
+SMOKE_OK, SMOKE_ERROR = "SMOKE OK", "SMOKE ERROR"
 
 
 def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:

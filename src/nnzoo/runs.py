@@ -355,7 +355,7 @@ class Run:
     def execute(self) -> dict[str, Any]:
         """Seed, run the experiment (resuming if a checkpoint exists), write summary.json;
         the run folder's lock is released however it ends. A smoke run is not judged:
-        SMOKE OK when it ran to the end (SMOKE ERROR when its loss diverged)."""
+        SMOKE OK when it ran to the end (DIVERGED, as any run, when its loss diverged)."""
         self._started = time.time()
         try:
             _seed_globals(self.seed)
@@ -363,10 +363,9 @@ class Run:
             result = self.experiment.fn(self.cfg, self)
             verdict = "PASS" if result.passed else "FAIL"
             return self._summary(folders.SMOKE_OK if self.smoke else verdict, result)
-        except Diverged as e:
-            status = folders.SMOKE_ERROR if self.smoke else "DIVERGED"
-            self.log(f"{status}: {e}", echo=False)  # log.txt says how it ended
-            self._summary(status, Result(False, str(e), {}))
+        except Diverged as e:  # smoke or not: what happened, as the exit status 3 says
+            self.log(f"DIVERGED: {e}", echo=False)  # log.txt says how it ended
+            self._summary("DIVERGED", Result(False, str(e), {}))
             raise
         except (UserError, DataError):  # e.g. a data set that cannot be fetched: a new run
             if self.writes and not self.reopened:  # that kept nothing leaves no folder

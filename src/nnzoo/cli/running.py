@@ -117,7 +117,7 @@ def cmd_tour(args: list[str]) -> int:
             s = run.execute()
             rows.append((exp.name, s["status"], s["headline"], s["wall_time_s"]))
         except NnzooError as e:
-            status = SMOKE_ERROR if smoke else "DIVERGED" if isinstance(e, Diverged) else "ERROR"
+            status = "DIVERGED" if isinstance(e, Diverged) else SMOKE_ERROR if smoke else "ERROR"
             rows.append((exp.name, status, str(e), round(time.time() - started, 1)))
     print(tour_table(rows, smoke))
     Path(out).mkdir(parents=True, exist_ok=True)

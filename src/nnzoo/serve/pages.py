@@ -131,7 +131,7 @@ def _runs_table(rows: list[dict[str, Any]], select: bool = True) -> str:
     return "".join(out) + "</table>"
 
 
-STATUSES = ("PASS", "FAIL", "DIVERGED", "SMOKE OK", "SMOKE ERROR", "running", "unfinished")
+STATUSES = ("PASS", "FAIL", "DIVERGED", "SMOKE OK", "running", "unfinished")
 
 
 def runs(rows: list[dict[str, Any]], names: list[str], chosen: str | None,

@@ -10,7 +10,7 @@ from matplotlib.ticker import MaxNLocator
 from nnzoo.viz.planes import figure
 
 MARKS = {"PASS": ("o", "#2a7d2a"), "FAIL": ("x", "#b22222"), "DIVERGED": ("^", "#cc6600"),
-         "SMOKE OK": ("o", "#777777"), "SMOKE ERROR": ("^", "#cc6600")}
+         "SMOKE OK": ("o", "#777777")}
 
 
 def seeds_figure(table: dict[str, Any], verdicts: str) -> Figure:
