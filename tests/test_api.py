@@ -93,6 +93,8 @@ def test_a_bad_option_is_told_in_the_callers_own_spelling(args, name, values, py
      "nnzoo.run() got an unexpected keyword argument 'lrr' (did you mean lr?)"),
     (lambda: nnzoo.run("perceptron", seed="1"), "expected seed= to be an integer"),
     (lambda: nnzoo.run("perceptron", out=None), "expected out= to be a text, got None"),
+    (lambda: nnzoo.resume(None), "nnzoo.resume() takes a run folder as a str or Path, got None"),
+    (lambda: nnzoo.load_run(3), "nnzoo.load_run() takes a run folder as a str or Path, got 3"),
 ])
 def test_python_types_and_keywords_are_type_errors_in_python_words(call, message, runs_dir):
     with pytest.raises(TypeError) as raised:

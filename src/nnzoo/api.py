@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,7 +115,15 @@ def resume(run_dir: str | Path, *, device: str | None = None, quiet: bool = Fals
            ) -> RunResult:
     """Continue the stopped run in `run_dir` from its last checkpoint, with its saved
     options (`device` may change); -> its result, as `run` returns it."""
-    return _execute(reopen_run(run_dir, device=device, quiet=quiet))
+    return _execute(reopen_run(_folder(run_dir, "resume"), device=device, quiet=quiet))
+
+
+def _folder(run_dir: Any, function: str) -> Path:
+    """`run_dir` as a Path, or the TypeError (a UserError too) that Python would raise."""
+    if not isinstance(run_dir, (str, PathLike)):
+        raise OptionTypeError(f"nnzoo.{function}() takes a run folder as a str or Path, got "
+                              f"{run_dir!r}")
+    return Path(run_dir)
 
 
 def _execute(started: Run) -> RunResult:
@@ -132,7 +141,7 @@ def _execute(started: Run) -> RunResult:
 
 def load_run(run_dir: str | Path) -> RunResult:
     """A finished run's result, read from its folder (summary.json, metrics.jsonl, figures)."""
-    return RunResult(Path(run_dir))
+    return RunResult(_folder(run_dir, "load_run"))
 
 
 def experiments(family: str | None = None) -> Catalogue:
