@@ -46,22 +46,71 @@ def test_run_makes_the_run_folder_the_cli_makes(tmp_path, capsys):
     assert result.config["lr"] == 0.4 and result.smoke and result.seed == 0
 
 
-@pytest.mark.parametrize("args, name, values", [
-    (["perceptron", "--lr", "-1"], "perceptron", {"lr": -1}),
-    (["perceptron", "--max-epoch", "3"], "perceptron", {"max_epoch": 3}),
-    (["perceptron", "--task", "xr"], "perceptron", {"task": "xr"}),
-    (["perceptron", "--seed", "-3"], "perceptron", {"seed": -3}),
-    (["perceptron", "--device", "gpu"], "perceptron", {"device": "gpu"}),
-    (["perceptrn"], "perceptrn", {}),
+@pytest.mark.parametrize("args, name, values, python", [
+    (["perceptron", "--lr", "-1"], "perceptron", {"lr": -1},
+     "expected lr= to be a number > 0, got -1; see nnzoo.show('perceptron') for the options"),
+    (["perceptron", "--max-epoch", "3"], "perceptron", {"max_epoch": 3},
+     "nnzoo.run() got an unexpected keyword argument 'max_epoch' (did you mean max_epochs?); "
+     "nnzoo.show('perceptron') lists the options"),
+    (["perceptron", "--task", "xr"], "perceptron", {"task": "xr"},
+     "expected task= to be one of and, or, nor, xor, separable, got 'xr' (did you mean xor, or?)"),
+    (["perceptron", "--seed", "-3"], "perceptron", {"seed": -3},
+     "expected seed= to be an integer >= 0 and <= 4294967295, got -3; see help(nnzoo.run) "
+     "for the common options"),
+    (["perceptron", "--device", "gpu"], "perceptron", {"device": "gpu"},
+     "expected device= to be one of auto, cpu, cuda, mps, got 'gpu' (did you mean cpu?)"),
+    (["perceptron", "--lr", "inf"], "perceptron", {"lr": float("inf")},
+     "expected lr= to be a finite number > 0, got inf; see nnzoo.show('perceptron') for the "
+     "options"),
+    (["perceptron", "--out", ""], "perceptron", {"out": ""},
+     "expected out= to name a folder, got ''; e.g. out='runs' (`.` for the current folder)"),
+    (["perceptrn"], "perceptrn", {},
+     "no experiment called 'perceptrn' (did you mean perceptron?); `nnzoo list` shows them all"),
 ])
-def test_a_bad_option_is_a_value_error_with_the_cli_line(args, name, values, runs_dir, capsys):
+def test_a_bad_option_is_told_in_the_callers_own_spelling(args, name, values, python, runs_dir,
+                                                          capsys):
+    """The same mistake: one line and exit 2 on the command line, a ValueError (UserError)
+    in keywords from Python; nothing made either way."""
     assert main(["run", *args]) == 2
-    line = capsys.readouterr().err.strip()
+    assert capsys.readouterr().err.strip().startswith("nnzoo: error: ")
     with pytest.raises(ValueError) as raised:
         nnzoo.run(name, **values)
     assert isinstance(raised.value, UserError)
-    assert line == f"nnzoo: error: {raised.value}"
+    assert str(raised.value) == python
     assert not runs_dir.exists()  # nothing made
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: nnzoo.run(None), "nnzoo.run() takes an experiment's name as a str, got None"),
+    (lambda: nnzoo.run(42), "nnzoo.run() takes an experiment's name as a str, got 42"),
+    (lambda: nnzoo.run("perceptron", lr="0.1"),
+     "expected lr= to be a number > 0, got '0.1' (a str); see nnzoo.show('perceptron')"),
+    (lambda: nnzoo.run("perceptron", max_epochs=2.5), "expected max_epochs= to be an integer "
+                                                      ">= 1, got 2.5 (a float)"),
+    (lambda: nnzoo.run("perceptron", shuffle="yes"), "expected shuffle= to be a flag, got "
+                                                     "'yes' (a str)"),
+    (lambda: nnzoo.run("perceptron", lrr=0.1),
+     "nnzoo.run() got an unexpected keyword argument 'lrr' (did you mean lr?)"),
+    (lambda: nnzoo.run("perceptron", seed="1"), "expected seed= to be an integer"),
+    (lambda: nnzoo.run("perceptron", out=None), "expected out= to be a text, got None"),
+    (lambda: nnzoo.resume(None), "nnzoo.resume() takes a run folder as a str or Path, got None"),
+    (lambda: nnzoo.load_run(3), "nnzoo.load_run() takes a run folder as a str or Path, got 3"),
+])
+def test_python_types_and_keywords_are_type_errors_in_python_words(call, message, runs_dir):
+    with pytest.raises(TypeError) as raised:
+        call()
+    assert str(raised.value).startswith(message)
+    assert isinstance(raised.value, UserError)  # and one line, exit 2, for the CLI
+    assert "--" not in str(raised.value) and "nnzoo run" not in str(raised.value)
+    assert not runs_dir.exists()
+
+
+def test_a_path_is_taken_for_out(runs_dir, tmp_path):
+    result = nnzoo.run("perceptron", task="and", smoke=True, quiet=True, out=tmp_path / "p")
+    assert result.dir.parent == tmp_path / "p" / "perceptron"
+    (tmp_path / "f").write_text("")
+    with pytest.raises(ValueError, match="out= .*f: is a file, not a folder"):
+        nnzoo.run("perceptron", out=tmp_path / "f")
 
 
 def test_load_run_reads_back_what_run_returned(runs_dir):
@@ -69,14 +118,14 @@ def test_load_run_reads_back_what_run_returned(runs_dir):
     loaded = nnzoo.load_run(result.dir)
     assert (loaded.verdict, loaded.headline, loaded.metrics) == \
         (result.verdict, result.headline, result.metrics)
-    assert loaded.verdict == "PASS" and loaded.passed and "converged after" in loaded.headline
+    assert loaded.verdict == "SMOKE OK" and loaded.passed and "converged after" in loaded.headline
     assert loaded.rows == result.rows and loaded.rows[0]["step"] == 1  # metrics.jsonl
     assert list(loaded.figures) == ["perceptron"]
     assert loaded.figures["perceptron"]._repr_png_().startswith(b"\x89PNG")
     page = loaded._repr_html_()
-    assert "data:image/png;base64," in page and ">PASS</span>" in page and "smoke" in page
+    assert "data:image/png;base64," in page and ">SMOKE OK</span>" in page and "quick" in page
     assert loaded.claim in page and loaded.headline in page
-    assert "PASS (smoke) perceptron" in repr(loaded)
+    assert repr(loaded).startswith("<SMOKE OK perceptron: converged after")
 
 
 def test_load_run_of_a_folder_without_a_finished_run(tmp_path):

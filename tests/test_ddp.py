@@ -132,7 +132,7 @@ def test_nproc_smoke_of_a_cnn_writes_one_run_folder(tmp_path):
     assert len(folders) == 1 and list(tmp_path.iterdir()) == [tmp_path / "mnist-cnn"]
     run = folders[0]
     summary = json.loads((run / "summary.json").read_text())
-    assert summary["status"] in ("PASS", "FAIL") and summary["figures"]
+    assert summary["status"] == "SMOKE OK" and summary["figures"]  # a smoke run: not judged
     lines = (run / "metrics.jsonl").read_text().splitlines()
     assert len(lines) == 1 + 5 + 8  # NetConv 1 epoch, NetLin 5, NetFull 8: written once
     assert (run / "checkpoints" / "last.pt").exists()

@@ -64,6 +64,8 @@ def test_a_notebook_names_only_experiments_and_options_that_exist(path):
             runs += 1
             assert ast.unparse(keywords.pop("smoke")) == "SMOKE", \
                 f"{path.name}: nnzoo.run({name!r}) must take smoke=SMOKE (the tests' switch)"
+            assert ast.unparse(keywords.pop("out")) == "OUT", \
+                f"{path.name}: nnzoo.run({name!r}) must take out=OUT (not into notebooks/)"
             values = {k: ast.literal_eval(v) for k, v in keywords.items() if k not in COMMON}
             exp.make_config(values)  # a UserError names a missing option or a bad value
     assert runs >= 2, f"{path.name} runs {runs} experiment(s)"
@@ -79,16 +81,23 @@ def test_a_notebook_runs_top_to_bottom_at_smoke_settings(path, tmp_path, monkeyp
     import nbformat
 
     monkeypatch.setenv("NNZOO_SMOKE", "1")
+    monkeypatch.setenv("NNZOO_RUNS", str(tmp_path / "runs"))
+    (tmp_path / "notebooks").mkdir()  # the kernel's folder, as when opened from notebooks/
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
         [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]))  # this checkout
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
+                                     resources={"metadata": {"path": str(tmp_path /
+                                                                          "notebooks")}})
     client.execute()  # a cell that raises fails the test with its traceback
     ran = list(tmp_path.glob("runs/*/*/summary.json"))
     assert len(ran) == sum(f == "run" for f, _, _ in nnzoo_calls(code_of(path)))
+    assert not list((tmp_path / "notebooks").iterdir())  # nothing written beside it
     shown = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
              if "text/html" in o.get("data", {}) and "data:image/png;base64," in o["data"]
              ["text/html"]]
     assert shown, "no run's result displayed itself with its figures"
+    said = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
+    assert "TqdmWarning" not in said and "IProgress" not in said, said[:500]

@@ -127,8 +127,8 @@ def test_common_options_are_checked_before_any_folder_exists(runs_dir):
     from nnzoo.runs import Run
 
     exp = registry.get("perceptron")
-    with pytest.raises(UserError, match=r"expected --seed to be an integer >= 0, got -1; see "
-                                        r"`nnzoo --help`"):
+    with pytest.raises(UserError, match=r"expected --seed to be an integer >= 0 and <= "
+                                        r"4294967295, got -1; see `nnzoo --help`"):
         Run.create(exp, exp.make_config(), runs_dir, seed=-1)
     with pytest.raises(UserError, match=r"a run has no option --sead \(did you mean --seed"):
         registry.RunOptions.make(sead=1)

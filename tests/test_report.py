@@ -11,15 +11,17 @@ def test_tour_smoke_writes_a_report_with_every_run(runs_dir, capsys):
     names = list(registry.load_all())
     for name in names:
         assert name in out
-    assert f"{len(names)}/{len(names)} smoke runs completed" in out and "report:" in out
+    assert f"{len(names)}/{len(names)} smoke runs SMOKE OK" in out and "report:" in out
+    assert " FAIL " not in out and " PASS " not in out  # a smoke run is not judged
     page = (runs_dir / "index.html").read_text()
     for name in names:
         (run_dir,) = (runs_dir / name).iterdir()
         summary = json.loads((run_dir / "summary.json").read_text())
-        assert f'id="{name}"' in page
+        assert f'id="{name}"' in page and summary["status"] == "SMOKE OK"
         for fig in summary["figures"]:
             assert f"{name}/{run_dir.name}/figures/{fig}" in page
     assert "http" not in page  # offline: no CDN, no remote resource
+    assert page.count('class="badge SMOKE-OK"') == len(names) and 'class="badge PASS"' not in page
 
 
 def test_report_shows_the_latest_run_of_each_experiment(runs_dir, capsys):

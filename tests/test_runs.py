@@ -4,7 +4,7 @@ import pytest
 
 from nnzoo import registry
 from nnzoo.cli import main
-from nnzoo.errors import Diverged
+from nnzoo.errors import Diverged, UserError
 from nnzoo.runs import Run
 
 XOR_SMALL = {"runs": 4, "epochs": 400}
@@ -30,6 +30,18 @@ def test_run_folder_layout(runs_dir):
     lines = (run.dir / "metrics.jsonl").read_text().splitlines()
     assert all("step" in json.loads(line) and "loss" in json.loads(line) for line in lines)
     assert not list((run.dir / "checkpoints").glob(".*tmp*"))  # no temp file left behind
+
+
+def test_a_new_run_folder_has_every_file_the_readme_lists(runs_dir):
+    """Even a run without a training loop (hopfield-recall) or one stopped before it printed
+    has its metrics.jsonl and log.txt (empty), checkpoints/ and figures/."""
+    exp = registry.get("hopfield-recall")
+    run = Run.create(exp, exp.make_config(), runs_dir, seed=0, device="cpu")
+    assert {p.name for p in run.dir.iterdir()} == {"config.json", "metrics.jsonl", "log.txt",
+                                                   "figures", "checkpoints", "run.lock"}
+    assert (run.dir / "metrics.jsonl").read_text() == (run.dir / "log.txt").read_text() == ""
+    run.execute()
+    assert not (run.dir / "run.lock").exists() and (run.dir / "summary.json").exists()
 
 
 def test_saved_weights_are_replaced_atomically_and_load_with_weights_only(runs_dir):
@@ -84,7 +96,7 @@ def test_cli_resume_of_an_interrupted_run(runs_dir, monkeypatch, capsys):
     assert "interrupted; continue with: nnzoo run --resume" in err
     run_dir = err.strip().split("--resume ")[1]
     monkeypatch.setattr(Run, "checkpoint", real_checkpoint)
-    assert main(["run", "--resume", run_dir, "--quiet"]) in (0, 1)
+    assert main(["run", "--resume", run_dir]) in (0, 1)
     out = capsys.readouterr().out
     assert out.startswith("resuming xor-backprop") and "runs reached" in out
 
@@ -110,9 +122,13 @@ def test_divergence_guard_stops_and_keeps_last_good_checkpoint(runs_dir, monkeyp
     assert "lower the learning rate" in err and "last good checkpoint is" in err
     run_dir = next(runs_dir.glob("xor-backprop/*"))
     assert json.loads((run_dir / "summary.json").read_text())["status"] == "DIVERGED"
-    kept = Run.reopen(run_dir)
-    kept._restore()
-    assert len(kept._saved["parts"]["parts"]) == 1
+    assert "DIVERGED: the loss became non-finite" in (run_dir / "log.txt").read_text()
+    import torch
+
+    kept = torch.load(run_dir / "checkpoints" / "last.pt", weights_only=True)
+    assert len(kept["parts"]["parts"]) == 1
+    with pytest.raises(UserError, match="the run is finished"):  # its verdict is DIVERGED
+        Run.reopen(run_dir)
 
 
 def test_guard_reports_step_and_last_finite_loss(runs_dir):

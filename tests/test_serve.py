@@ -199,7 +199,7 @@ def test_a_smoke_run_is_followed_to_its_verdict_and_figure(served, tmp_path):
     lines = (server.runs / rel / "metrics.jsonl").read_text().splitlines()
     assert rows == [json.loads(line) for line in lines] and rows
     summary = dict(got)["summary"]
-    assert summary["status"] in ("PASS", "FAIL") and summary["smoke"]
+    assert summary["status"] == "SMOKE OK" and summary["smoke"]  # a smoke run: not judged
     assert dict(got)["end"]["status"] == summary["status"]
     log = [line for k, data in got if k == "log" for line in data]
     assert log == (server.runs / rel / "log.txt").read_text().splitlines()
@@ -214,7 +214,10 @@ def test_a_smoke_run_is_followed_to_its_verdict_and_figure(served, tmp_path):
     assert rel not in client.get("/runs", params={"experiment": "xor-backprop"}).text
     assert client.get("/compare", params=[("run", rel), ("run", rel)]).status_code == 200
     card = client.get("/").text.split('data-experiment="perceptron"')[1].split("</div></div>")[0]
-    assert f'href="/r/{rel}"' in card and f'badge {summary["status"]}' in card
+    assert f'href="/r/{rel}"' in card and 'class="badge SMOKE-OK">SMOKE OK</span>' in card
+    assert 'class="badge smoke"' not in card  # said once
+    page = client.get(f"/r/{rel}").text  # a run without metrics would say so there
+    assert '<p id="no-metrics" class="meta" hidden>none: this run logged no metrics' in page
     # the very run folder `nnzoo run` makes from the same arguments
     cli = subprocess.run([sys.executable, "-m", "nnzoo", "run", "perceptron", "--smoke",
                           "--quiet", "--out", str(tmp_path / "cli")], capture_output=True,

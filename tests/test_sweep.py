@@ -47,8 +47,9 @@ def test_a_sweep_gives_the_numbers_of_its_runs_made_one_by_one(reference, capsys
         assert swept["status"] == single["status"] and swept["headline"] == single["headline"]
         config = json.loads((run_dir / "config.json").read_text())
         assert config["experiment"] == "perceptron" and config["smoke"] is True
-        assert "PASS  perceptron" in (run_dir / "log.txt").read_text()  # the verdict is kept
-    assert combo["passed"] == sum(s["passed"] for s in alone.values())
+        assert "SMOKE OK  perceptron" in (run_dir / "log.txt").read_text()  # the verdict kept
+    assert combo["smoke_ok"] == 3 and combo["passed"] == 0  # smoke runs: not judged
+    assert sweeps.pass_rate_text(table) == "3/3 SMOKE OK at seeds 0-2"
     epochs = [alone[s]["metrics"]["epochs"] for s in (0, 1, 2)]
     assert combo["metrics"]["epochs"]["min"] == min(epochs) and table["metric"] == "epochs"
     assert (directory / "sweep.png").stat().st_size > 0
@@ -224,6 +225,25 @@ def test_the_tables_statistics_by_hand(tmp_path):
     assert sweeps.pass_rate_text(table) == \
         "2/4 PASS over 2 option combinations x seeds 0-2 (2 unfinished)"
     assert sweeps.spread([3.0])["std"] is None  # one value has no sample spread
+
+
+def test_a_count_is_drawn_on_whole_number_ticks(tmp_path):
+    from nnzoo.viz.sweep import seeds_figure
+
+    plan = {"experiment": "x", "seeds": [0, 1, 2], "smoke": False, "grid": {},
+            "combinations": [{"label": "defaults", "values": {}}],
+            "runs": [{"folder": f"s{s}", "combo": 0, "seed": s} for s in (0, 1, 2)]}
+    for s, epochs in enumerate((9, 10, 10)):
+        fake_run(tmp_path / f"s{s}", "PASS", epochs=epochs)
+    table = sweeps.summarise(tmp_path, plan)
+    ticks = seeds_figure(table, sweeps.verdicts(table)).axes[0].get_yticks()
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+    for s, x in enumerate((0.9, 1.0, 1.0)):  # a fraction keeps its decimal ticks
+        (tmp_path / f"s{s}" / "summary.json").write_text(json.dumps(
+            {"status": "PASS", "metrics": {"accuracy": x}}))
+    table = sweeps.summarise(tmp_path, plan)
+    ticks = seeds_figure(table, sweeps.verdicts(table)).axes[0].get_yticks()
+    assert not all(float(t).is_integer() for t in ticks), ticks
 
 
 def test_the_report_shows_the_latest_sweeps_pass_rate_beside_the_verdict(reference, capsys):

@@ -24,12 +24,15 @@
 
 # %%
 import os
+import tempfile
 
 import nnzoo
 
 # The tests run this notebook with NNZOO_SMOKE=1: every run below is then its seconds-long
 # check (smoke=True). Left unset, each run is the real experiment.
 SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+# Run folders go to a temporary folder (NNZOO_RUNS names another), not beside this notebook.
+OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo-runs")
 
 # %% [markdown]
 # ## The model, from the library
@@ -55,20 +58,20 @@ nnzoo.show("twin-spirals")
 # on a 2-core CPU:
 
 # %%
-nnzoo.run("twin-spirals", smoke=SMOKE)
+nnzoo.run("twin-spirals", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # An N-2-N encoder squeezes N one-hot patterns through 2 hidden units (a couple of seconds):
 
 # %%
-nnzoo.run("encoder", smoke=SMOKE)
+nnzoo.run("encoder", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # Momentum in a "rain gutter" of the error, steep across and shallow along (a couple of
 # seconds):
 
 # %%
-nnzoo.run("momentum", smoke=SMOKE)
+nnzoo.run("momentum", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # ## Try this

@@ -23,12 +23,15 @@
 
 # %%
 import os
+import tempfile
 
 import nnzoo
 
 # The tests run this notebook with NNZOO_SMOKE=1: every run below is then its seconds-long
 # check (smoke=True). Left unset, each run is the real experiment.
 SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+# Run folders go to a temporary folder (NNZOO_RUNS names another), not beside this notebook.
+OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo-runs")
 
 # %% [markdown]
 # ## The model, from the library
@@ -51,7 +54,7 @@ nnzoo.experiments("cnn")
 # A linear classifier (softmax of a weighted sum of the pixels), a few seconds:
 
 # %%
-nnzoo.run("mnist-linear", smoke=SMOKE)
+nnzoo.run("mnist-linear", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # The convolutional network (about 35 seconds on a 2-core CPU):
@@ -60,7 +63,7 @@ nnzoo.run("mnist-linear", smoke=SMOKE)
 nnzoo.show("mnist-cnn")
 
 # %%
-nnzoo.run("mnist-cnn", smoke=SMOKE)
+nnzoo.run("mnist-cnn", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # ## Try this

@@ -24,12 +24,15 @@
 # %%
 import inspect
 import os
+import tempfile
 
 import nnzoo
 
 # The tests run this notebook with NNZOO_SMOKE=1: every run below is then its seconds-long
 # check (smoke=True). Left unset, each run is the real experiment.
 SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+# Run folders go to a temporary folder (NNZOO_RUNS names another), not beside this notebook.
+OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo-runs")
 
 # %% [markdown]
 # ## The model, from the library
@@ -50,7 +53,7 @@ nnzoo.experiments("embeddings")
 # The co-occurrence matrix of "There was a crooked man" and its SVD (a few seconds):
 
 # %%
-nnzoo.run("cooccurrence", smoke=SMOKE)
+nnzoo.run("cooccurrence", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # word2vec on 3 million words of English takes about 45 seconds at its defaults (5 epochs);
@@ -61,7 +64,7 @@ nnzoo.run("cooccurrence", smoke=SMOKE)
 nnzoo.show("word2vec")
 
 # %%
-nnzoo.run("word2vec", epochs=1, smoke=SMOKE)
+nnzoo.run("word2vec", epochs=1, smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # Word arithmetic: the words nearest to king - man + woman, by 3CosAdd on vectors trained as
@@ -69,7 +72,7 @@ nnzoo.run("word2vec", epochs=1, smoke=SMOKE)
 # instead):
 
 # %%
-nnzoo.run("word-arithmetic", smoke=SMOKE)  # its default: king - man + woman
+nnzoo.run("word-arithmetic", smoke=SMOKE, out=OUT)  # its default: king - man + woman
 
 # %% [markdown]
 # ## Try this

@@ -26,12 +26,15 @@
 # %%
 import inspect
 import os
+import tempfile
 
 import nnzoo
 
 # The tests run this notebook with NNZOO_SMOKE=1: every run below is then its seconds-long
 # check (smoke=True). Left unset, each run is the real experiment.
 SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+# Run folders go to a temporary folder (NNZOO_RUNS names another), not beside this notebook.
+OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo-runs")
 
 # %% [markdown]
 # ## The model, from the library
@@ -52,13 +55,13 @@ nnzoo.experiments("energy")
 # Recalling letters from copies with 20% of their pixels flipped (about a second):
 
 # %%
-nnzoo.run("hopfield-recall", smoke=SMOKE)
+nnzoo.run("hopfield-recall", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # A Boltzmann machine learning the 3 x 3 bars and stripes (about 10 seconds):
 
 # %%
-nnzoo.run("boltzmann", smoke=SMOKE)
+nnzoo.run("boltzmann", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # An RBM's hidden features for classifying digits (about 5 seconds):
@@ -67,7 +70,7 @@ nnzoo.run("boltzmann", smoke=SMOKE)
 nnzoo.show("rbm-digits")
 
 # %%
-nnzoo.run("rbm-digits", smoke=SMOKE)
+nnzoo.run("rbm-digits", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # ## Try this

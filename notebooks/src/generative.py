@@ -23,12 +23,15 @@
 
 # %%
 import os
+import tempfile
 
 import nnzoo
 
 # The tests run this notebook with NNZOO_SMOKE=1: every run below is then its seconds-long
 # check (smoke=True). Left unset, each run is the real experiment.
 SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+# Run folders go to a temporary folder (NNZOO_RUNS names another), not beside this notebook.
+OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo-runs")
 
 # %% [markdown]
 # ## The model, from the library
@@ -50,7 +53,7 @@ nnzoo.experiments("generative")
 # Five autoencoders on MNIST, one per regulariser (about 25 seconds):
 
 # %%
-nnzoo.run("autoencoders", smoke=SMOKE)
+nnzoo.run("autoencoders", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # The variational autoencoder (about 40 seconds on a 2-core CPU):
@@ -59,7 +62,7 @@ nnzoo.run("autoencoders", smoke=SMOKE)
 nnzoo.show("vae-digits")
 
 # %%
-nnzoo.run("vae-digits", smoke=SMOKE)
+nnzoo.run("vae-digits", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # ## Try this

@@ -24,12 +24,15 @@
 # %%
 import inspect
 import os
+import tempfile
 
 import nnzoo
 
 # The tests run this notebook with NNZOO_SMOKE=1: every run below is then its seconds-long
 # check (smoke=True). Left unset, each run is the real experiment.
 SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+# Run folders go to a temporary folder (NNZOO_RUNS names another), not beside this notebook.
+OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo-runs")
 
 # %% [markdown]
 # ## The model, from the library
@@ -54,13 +57,13 @@ nnzoo.show("perceptron")
 # Hand-set weights make AND, OR, NOR and (with a hidden layer) XOR; a second or so:
 
 # %%
-nnzoo.run("logic-gates", smoke=SMOKE)
+nnzoo.run("logic-gates", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # The perceptron rule on random separable points (about a second):
 
 # %%
-result = nnzoo.run("perceptron", smoke=SMOKE)
+result = nnzoo.run("perceptron", smoke=SMOKE, out=OUT)
 result
 
 # %% [markdown]
@@ -76,7 +79,7 @@ result.figures["perceptron"]
 # A 2-2-1 network learns XOR by backpropagation (a few seconds):
 
 # %%
-nnzoo.run("xor-backprop", smoke=SMOKE)
+nnzoo.run("xor-backprop", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # ## Try this

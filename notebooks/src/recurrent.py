@@ -25,12 +25,15 @@
 # %%
 import inspect
 import os
+import tempfile
 
 import nnzoo
 
 # The tests run this notebook with NNZOO_SMOKE=1: every run below is then its seconds-long
 # check (smoke=True). Left unset, each run is the real experiment.
 SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+# Run folders go to a temporary folder (NNZOO_RUNS names another), not beside this notebook.
+OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo-runs")
 
 # %% [markdown]
 # ## The model, from the library
@@ -53,7 +56,7 @@ nnzoo.experiments("recurrent")
 # Next-letter prediction of the Reber grammar (about 10 seconds):
 
 # %%
-nnzoo.run("reber", smoke=SMOKE)
+nnzoo.run("reber", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # Counting: $a^nb^n$ with two hidden units (about 15 seconds):
@@ -62,7 +65,7 @@ nnzoo.run("reber", smoke=SMOKE)
 nnzoo.show("anbn")
 
 # %%
-nnzoo.run("anbn", smoke=SMOKE)
+nnzoo.run("anbn", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # ## Try this

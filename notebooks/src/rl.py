@@ -25,12 +25,15 @@
 # %%
 import inspect
 import os
+import tempfile
 
 import nnzoo
 
 # The tests run this notebook with NNZOO_SMOKE=1: every run below is then its seconds-long
 # check (smoke=True). Left unset, each run is the real experiment.
 SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+# Run folders go to a temporary folder (NNZOO_RUNS names another), not beside this notebook.
+OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo-runs")
 
 # %% [markdown]
 # ## The model, from the library
@@ -51,13 +54,13 @@ nnzoo.experiments("rl")
 # Q-learning on CliffWalking (about a second):
 
 # %%
-nnzoo.run("q-learning", smoke=SMOKE)
+nnzoo.run("q-learning", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # TD(0) learns the values of Russell and Norvig's 4x3 grid world (about 20 seconds):
 
 # %%
-nnzoo.run("td-gridworld", smoke=SMOKE)
+nnzoo.run("td-gridworld", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # REINFORCE balancing CartPole (about 30 seconds on a 2-core CPU):
@@ -66,7 +69,7 @@ nnzoo.run("td-gridworld", smoke=SMOKE)
 nnzoo.show("reinforce")
 
 # %%
-nnzoo.run("reinforce", smoke=SMOKE)
+nnzoo.run("reinforce", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # ## Try this

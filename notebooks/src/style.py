@@ -24,6 +24,7 @@
 # %%
 import inspect
 import os
+import tempfile
 
 import nnzoo
 
@@ -31,6 +32,8 @@ import nnzoo
 # check (smoke=True: tiny images and random filters, no weights needed). Left unset, each
 # run is the real experiment, which needs VGG-19's weights once: `nnzoo data fetch vgg19`.
 SMOKE = os.environ.get("NNZOO_SMOKE") == "1"
+# Run folders go to a temporary folder (NNZOO_RUNS names another), not beside this notebook.
+OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo-runs")
 
 # %% [markdown]
 # ## The model, from the library
@@ -53,7 +56,7 @@ nnzoo.experiments("style")
 # and a half on a 2-core CPU):
 
 # %%
-nnzoo.run("texture-synthesis", smoke=SMOKE)
+nnzoo.run("texture-synthesis", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # The astronaut in the style of the Hubble deep field (about a minute and a half):
@@ -62,7 +65,7 @@ nnzoo.run("texture-synthesis", smoke=SMOKE)
 nnzoo.show("style-transfer")
 
 # %%
-nnzoo.run("style-transfer", smoke=SMOKE)
+nnzoo.run("style-transfer", smoke=SMOKE, out=OUT)
 
 # %% [markdown]
 # ## Try this

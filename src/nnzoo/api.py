@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nnzoo import registry
+from nnzoo.errors import OptionTypeError
 from nnzoo.registry import RunOptions
 from nnzoo.views import Catalogue, ExperimentView, RunResult, wrap
 
@@ -35,20 +37,19 @@ def echo(quiet: bool) -> Callable[[str], None]:
     return (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
 
 
-def prepare_run(name: str, values: dict[str, Any], **common: Any
+def prepare_run(name: str, values: dict[str, Any], *, python: bool = False, **common: Any
                 ) -> tuple[registry.Experiment, Any, RunOptions]:
     """(experiment, config, common options) of a new run of `name` with option `values`
     ({"max_epochs": 5}) and the common options (seed, device, out, smoke, quiet): every
-    value checked, then the config's own checks, all before any run folder exists."""
-    from nnzoo.cli.args import experiment_flags, no_option, run_flags
-
+    value checked, then the config's own checks, all before any run folder exists (nothing
+    is made: a run that this accepts is ready to start). `python`: a Python caller, told in
+    keywords and Python's types rather than flags."""
+    if not isinstance(name, str):
+        raise OptionTypeError(f"nnzoo.run() takes an experiment's name as a str, got "
+                              f"{name!r}; nnzoo.experiments() lists them")
     exp = registry.get(name)
-    flags = experiment_flags(exp)
-    for key in values:  # from Python: max_epoch=3 is told as the CLI tells --max-epoch 3
-        if "--" + key.replace("_", "-") not in flags:
-            raise no_option(f"run {name}", "--" + key.replace("_", "-"), run_flags(exp))
-    opts = RunOptions.make(**common)
-    return exp, exp.make_config(values, smoke=opts.smoke), opts
+    opts = RunOptions.make(python=python, **common)
+    return exp, exp.make_config(values, smoke=opts.smoke, python=python), opts
 
 
 def create_run(exp: registry.Experiment, cfg: Any, opts: RunOptions) -> Run:
@@ -56,9 +57,10 @@ def create_run(exp: registry.Experiment, cfg: Any, opts: RunOptions) -> Run:
     return _run_class().create(exp, cfg, echo=echo(opts.quiet), **vars(opts))
 
 
-def start_run(name: str, values: dict[str, Any], **common: Any) -> Run:
+def start_run(name: str, values: dict[str, Any], *, python: bool = False, **common: Any
+              ) -> Run:
     """A new run of the experiment `name`: `prepare_run`, then `create_run`."""
-    return create_run(*prepare_run(name, values, **common))
+    return create_run(*prepare_run(name, values, python=python, **common))
 
 
 def reopen_run(run_dir: str | Path, *, device: str | None = None, quiet: bool = False) -> Run:
@@ -102,9 +104,10 @@ def run(name: str, *, seed: int = RunOptions.seed, device: str = RunOptions.devi
     headline, metrics, figures, run folder, metrics rows). `options` are the experiment's,
     in Python spelling (`nnzoo.show(name)` lists them): `nnzoo.run("perceptron",
     max_epochs=5)` is `nnzoo run perceptron --max-epochs 5`. A bad name or value raises a
-    ValueError (nnzoo.errors.UserError) before any folder is made."""
-    started = start_run(name, options, seed=seed, device=device, out=out, smoke=smoke,
-                        quiet=quiet)
+    ValueError (nnzoo.errors.UserError), a value of the wrong type or an unknown keyword a
+    TypeError too (nnzoo.errors.OptionTypeError), before any folder is made."""
+    started = start_run(name, options, python=True, seed=seed, device=device, out=out,
+                        smoke=smoke, quiet=quiet)
     return _execute(started)
 
 
@@ -112,7 +115,15 @@ def resume(run_dir: str | Path, *, device: str | None = None, quiet: bool = Fals
            ) -> RunResult:
     """Continue the stopped run in `run_dir` from its last checkpoint, with its saved
     options (`device` may change); -> its result, as `run` returns it."""
-    return _execute(reopen_run(run_dir, device=device, quiet=quiet))
+    return _execute(reopen_run(_folder(run_dir, "resume"), device=device, quiet=quiet))
+
+
+def _folder(run_dir: Any, function: str) -> Path:
+    """`run_dir` as a Path, or the TypeError (a UserError too) that Python would raise."""
+    if not isinstance(run_dir, (str, PathLike)):
+        raise OptionTypeError(f"nnzoo.{function}() takes a run folder as a str or Path, got "
+                              f"{run_dir!r}")
+    return Path(run_dir)
 
 
 def _execute(started: Run) -> RunResult:
@@ -130,7 +141,7 @@ def _execute(started: Run) -> RunResult:
 
 def load_run(run_dir: str | Path) -> RunResult:
     """A finished run's result, read from its folder (summary.json, metrics.jsonl, figures)."""
-    return RunResult(Path(run_dir))
+    return RunResult(_folder(run_dir, "load_run"))
 
 
 def experiments(family: str | None = None) -> Catalogue:

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
 
 
 class NnzooError(Exception):
-    """Base of the errors that the CLI reports as one line instead of a traceback."""
+    """Base of the errors that the CLI reports as one line instead of a traceback (a value
+    the user gave with a line break or a control character in it is shown escaped)."""
 
     exit_status = 1
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
+
+
+def one_line(text: str) -> str:
+    """`text` with every character that is not printable escaped ('\\n', '\\x1e')."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class UserError(NnzooError, ValueError):
@@ -22,6 +33,11 @@ class UserError(NnzooError, ValueError):
     A ValueError too: what `nnzoo.run(...)` raises from Python for a bad name or value."""
 
     exit_status = 2
+
+
+class OptionTypeError(UserError, TypeError):
+    """A Python caller gave a value of the wrong type, or a keyword that is not an option:
+    a TypeError as Python's own, and a UserError (one line, exit status 2) for the CLI."""
 
 
 class DataError(NnzooError):
@@ -43,13 +59,21 @@ class Diverged(NnzooError):
         )
 
 
+def user_path(text: str | PathLike) -> Path:
+    """The path the user wrote, ~ expanded ("~name" of no such user stays as written)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # pathlib: "Could not determine home directory."
+        return Path(text)
+
+
 def check_file(path: str, option: str, expected: str) -> None:
     """A path option that names no file: one UserError line, before any run folder exists
     (empty: the option is unused)."""
-    from pathlib import Path
-
-    if path and not Path(path).expanduser().is_file():
-        raise UserError(f"{option} {path}: there is no such file; expected {expected}")
+    if path and not user_path(path).is_file():
+        what = "not a file but a folder" if user_path(path).is_dir() else \
+            "not a regular file" if user_path(path).exists() else "there is no such file"
+        raise UserError(f"{option} {path}: {what}; expected {expected}")
 
 
 def nearest(word: str, choices: Iterable[str], n: int = 3) -> str:

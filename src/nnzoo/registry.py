@@ -27,214 +27,41 @@ This module must stay light: `nnzoo list` and `nnzoo show` import it without tor
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import functools
+import difflib
 import importlib
 import inspect
-import math
 import pkgutil
-import textwrap
-import typing
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from nnzoo.errors import UserError, nearest
+from nnzoo.options import (
+    MAX_SEED,
+    NonNegativeFloat,
+    NonNegativeInt,
+    Option,
+    PositiveFloat,
+    PositiveInt,
+    Range,
+    RunOptions,
+    Seed,
+    UnitFloat,
+    check_folder,
+    check_values,
+    field_docs,
+    options_of,
+)
+
+__all__ = [  # the options' names are used from here too (`from nnzoo.registry import ...`)
+    "KINDS", "MAX_SEED", "Experiment", "Family", "NonNegativeFloat", "NonNegativeInt",
+    "Option", "PositiveFloat", "PositiveInt", "Range", "RunOptions", "Seed", "UnitFloat",
+    "build", "by_family", "check_folder", "check_values", "experiment", "family",
+    "field_docs", "get", "load_all", "options_of", "suggestions"]
 
 KINDS = ("supervised", "unsupervised", "reinforcement")  # the course's three types of learning
-
-
-# --------------------------------------------------------------------------- value ranges
-@dataclass(frozen=True)
-class Range:
-    """A closed or open interval that an option's value must lie in."""
-
-    lo: float | None = None
-    hi: float | None = None
-    lo_open: bool = False
-    hi_open: bool = False
-
-    def __contains__(self, x: float) -> bool:
-        if self.lo is not None and (x < self.lo or (self.lo_open and x == self.lo)):
-            return False
-        if self.hi is not None and (x > self.hi or (self.hi_open and x == self.hi)):
-            return False
-        return not (isinstance(x, float) and math.isnan(x))
-
-    def describe(self) -> str:
-        lo = None if self.lo is None else f"{'>' if self.lo_open else '>='} {self.lo:g}"
-        hi = None if self.hi is None else f"{'<' if self.hi_open else '<='} {self.hi:g}"
-        return " and ".join(p for p in (lo, hi) if p)
-
-
-PositiveInt = Annotated[int, Range(lo=1)]
-NonNegativeInt = Annotated[int, Range(lo=0)]
-PositiveFloat = Annotated[float, Range(lo=0, lo_open=True)]
-NonNegativeFloat = Annotated[float, Range(lo=0)]
-UnitFloat = Annotated[float, Range(lo=0, hi=1, hi_open=True)]  # e.g. momentum, dropout
-
-
-# --------------------------------------------------------------------------- options
-@dataclass(frozen=True)
-class Option:
-    """One command-line option made from one config field."""
-
-    name: str  # the field name, e.g. "max_epochs"
-    type: type  # int, float, str or bool
-    default: Any
-    help: str
-    choices: tuple[str, ...] | None = None
-    range: Range | None = None
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
-
-    @property
-    def type_name(self) -> str:
-        if self.type is bool:
-            return "flag"
-        if self.choices:
-            return "|".join(self.choices)
-        base = {int: "integer", float: "number", str: "text"}[self.type]
-        return f"{base} {self.range.describe()}" if self.range else base
-
-    def parse(self, text: str, experiment: str | None) -> Any:
-        """The value of the command-line `text` for this option, checked; or a UserError that
-        says how to fix it."""
-        if self.choices or self.type is str:
-            return self.check(text, experiment)
-        try:
-            value = {int: int, float: float}[self.type](text)
-        except ValueError:
-            raise UserError(
-                f"expected {self.flag} to be {_article(self.type_name)}, got {text!r}; "
-                f"e.g. {self.flag} {self.default}"
-            ) from None
-        return self.check(value, experiment, shown=text)
-
-    def check(self, value: Any, experiment: str | None, shown: str | None = None) -> Any:
-        """`value` if it is one this option takes (an int is taken as a float), else a
-        UserError: the one validator of every option, wherever its value comes from.
-        `experiment` is the experiment whose option it is (None: a common option); `shown`
-        is the value as the user wrote it, for the message."""
-        fix = f"see `nnzoo show {experiment}` for the options" if experiment else \
-            "see `nnzoo --help` for the common options"
-        if self.choices:
-            if value in self.choices:
-                return value
-            raise UserError(
-                f"expected {self.flag} to be one of {', '.join(self.choices)}, got {value!r}"
-                f"{nearest(str(value), self.choices)}"
-            )
-        shown = str(value) if shown is None else shown  # as given: -1, not -1.0
-        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, self.type) or (self.type is not bool and isinstance(value, bool)):
-            raise UserError(f"expected {self.flag} to be {_article(self.type_name)}, "
-                            f"got {value!r}; {fix}")
-        if self.range is not None and value not in self.range:
-            raise UserError(
-                f"expected {self.flag} to be {_article(self.type_name)}, got {shown}; {fix}"
-            )
-        return value
-
-
-def _article(noun: str) -> str:
-    return ("an " if noun[0] in "aeiou" else "a ") + noun
-
-
-def field_docs(cls: type) -> dict[str, str]:
-    """The docstring written under each field of a dataclass, read from its source (and
-    from its dataclass bases', the subclass's own docstring winning)."""
-    docs = {}
-    for base in reversed(cls.__mro__):
-        if dataclasses.is_dataclass(base):
-            docs.update(_own_field_docs(base))
-    return docs
-
-
-def _own_field_docs(cls: type) -> dict[str, str]:
-    try:
-        source = inspect.getsource(cls)
-    except OSError:  # made by a function (dataclasses.make_dataclass): its bases' docstrings
-        return {}
-    tree = ast.parse(textwrap.dedent(source))
-    body = tree.body[0].body
-    docs = {}
-    for stmt, nxt in zip(body, body[1:]):
-        if (
-            isinstance(stmt, ast.AnnAssign)
-            and isinstance(stmt.target, ast.Name)
-            and isinstance(nxt, ast.Expr)
-            and isinstance(nxt.value, ast.Constant)
-            and isinstance(nxt.value.value, str)
-        ):
-            docs[stmt.target.id] = " ".join(inspect.cleandoc(nxt.value.value).split())
-    return docs
-
-
-@functools.cache
-def options_of(config: type) -> tuple[Option, ...]:
-    """The options of a config dataclass: type, default, docstring and range of each field
-    (read once per class: parsing the source is the slow part of `nnzoo show`)."""
-    hints = typing.get_type_hints(config, include_extras=True)
-    docs = field_docs(config)
-    options = []
-    for f in dataclasses.fields(config):
-        hint, rng = hints[f.name], None
-        if typing.get_origin(hint) is Annotated:
-            hint, *extras = typing.get_args(hint)
-            rng = next((e for e in extras if isinstance(e, Range)), None)
-        choices = None
-        if typing.get_origin(hint) is Literal:
-            choices, hint = tuple(str(c) for c in typing.get_args(hint)), str
-        if hint not in (int, float, str, bool):
-            raise TypeError(f"{config.__name__}.{f.name}: unsupported option type {hint!r}")
-        if f.name not in docs:
-            raise TypeError(f"{config.__name__}.{f.name} needs a docstring (it is the --help)")
-        options.append(Option(f.name, hint, f.default, docs[f.name], choices, rng))
-    return tuple(options)
-
-
-def check_values(config: type, values: dict[str, Any], experiment: str | None
-                 ) -> dict[str, Any]:
-    """`values` checked against the options of `config`: known names, types, ranges."""
-    options = {o.name: o for o in options_of(config)}
-    checked = {}
-    for key, value in values.items():
-        if key not in options:
-            flag = "--" + key.replace("_", "-")
-            flags = [o.flag for o in options.values()]
-            where = f"see `nnzoo show {experiment}`" if experiment else "see `nnzoo --help`"
-            raise UserError(f"{experiment or 'a run'} has no option {flag}"
-                            f"{nearest(flag, flags)}; {where}")
-        checked[key] = options[key].check(value, experiment)
-    return checked
-
-
-# --------------------------------------------------------------------------- run options
-@dataclass(frozen=True)
-class RunOptions:
-    """The options common to every experiment's run (the one place of their defaults)."""
-
-    seed: NonNegativeInt = 0
-    """Seed of every random stream of the run."""
-    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
-    """Where to compute: auto takes a GPU when PyTorch sees one."""
-    out: str = "runs"
-    """The folder where run folders go."""
-    smoke: bool = False
-    """A seconds-long version, to check that everything works."""
-    quiet: bool = False
-    """No progress bars and no messages but the verdict."""
-
-    @classmethod
-    def make(cls, **values: Any) -> RunOptions:
-        """RunOptions from keyword values, each checked as a command-line value would be."""
-        values = {k: str(v) if k == "out" and v is not None else v for k, v in values.items()}
-        return cls(**check_values(cls, values, None))
 
 
 # --------------------------------------------------------------------------- building
@@ -271,12 +98,30 @@ class Experiment:
     def options(self) -> tuple[Option, ...]:
         return options_of(self.config)
 
-    def make_config(self, values: dict[str, Any] | None = None, smoke: bool = False) -> Any:
+    def command_line(self, saved: dict[str, Any]) -> str:
+        """The arguments of `nnzoo run` for a new run with a saved config.json's options
+        (those off the defaults), e.g. `perceptron --seed 3 --lr 0.5 --shuffle`."""
+        import shlex
+
+        smoke = bool(saved.get("smoke"))
+        defaults = self.make_config(smoke=smoke)
+        words = [self.name] + [f"--seed {saved['seed']}"] * bool(saved.get("seed"))
+        words += ["--smoke"] * smoke
+        for opt in self.options:
+            value = saved["config"].get(opt.name, opt.default)
+            if value != getattr(defaults, opt.name):
+                words.append(opt.flag if value is True else f"--no-{opt.flag[2:]}"
+                             if value is False else f"{opt.flag} {shlex.quote(str(value))}")
+        return " ".join(words)
+
+    def make_config(self, values: dict[str, Any] | None = None, smoke: bool = False,
+                    python: bool = False) -> Any:
         """The config with smoke overrides (if asked) and then the user's values applied,
         every value checked (range, choices, type) and then the config's own cross-field
-        checks (its __post_init__): all before any run folder exists."""
+        checks (its __post_init__): all before any run folder exists. `python`: the values
+        come from a Python caller, told in keywords."""
         values = {**(self.smoke if smoke else {}), **(values or {})}
-        return self.config(**check_values(self.config, values, self.name))
+        return self.config(**check_values(self.config, values, self.name, python=python))
 
 
 @dataclass(frozen=True)
@@ -374,11 +219,35 @@ def get(name: str) -> Experiment:
     """The experiment called `name`, or a UserError naming the nearest ones."""
     experiments = load_all()
     if name not in experiments:
+        close = suggestions(name, experiments)
         raise UserError(
-            f"no experiment called {name!r}{nearest(name, experiments)}; "
-            "`nnzoo list` shows them all"
+            f"no experiment called {name!r}"
+            + (f" (did you mean {', '.join(close)}?)" if close else "")
+            + "; `nnzoo list` shows them all"
         )
     return experiments[name]
+
+
+def suggestions(name: str, experiments: dict[str, Experiment], n: int = 4) -> list[str]:
+    """The experiments nearest to a mistyped `name`: those whose words (of the name, its
+    data and what its options name by default: CartPole for dqn)
+    match the most of the typed words, then those whose name is spelt alike."""
+    typed = _words(name)
+    scores = {}
+    for exp in experiments.values():
+        words = _words(exp.name) + _words(exp.data) + [w for f in dataclasses.fields(exp.config)
+                                    if isinstance(f.default, str) for w in _words(f.default)]
+        score = sum(bool(difflib.get_close_matches(w, words, n=1, cutoff=0.8)) for w in typed)
+        if score:
+            scores[exp.name] = score
+    by_words = sorted(scores, key=lambda k: -scores[k])[:n - 1]
+    alike = difflib.get_close_matches(name, list(experiments), n=3, cutoff=0.5)
+    return list(dict.fromkeys(by_words + alike))[:n]
+
+
+def _words(text: str) -> list[str]:
+    """The words of a name of three letters or more: "dqn-CartPole-v1" -> dqn, cartpole."""
+    return [w for w in re.split(r"[^a-z0-9]+", str(text).lower()) if len(w) >= 3]
 
 
 def by_family(only: str | None = None) -> dict[str, list[Experiment]]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from nnzoo import __version__, registry, sweeps
 from nnzoo.errors import UserError
-from nnzoo.runs import atomic_write
+from nnzoo.folders import atomic_write
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#222;padding:0 1rem}
@@ -29,6 +29,7 @@ h1{margin-bottom:.2rem} h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;mar
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:4px;color:#fff;font-weight:bold;
   font-size:.85rem;margin-left:.5rem;vertical-align:middle}
 .PASS{background:#2a7d2a}.FAIL{background:#b22}.DIVERGED{background:#c60}.smoke{background:#777}
+.SMOKE-OK{background:#777}.SMOKE-ERROR{background:#c60}
 .headline{font-size:1.05rem;margin:.4rem 0}
 table{border-collapse:collapse;font-size:.85rem;margin:.3rem 0}
 td,th{border:1px solid #ddd;padding:.15rem .5rem;text-align:left;vertical-align:top}
@@ -69,11 +70,12 @@ def card(run_dir: Path, root: Path, sweep: Path | None = None) -> str:
     figs = "".join(f'<a href="{html.escape(rel)}/figures/{html.escape(f)}">'
                    f'<img src="{html.escape(rel)}/figures/{html.escape(f)}" alt="{html.escape(f)}">'
                    f"</a>" for f in s.get("figures", []))
-    smoke = '<span class="badge smoke">smoke</span>' if s.get("smoke") else ""
+    smoke = '<span class="badge smoke">smoke</span>' if s.get("smoke") and \
+        not s["status"].startswith("SMOKE") else ""  # SMOKE OK says it already
     options = {**cfg.get("config", {}), "seed": s.get("seed"), "device": s.get("device")}
     return f"""
 <div class="card" id="{html.escape(s['experiment'])}">
-  <h3>{html.escape(s['experiment'])}<span class="badge {html.escape(s['status'])}">
+  <h3>{html.escape(s['experiment'])}<span class="badge {status_class(s['status'])}">
   {html.escape(s['status'])}</span>{smoke}</h3>
   <div><b>claim:</b> {html.escape(s['claim'])}</div>
   <div><b>expected:</b> {html.escape(s['expects'])}</div>
@@ -85,6 +87,11 @@ def card(run_dir: Path, root: Path, sweep: Path | None = None) -> str:
   <div class="meta">{s.get('wall_time_s', 0):.1f} s on {html.escape(str(s.get('device')))},
   finished {html.escape(str(s.get('finished')))}; folder <code>{html.escape(rel)}</code></div>
 </div>"""
+
+
+def status_class(status: str) -> str:
+    """The CSS class of a verdict's badge: SMOKE-OK for SMOKE OK."""
+    return html.escape(status.replace(" ", "-"))
 
 
 def _sweep_line(sweep: Path | None, root: Path) -> str:
@@ -151,12 +158,14 @@ def write_report(runs_dir: str | Path = "runs") -> Path:
         sections.append(f"<h2>{html.escape(title)}</h2>{about}"
                         + "".join(card(d, root, swept.get(d.parent.name)) for d in dirs))
     sections.append(_sweeps_section(root))
+    smokes = statuses.count("SMOKE OK")
+    smoke_count = f", {smokes} SMOKE OK (not judged)" if smokes else ""
     body = "".join(sections) or "<p>No finished runs yet: try <code>nnzoo tour</code>.</p>"
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>nnzoo runs</title>
 <style>{CSS}</style></head><body>
 <h1>nnzoo — the neural-network zoo, runnable</h1>
-<p class="meta">{len(latest)} experiments, {statuses.count('PASS')} PASS;
+<p class="meta">{len(latest)} experiments, {statuses.count('PASS')} PASS{smoke_count};
 made {time.strftime('%Y-%m-%d %H:%M')} by nnzoo {__version__}
 from <code>{html.escape(str(root))}</code> (latest run of each experiment).</p>
 {body}

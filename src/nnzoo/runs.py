@@ -7,6 +7,10 @@
         figures/*.png
         checkpoints/last.pt   written to a temp file, then renamed into place
         log.txt          a copy of what the run printed
+        run.lock         while a process runs it: that process's id (one owner at a time)
+
+metrics.jsonl and log.txt are made with the folder: empty when an experiment has no
+training loop to log (hopfield-recall) or stops before it prints.
 
 Seeds: the run seeds the global generators once (for the few torch layers that draw from
 them, such as dropout) and hands out named, independent streams: `run.rng("init", i)`
@@ -32,7 +36,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import platform
 import random
 import sys
@@ -43,8 +46,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nnzoo import __version__
-from nnzoo.errors import Diverged, UserError
+from nnzoo import __version__, folders
+from nnzoo.errors import DataError, Diverged, UserError, user_path
+from nnzoo.folders import atomic_write, jsonable, make_folder, new_folder, write_json
 from nnzoo.parts import Parts, state_of
 from nnzoo.registry import Experiment, RunOptions, get
 
@@ -104,46 +108,16 @@ def show_progress(quiet: bool) -> bool:
     return not quiet and (sys.stderr.isatty() or "IPKernelApp" in getattr(shell, "config", {}))
 
 
-# --------------------------------------------------------------------------- files
-def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:
-    """Write through `write(file)` into a temp file beside `path`, then rename into place."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, mode) as f:
-        write(f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+def progress_bar():
+    """tqdm.auto's class where ipywidgets is installed (a widget in a notebook), else
+    tqdm's text bar: tqdm.auto would warn "IProgress not found" in every notebook run."""
+    import importlib.util
 
-
-def jsonable(x: Any) -> Any:
-    """Plain JSON values from numpy scalars, tensors, tuples and dataclasses."""
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        x = dataclasses.asdict(x)
-    if isinstance(x, dict):
-        return {str(k): jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [jsonable(v) for v in x]
-    if hasattr(x, "tolist"):  # numpy arrays and scalars, torch tensors
-        return jsonable(x.tolist())
-    if isinstance(x, float) and not math.isfinite(x):
-        return str(x)
-    return x
-
-
-def write_json(path: Path, obj: Any) -> None:
-    atomic_write(path, lambda f: json.dump(jsonable(obj), f, indent=2))
-
-
-def new_folder(parent: Path, name: str) -> Path:
-    """Make and return the folder parent/name, or parent/name-2, -3, ... if that is taken."""
-    for i in range(1, 1000):
-        directory = parent / (name + (f"-{i}" if i > 1 else ""))
-        try:
-            directory.mkdir(parents=True)
-            return directory
-        except FileExistsError:
-            pass
-    raise UserError(f"{parent} has 999 folders called {name}-N already; clear some out")
+    if importlib.util.find_spec("ipywidgets") is None:
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm
 
 
 # --------------------------------------------------------------------------- the run
@@ -186,16 +160,19 @@ class Run:
         opts = RunOptions.make(**options)
         resolve_device(opts.device)  # a device that is not there fails before any folder
         if directory is None:
-            directory = new_folder(Path(opts.out) / experiment.name,
+            directory = new_folder(user_path(opts.out) / experiment.name,
                                    f"{time.strftime('%Y%m%d-%H%M%S')}-s{opts.seed}")
         elif (Path(directory) / "config.json").exists():
             raise UserError(f"{directory} holds a run already; resume it with "
                             f"`nnzoo run --resume {directory}`")
-        Path(directory).mkdir(parents=True, exist_ok=True)
+        make_folder(Path(directory))
         run = cls(experiment, cfg, directory, opts, echo=echo)
+        run._lock()
         write_json(run.dir / "config.json", {
             "experiment": experiment.name, "seed": opts.seed, "device": opts.device,
             "smoke": opts.smoke, "config": dataclasses.asdict(cfg)})
+        for name in ("metrics.jsonl", "log.txt") if run.writes else ():
+            (run.dir / name).touch()
         return run
 
     @classmethod
@@ -205,6 +182,8 @@ class Run:
         resume; `device` (default: the saved one) and `quiet` may change."""
         directory = Path(directory)
         fix = "give the folder of a run, e.g. runs/perceptron/20261126-101500-s0"
+        if not directory.is_dir():
+            raise UserError(f"cannot resume {directory}: there is no such folder; {fix}")
         try:
             saved = json.loads((directory / "config.json").read_text())
             name, values = saved["experiment"], saved["config"]
@@ -218,9 +197,27 @@ class Run:
                             f"{fix}") from None
         experiment = get(name)
         cfg = experiment.make_config(values)
+        if (directory / "summary.json").exists():
+            raise UserError(f"cannot resume {directory}: the run is finished (it has a "
+                            f"summary.json); run it again in a new folder with `nnzoo run "
+                            f"{experiment.command_line(saved)}`")
         run = cls(experiment, cfg, directory, RunOptions.make(**options), echo=echo)
+        run._lock()
         run.reopened = True
         return run
+
+    # ---- one owner at a time
+    def _lock(self) -> None:
+        """Own the run folder (its run.lock, see nnzoo.folders), released when the run ends
+        (`execute`), however it ends; the ranks but 0 of a data-parallel run write nothing."""
+        if self.writes:
+            folders.take_lock(self.dir)
+            self._locked = True
+
+    def _unlock(self) -> None:
+        if getattr(self, "_locked", False):
+            folders.release_lock(self.dir)
+            self._locked = False
 
     # ---- what the experiment uses
     @property
@@ -265,13 +262,11 @@ class Run:
 
     def progress(self, iterable: Iterable | None = None, total: int | None = None,
                  desc: str | None = None, initial: int = 0):
-        """A tqdm bar (tqdm.auto: a widget in a notebook), silent with --quiet and when
-        the output is a file."""
-        from tqdm.auto import tqdm
-
-        return tqdm(iterable, total=total, desc=desc or self.experiment.name, initial=initial,
-                    disable=not show_progress(self.quiet), leave=False,
-                    dynamic_ncols=True, file=sys.stderr)
+        """A tqdm bar (a widget in a notebook that has ipywidgets, text otherwise), silent
+        with --quiet and when the output is a file."""
+        return progress_bar()(iterable, total=total, desc=desc or self.experiment.name,
+                              initial=initial, disable=not show_progress(self.quiet),
+                              leave=False, dynamic_ncols=True, file=sys.stderr)
 
     def log_metrics(self, step: int, **values: Any) -> None:
         """Append one line {"step": step, ...} to metrics.jsonl, flushed at once."""
@@ -333,9 +328,10 @@ class Run:
             return None
         try:
             return torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as e:  # a corrupt file must not run code nor crash with a traceback
-            raise UserError(f"cannot resume from {path}: the checkpoint is unreadable ({e}); "
-                            "delete it to restart this run from the beginning") from None
+        except Exception:  # a corrupt file must not run code nor crash with a traceback
+            raise UserError(f"cannot resume from {path}: the checkpoint is unreadable "
+                            "(damaged, or not nnzoo's); delete it to restart this run from "
+                            "the beginning") from None
 
     def _restore(self) -> None:
         """Load the last checkpoint, if any: generators, metrics lines, saved parts."""
@@ -357,19 +353,26 @@ class Run:
 
     # ---- running
     def execute(self) -> dict[str, Any]:
-        """Seed, run the experiment (resuming if a checkpoint exists), write summary.json."""
+        """Seed, run the experiment (resuming if a checkpoint exists), write summary.json;
+        the run folder's lock is released however it ends. A smoke run is not judged:
+        SMOKE OK when it ran to the end (DIVERGED, as any run, when its loss diverged)."""
         self._started = time.time()
-        _seed_globals(self.seed)
-        self._restore()
-        status, result = "FAIL", None
         try:
+            _seed_globals(self.seed)
+            self._restore()
             result = self.experiment.fn(self.cfg, self)
-            status = "PASS" if result.passed else "FAIL"
-        except Diverged as e:
-            status, result = "DIVERGED", Result(False, str(e), {})
-            self._summary(status, result)
+            verdict = "PASS" if result.passed else "FAIL"
+            return self._summary(folders.SMOKE_OK if self.smoke else verdict, result)
+        except Diverged as e:  # smoke or not: what happened, as the exit status 3 says
+            self.log(f"DIVERGED: {e}", echo=False)  # log.txt says how it ended
+            self._summary("DIVERGED", Result(False, str(e), {}))
             raise
-        return self._summary(status, result)
+        except (UserError, DataError):  # e.g. a data set that cannot be fetched: a new run
+            if self.writes and not self.reopened:  # that kept nothing leaves no folder
+                folders.discard_if_empty(self.dir)
+            raise
+        finally:
+            self._unlock()
 
     def _summary(self, status: str, result: Result) -> dict[str, Any]:
         import numpy as np

@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
-from nnzoo.errors import UserError
-from nnzoo.registry import Experiment, RunOptions
-from nnzoo.runs import new_folder, write_json
+from nnzoo.errors import UserError, user_path
+from nnzoo.folders import new_folder, write_json
+from nnzoo.registry import MAX_SEED, Experiment, RunOptions
 
 PLAN, TABLE, FIGURE = "plan.json", "sweep.json", "sweep.png"
 SEEDS_FORM = "a range or list of seeds such as 0-9, 0,3,7 or 0-4,10"
+MAX_RUNS = 10_000  # the most runs a sweep plans: more is a typo, or a job for a cluster
 
 
 # --------------------------------------------------------------------------- the plan
@@ -45,6 +47,12 @@ def parse_seeds(text: str) -> list[int]:
         if last < first:
             raise UserError(f"expected --seeds ranges to go up (e.g. {last}-{first}), got "
                             f"{item.strip()!r} in --seeds {text}")
+        if first < 0 or last > MAX_SEED:
+            raise UserError(f"expected --seeds to name seeds from 0 to {MAX_SEED}, got "
+                            f"{item.strip()!r} in --seeds {text}")
+        if len(seeds) + last - first + 1 > MAX_RUNS:  # counted before any list is made
+            raise UserError(f"--seeds {text} names more than {MAX_RUNS:,} seeds; a sweep "
+                            f"plans at most {MAX_RUNS:,} runs")
         seeds += range(first, last + 1)
     twice = sorted({s for s in seeds if seeds.count(s) > 1})
     if twice:
@@ -71,6 +79,10 @@ def make_plan(exp: Experiment, grid: dict[str, list[Any]], seeds: list[int], *,
     a UserError here means that nothing has started."""
     if not seeds:
         raise UserError(f"expected --seeds to be {SEEDS_FORM}, got none")
+    planned = len(seeds) * math.prod(len(v) for v in grid.values())
+    if planned > MAX_RUNS:
+        raise UserError(f"the sweep would make {planned:,} runs ({len(seeds)} seeds x the "
+                        f"option combinations); a sweep plans at most {MAX_RUNS:,} runs")
     for seed in seeds:
         RunOptions.make(seed=seed, device=device, smoke=smoke)
     names = list(grid)
@@ -95,7 +107,7 @@ def make_plan(exp: Experiment, grid: dict[str, list[Any]], seeds: list[int], *,
 
 def start(plan: dict[str, Any], out: str | Path) -> Path:
     """A new sweep folder OUT/<experiment>/sweep-<time> holding the plan."""
-    directory = new_folder(Path(out) / plan["experiment"],
+    directory = new_folder(user_path(out) / plan["experiment"],
                            f"sweep-{time.strftime('%Y%m%d-%H%M%S')}")
     write_json(directory / PLAN, plan)
     return directory
@@ -103,6 +115,8 @@ def start(plan: dict[str, Any], out: str | Path) -> Path:
 
 def read_plan(directory: str | Path) -> dict[str, Any]:
     fix = "give the folder of a sweep, e.g. runs/perceptron/sweep-20261126-101500"
+    if not Path(directory).is_dir():
+        raise UserError(f"cannot resume {directory}: there is no such folder; {fix}")
     try:
         plan = json.loads((Path(directory) / PLAN).read_text())
         missing = {"experiment", "seeds", "grid", "smoke", "device", "combinations",
@@ -166,6 +180,7 @@ def summarise(directory: str | Path, plan: dict[str, Any]) -> dict[str, Any]:
         passed = sum(s["status"] == "PASS" for _, s in done)
         combos.append({
             **combo, "runs": len(runs), "finished": len(done), "passed": passed,
+            "smoke_ok": sum(s["status"] == "SMOKE OK" for _, s in done),
             "pass_rate": passed / len(done) if done else None,
             "metrics": {name: spread(xs) for name, xs in values.items()},
             "seeds": [{"seed": r["seed"], "folder": r["folder"], "status": s["status"],
@@ -183,7 +198,7 @@ def finish(directory: str | Path, plan: dict[str, Any]) -> dict[str, Any]:
     table = summarise(directory, plan)
     write_json(Path(directory) / TABLE, table)
     if table["metric"] is not None:
-        fig = seeds_figure(table)
+        fig = seeds_figure(table, verdicts(table))
         fig.savefig(Path(directory) / FIGURE, dpi=110, bbox_inches="tight")
     return table
 
@@ -197,12 +212,20 @@ def latest_sweeps(root: str | Path) -> dict[str, Path]:
     return latest
 
 
+def verdicts(table: dict[str, Any], combos: list[dict[str, Any]] | None = None) -> str:
+    """"5/9 PASS" over `combos` (default: all of the table's); a smoke sweep's runs are not
+    judged: "9/9 SMOKE OK"."""
+    combos = table["combinations"] if combos is None else combos
+    finished = sum(c["finished"] for c in combos)
+    if table["smoke"]:
+        return f"{sum(c.get('smoke_ok', 0) for c in combos)}/{finished} SMOKE OK"
+    return f"{sum(c['passed'] for c in combos)}/{finished} PASS"
+
+
 def pass_rate_text(table: dict[str, Any]) -> str:
     """"3/3 PASS at seeds 0-2" (over every combination: "5/9 PASS over 3 option
-    combinations x seeds 0-2")."""
+    combinations x seeds 0-2"; a smoke sweep: "3/3 SMOKE OK at seeds 0-2")."""
     combos = table["combinations"]
-    passed = sum(c["passed"] for c in combos)
-    finished = sum(c["finished"] for c in combos)
     over = f"over {len(combos)} option combinations x " if len(combos) > 1 else "at "
     unfinished = f" ({len(table['unfinished'])} unfinished)" if table["unfinished"] else ""
-    return f"{passed}/{finished} PASS {over}seeds {seeds_text(table['seeds'])}{unfinished}"
+    return f"{verdicts(table)} {over}seeds {seeds_text(table['seeds'])}{unfinished}"

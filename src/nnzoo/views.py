@@ -16,12 +16,21 @@ from typing import Any
 from nnzoo import registry
 from nnzoo.errors import UserError
 
-BADGE = {"PASS": "#2a7d2a", "FAIL": "#b22", "DIVERGED": "#c60", "smoke": "#777"}  # as report.py
+BADGE = {"PASS": "#2a7d2a", "FAIL": "#b22", "DIVERGED": "#c60", "smoke": "#777",
+         "SMOKE OK": "#777", "SMOKE ERROR": "#c60"}  # as report.py
 
 
 def wrap(text: str, indent: int, width: int = 100) -> str:
     return textwrap.fill(text, width, initial_indent=" " * indent,
                          subsequent_indent=" " * indent)
+
+
+def family_and_kind(exp: registry.Experiment) -> str:
+    """"Neurons and perceptrons (supervised learning)"; a family named for its kind of
+    learning says it once: "Reinforcement learning"."""
+    title = registry.FAMILIES[exp.family].title
+    kind = f"{exp.kind} learning"
+    return title if title.lower() == kind else f"{title} ({kind})"
 
 
 def _badge(text: str) -> str:
@@ -57,7 +66,8 @@ class Figure:
 
 class RunResult:
     """A finished run, read from its folder: what `nnzoo.run`, `resume` and `load_run`
-    return. `verdict` is PASS, FAIL or DIVERGED; `rows` is metrics.jsonl, one dict a line."""
+    return. `verdict` is PASS, FAIL or DIVERGED (a smoke run, not judged: SMOKE OK or SMOKE
+    ERROR); `rows` is metrics.jsonl, one dict a line."""
 
     def __init__(self, run_dir: str | Path):
         self.dir = Path(run_dir)
@@ -96,13 +106,13 @@ class RunResult:
         return [json.loads(line) for line in lines if line.strip()]
 
     def __repr__(self) -> str:
-        smoke = " (smoke)" if self.smoke else ""
+        smoke = " (smoke)" if self.smoke and not self.verdict.startswith("SMOKE") else ""
         return (f"<{self.verdict}{smoke} {self.experiment}: {self.headline} | {self.dir} | "
                 f"figures: {', '.join(self.figures) or 'none'}>")
 
     def _repr_html_(self) -> str:
         s = self.summary
-        smoke = _badge("smoke") + " <i>a quick check; the claim is for the default settings</i>" \
+        smoke = " <i>a quick check; the claim is for the default settings</i>" \
             if self.smoke else ""
         figures = "".join(f"<figure style='display:inline-block;margin:.3rem'>{f.html()}"
                           f"<figcaption>{html.escape(name)}</figcaption></figure>"
@@ -128,7 +138,7 @@ class ExperimentView:
 
     def _head(self) -> list[str]:
         e = self.experiment
-        return [f"{e.name} — {registry.FAMILIES[e.family].title} ({e.kind} learning)",
+        return [f"{e.name} — {family_and_kind(e)}",
                 f"claim: {e.claim}", f"expects: {e.expects}", f"data: {e.data}"]
 
     def __repr__(self) -> str:

@@ -14,7 +14,7 @@ SMOKE = {}  # name -> summary of its smoke run, for the resume test to compare w
 def test_smoke(name, runs_dir):
     run, summary = execute(name, runs_dir, smoke=True)
     SMOKE[name] = summary
-    assert summary["status"] in ("PASS", "FAIL") and summary["smoke"]
+    assert summary["status"] == "SMOKE OK" and summary["smoke"]  # a smoke run is not judged
     assert summary["figures"], "every experiment draws its picture"
     for fig in summary["figures"]:
         assert (run.dir / "figures" / fig).stat().st_size > 1000
@@ -40,7 +40,7 @@ def test_a_run_killed_after_its_first_checkpoint_resumes_to_the_same_result(name
     _, resumed = killed
     assert name not in NO_CHECKPOINT and resumed["resumed"]
     if name in NOT_REPEATABLE:
-        assert resumed["status"] in ("PASS", "FAIL")
+        assert resumed["status"] == "SMOKE OK"
         return
     whole = SMOKE.get(name) or execute(name, runs_dir / "a", smoke=True)[1]
     for key in ("status", "headline", "metrics", "figures"):

@@ -42,7 +42,7 @@ def small_torchvision_vgg(path):
 def test_a_users_own_weights(name, runs_dir, tmp_path, no_cache):
     weights = small_torchvision_vgg(tmp_path / "mine.pth")
     run, summary = execute(name, runs_dir, smoke=True, features="vgg19", weights=str(weights))
-    assert summary["status"] in ("PASS", "FAIL") and summary["figures"]
+    assert summary["status"] == "SMOKE OK" and summary["figures"]  # a smoke run: not judged
     torch.save({"features.0.weight": torch.zeros(1)}, tmp_path / "bad.pth")
     with pytest.raises(UserError, match="missing features.0.bias"):
         execute(name, runs_dir, smoke=True, features="vgg19", weights=str(tmp_path / "bad.pth"))

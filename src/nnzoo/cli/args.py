@@ -83,16 +83,29 @@ def option_flags(options: tuple[registry.Option, ...], owner: str | None) -> dic
 COMMON = option_flags(registry.options_of(registry.RunOptions), None)  # --seed, --device, ...
 
 
-def common_help(indent: int = 2) -> str:
-    """The common options with their defaults, from RunOptions (their one source)."""
+def common_help(indent: int = 2, extra: tuple[tuple[str, str], ...] = ()) -> str:
+    """The common options with their defaults, from RunOptions (their one source), and
+    `extra` (flag, help) rows aligned with them."""
     rows = []
     for opt in registry.options_of(registry.RunOptions):
         value = "" if opt.type is bool else " " + (opt.type_name if opt.choices else
                                                    {int: "N", str: "DIR"}[opt.type])
         default = "" if opt.type is bool else f" (default {opt.default})"
         rows.append((opt.flag + value, opt.help[0].lower() + opt.help[1:].rstrip(".") + default))
+    rows += extra
     width = max(len(head) for head, _ in rows) + 2
     return "\n".join(f"{' ' * indent}{head:<{width}}{text}" for head, text in rows)
+
+
+def cli_words(values: dict[str, Any]) -> str:
+    """Option values as they are typed: {"steps": 600, "compare": True} -> "--steps 600
+    --compare" (False: --no-compare)."""
+    words = []
+    for key, value in values.items():
+        flag = "--" + key.replace("_", "-")
+        words.append(flag if value is True else f"--no-{flag[2:]}" if value is False
+                     else f"{flag} {value}")
+    return " ".join(words)
 
 
 def experiment_flags(exp: registry.Experiment) -> dict[str, Flag]:

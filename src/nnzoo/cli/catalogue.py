@@ -3,36 +3,70 @@ imports torch."""
 
 from __future__ import annotations
 
+import shutil
+import textwrap
+
 from nnzoo import registry
-from nnzoo.cli.args import HELP, Flag, common_help, parse_tokens
+from nnzoo.cli.args import HELP, Flag, cli_words, common_help, parse_tokens
 from nnzoo.errors import UserError
-from nnzoo.views import wrap
+from nnzoo.views import family_and_kind, wrap
 
 
 def cmd_list(args: list[str]) -> int:
-    flags = {**HELP, "--family": Flag("family"), "--markdown": Flag("markdown", False)}
+    flags = {**HELP, "--family": Flag("family"), "--long": Flag("long", False),
+             "--markdown": Flag("markdown", False)}
     _, opts = parse_tokens(args, flags, "list", 0)
     if opts.get("help"):
-        print("usage: nnzoo list [--family F] [--markdown]\n"
-              "  the experiments by family: kind of learning, claim and expected outcome;\n"
-              "  --markdown prints the README's catalogue table")
+        print("usage: nnzoo list [--family F] [--long] [--markdown]\n"
+              "  the experiments by family, one line each: name, time of its default run\n"
+              "  and claim; --long adds the family's story, kind of learning, data and\n"
+              "  expected outcome; --markdown prints the README's catalogue table")
         return 0
     groups = registry.by_family(opts.get("family"))
     if opts.get("markdown"):
         print(catalogue_markdown(groups))
         return 0
+    print(catalogue_long(groups) if opts.get("long") else catalogue_short(groups))
+    print("`nnzoo show NAME` for an experiment's options; `nnzoo run NAME` to run it"
+          + ("." if opts.get("long") else "; `nnzoo list --long` for more."))
+    return 0
+
+
+def catalogue_short(groups: dict[str, list[registry.Experiment]], width: int | None = None
+                    ) -> str:
+    """One line per experiment (name, time, claim cut to the terminal's width), under its
+    family's title."""
+    width = width or min(shutil.get_terminal_size((100, 24)).columns, 160)
+    exps = [e for es in groups.values() for e in es]
+    w = max(len(e.name) for e in exps)
+    t = max(len(takes(e)) for e in exps)
+    lines = []
+    for fam, es in groups.items():
+        lines.append(f"{registry.FAMILIES[fam].title} (--family {fam})")
+        for e in es:
+            line = f"  {e.name:<{w}}  {takes(e):<{t}}  {e.claim}"
+            lines.append(line if len(line) <= width else line[:width - 1].rstrip() + "…")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def catalogue_long(groups: dict[str, list[registry.Experiment]]) -> str:
+    """Per family its story; per experiment its kind of learning, time, data, claim and
+    expected outcome."""
+    w = max(len(e.name) for es in groups.values() for e in es)
+    lines = []
     for fam, exps in groups.items():
         family = registry.FAMILIES[fam]
-        print(f"{family.title} (--only {fam})")
+        lines.append(f"{family.title} (--family {fam})")
         if family.about:
-            print(wrap(family.about, 2))
+            lines.append(wrap(family.about, 2))
         for exp in exps:
-            print(f"  {exp.name:<18} {exp.kind} learning; takes {takes(exp)}; data: {exp.data}")
-            print(wrap(exp.claim, 21))
-            print(wrap("expects: " + exp.expects, 21))
-        print()
-    print("`nnzoo show NAME` for an experiment's options; `nnzoo run NAME` to run it.")
-    return 0
+            lines.append(f"  {exp.name:<{w}}  {exp.kind} learning; takes {takes(exp)}; "
+                         f"data: {exp.data}")
+            lines.append(wrap(exp.claim, w + 4))
+            lines.append(wrap("expects: " + exp.expects, w + 4))
+        lines.append("")
+    return "\n".join(lines)
 
 
 def takes(exp: registry.Experiment) -> str:
@@ -57,8 +91,7 @@ def catalogue_markdown(groups: dict[str, list[registry.Experiment]] | None = Non
 
 
 def show_text(exp: registry.Experiment) -> str:
-    fam = registry.FAMILIES[exp.family]
-    lines = [f"{exp.name} — {fam.title} ({exp.kind} learning)",
+    lines = [f"{exp.name} — {family_and_kind(exp)}",
              wrap("claim:   " + exp.claim, 2), wrap("expects: " + exp.expects, 2),
              f"  data:    {exp.data}", f"  takes:   {takes(exp)} (default run, 2-core CPU)"]
     if exp.notes:
@@ -75,11 +108,11 @@ def show_text(exp: registry.Experiment) -> str:
         default = "none" if opt.default == "" else opt.default
         lines.append(f"  {head}   (default {default})")
         lines.append(wrap(opt.help, 6))
-    smoke = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in exp.smoke.items())
-    lines += ["", "common options:", common_help(),
-              f"  {'--resume RUN_DIR':<20}continue a stopped run from its last checkpoint"]
-    if smoke:
-        lines.append(f"  --smoke sets: {smoke}")
+    lines += ["", "common options:", common_help(extra=(
+        ("--resume RUN_DIR", "continue a stopped run from its last checkpoint"),))]
+    if exp.smoke:
+        lines.append(textwrap.fill(f"--smoke sets: {cli_words(exp.smoke)}", 100,
+                                   initial_indent="  ", subsequent_indent=" " * 16))
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from nnzoo.api import create_run, finish_run, prepare_run, reopen_run
 from nnzoo.cli.args import COMMON, HELP, NPROC, Flag, parse_tokens, run_flags, usage
 from nnzoo.cli.catalogue import show_text
 from nnzoo.errors import Diverged, NnzooError, UserError
+from nnzoo.folders import SMOKE_ERROR, SMOKE_OK
 
 
 def _nproc_here(nproc: int) -> int:
@@ -74,8 +75,9 @@ def _resume(opts: dict[str, Any], name: str | None = None, args: list[str] = ())
 
 
 def _execute(run) -> int:
-    print(f"{'resuming' if run.reopened else 'running'} {run.experiment.name} -> {run.dir}",
-          flush=True)
+    if not run.quiet:  # --quiet: the verdict only
+        print(f"{'resuming' if run.reopened else 'running'} {run.experiment.name} -> "
+              f"{run.dir}", flush=True)
     try:
         summary, verdict = finish_run(run)
     except KeyboardInterrupt:
@@ -115,14 +117,14 @@ def cmd_tour(args: list[str]) -> int:
             s = run.execute()
             rows.append((exp.name, s["status"], s["headline"], s["wall_time_s"]))
         except NnzooError as e:
-            status = "DIVERGED" if isinstance(e, Diverged) else "ERROR"
+            status = "DIVERGED" if isinstance(e, Diverged) else SMOKE_ERROR if smoke else "ERROR"
             rows.append((exp.name, status, str(e), round(time.time() - started, 1)))
     print(tour_table(rows, smoke))
     Path(out).mkdir(parents=True, exist_ok=True)
     index = write_report(out)
     print(f"\nreport: {index}")
     if smoke:  # as `nnzoo run --smoke`: success is having run, not the claim
-        return 0 if all(r[1] in ("PASS", "FAIL") for r in rows) else 1
+        return 0 if all(r[1] == SMOKE_OK for r in rows) else 1
     return 0 if all(r[1] in ("PASS", SKIPPED) for r in rows) else 1
 
 
@@ -131,15 +133,16 @@ SKIPPED = "SKIPPED"  # the tour's status of an experiment registered with tour=F
 
 def tour_table(rows: list[tuple[str, str, str, float]], smoke: bool = False) -> str:
     w = max([len(r[0]) for r in rows] + [10])
-    lines = [f"\n{'experiment':<{w}}  {'result':<8}  {'seconds':>7}  key metric",
-             f"{'-' * w}  {'-' * 8}  {'-' * 7}  {'-' * 40}"]
+    v = max([len(r[1]) for r in rows] + [8])
+    lines = [f"\n{'experiment':<{w}}  {'result':<{v}}  {'seconds':>7}  key metric",
+             f"{'-' * w}  {'-' * v}  {'-' * 7}  {'-' * 40}"]
     for name, status, headline, secs in rows:
-        lines.append(f"{name:<{w}}  {status:<8}  {secs:>7.1f}  {headline}")
+        lines.append(f"{name:<{w}}  {status:<{v}}  {secs:>7.1f}  {headline}")
     passed = sum(r[1] == "PASS" for r in rows)
     if smoke:
-        ran = sum(r[1] in ("PASS", "FAIL") for r in rows)
-        lines.append(f"\n{ran}/{len(rows)} smoke runs completed ({passed} already meet their "
-                     f"claim; the claims are for the default settings)")
+        ran = sum(r[1] == SMOKE_OK for r in rows)
+        lines.append(f"\n{ran}/{len(rows)} smoke runs {SMOKE_OK} (a smoke run is not judged: "
+                     f"the claims are for the default settings)")
     else:
         skipped = sum(r[1] == SKIPPED for r in rows)
         lines.append(f"\n{passed}/{len(rows) - skipped} experiments PASS"

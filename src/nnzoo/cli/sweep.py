@@ -301,7 +301,8 @@ def sweep_table(table: dict[str, Any], directory: Path) -> str:
              f"{sweeps.pass_rate_text(table)}"]
     for combo in table["combinations"]:
         rate = "-" if combo["pass_rate"] is None else f"{100 * combo['pass_rate']:.0f}%"
-        lines.append(f"\n{combo['label']}: PASS {combo['passed']}/{combo['finished']} ({rate})"
+        rate = "" if table["smoke"] else f" ({rate})"
+        lines.append(f"\n{combo['label']}: {sweeps.verdicts(table, [combo])}{rate}"
                      + (f", {combo['runs'] - combo['finished']} unfinished"
                         if combo["finished"] < combo["runs"] else ""))
         if not combo["metrics"]:

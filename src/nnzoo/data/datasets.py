@@ -23,8 +23,9 @@ import numpy as np
 from nnzoo import __version__
 from nnzoo.data import cache, pronunciation, text, weights, wordtests
 from nnzoo.data.cifar import CLASSES as CIFAR_CLASSES
+from nnzoo.data.cifar import TRAIN_BATCHES as CIFAR_BATCHES
 from nnzoo.data.cifar import load_cifar10
-from nnzoo.data.idx import load_idx_dir, parse_idx
+from nnzoo.data.idx import find_idx_files, load_idx_dir, parse_idx
 from nnzoo.data.imageset import ImageSet
 from nnzoo.data.safe_pickle import restricted_load
 from nnzoo.data.sources import (
@@ -34,7 +35,7 @@ from nnzoo.data.sources import (
     pip_download,
     zip_member,
 )
-from nnzoo.errors import DataError, UserError, nearest
+from nnzoo.errors import DataError, UserError, nearest, user_path
 
 DIGITS = tuple(str(k) for k in range(10))
 
@@ -305,6 +306,29 @@ def verify(name: str) -> list[str]:
     return cache.verify_cached(name)
 
 
+def check_own(name: str, data_dir: str | Path) -> None:
+    """A UserError (DataError) unless `data_dir` is a folder of `name`'s own files, all
+    there: what a config checks before any run folder exists (`load` reads them)."""
+    ds = get(name)
+    if not ds.own:
+        raise UserError(f"{name} is embedded and reads no folder; drop --data-dir, or "
+                        f"choose mnist, fashion-mnist or cifar10 for your own files")
+    if ds.own == "cifar10":
+        folder = user_path(data_dir)
+        folder = folder / "cifar-10-batches-py" if (folder / "cifar-10-batches-py").is_dir() \
+            else folder
+        missing = [b for b in (*CIFAR_BATCHES, "test_batch") if not (folder / b).is_file()]
+        if missing:
+            raise UserError(f"--data-dir {data_dir}: lacks CIFAR-10's python batches "
+                            f"{', '.join(missing)}; pass the folder of data_batch_1..5 and "
+                            "test_batch")
+    else:
+        try:
+            find_idx_files(user_path(data_dir))
+        except DataError as e:  # the user's folder, not a data set of nnzoo's: their mistake
+            raise UserError(str(e)) from None
+
+
 def load(name: str, data_dir: str | Path | None = None, fetch: bool = True,
          log: Log | None = None) -> Any:
     """The data set `name`: an ImageSet, or what the data set's `read` makes of its arrays.
@@ -315,9 +339,7 @@ def load(name: str, data_dir: str | Path | None = None, fetch: bool = True,
     """
     ds = get(name)
     if data_dir is not None:
-        if not ds.own:
-            raise UserError(f"{name} is embedded and reads no folder; drop --data-dir, or "
-                            f"choose mnist, fashion-mnist or cifar10 for your own files")
+        check_own(name, data_dir)
         if ds.own == "cifar10":
             return load_cifar10(data_dir)
         return load_idx_dir(data_dir, name, ds.classes)

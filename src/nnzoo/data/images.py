@@ -3,11 +3,9 @@ file, as RGB float32 arrays (H, W, 3) in [0, 1], resized."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from nnzoo.errors import UserError, nearest
+from nnzoo.errors import UserError, nearest, user_path
 
 # the samples of skimage.data that load without a network, by kind (all are accepted anywhere)
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "cat", "camera")
@@ -18,7 +16,7 @@ SAMPLES = PHOTOS + TEXTURES + PAINTINGS
 
 def check_picture(spec: str, option: str = "--image") -> None:
     """UserError unless `spec` is one of the samples' names or a file's path."""
-    if spec not in SAMPLES and not Path(spec).expanduser().is_file():
+    if spec not in SAMPLES and not user_path(spec).is_file():
         raise UserError(f"{option} {spec}: neither one of scikit-image's samples "
                         f"({', '.join(SAMPLES)}){nearest(spec, SAMPLES)} nor an image file")
 
@@ -32,14 +30,15 @@ def read_image(spec: str, option: str = "--image") -> np.ndarray:
 
         a = getattr(skimage.data, spec)()
     else:
-        path = Path(spec).expanduser()
+        path = user_path(spec)
         import skimage.io
 
         try:
             a = skimage.io.imread(path)
         except Exception as e:  # every reader's own error: not an image, damaged, unknown type
-            raise UserError(f"{option} {spec}: cannot read it as an image ({e}); give a PNG or "
-                            f"JPEG file or one of {', '.join(SAMPLES)}") from None
+            why = (str(e).strip().splitlines() or [type(e).__name__])[0]  # one line of it
+            raise UserError(f"{option} {spec}: cannot read it as an image ({why}); give a PNG "
+                            f"or JPEG file or one of {', '.join(SAMPLES)}") from None
     a = np.asarray(a)
     if a.ndim == 3 and a.shape[-1] in (2, 4):  # with an alpha channel: drop it
         a = a[..., :-1]

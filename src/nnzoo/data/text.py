@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from nnzoo.data.sources import npm_pack, tgz_members
-from nnzoo.errors import DataError, UserError
+from nnzoo.errors import DataError, UserError, user_path
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n[ \t\r\f\v]*\n")
@@ -33,6 +33,25 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n[ \t\r\f\v]*\n")
 def words(text: str) -> list[str]:
     """The words of `text` (lowercased), as the module docstring says."""
     return WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def read_text_file(path: str | Path, option: str = "--text") -> str:
+    """The UTF-8 text in the file `path`, which must hold a word; a UserError naming the
+    option otherwise (a config checks it with this before any run folder exists)."""
+    path = user_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise UserError(f"{option} {path}: not UTF-8 text (byte {e.start} is "
+                        f"{e.object[e.start]:#04x}); pass a plain text file, or convert it to "
+                        "UTF-8") from None
+    except OSError as e:
+        raise UserError(f"{option} {path}: cannot read it ({e.strerror or e}); pass a plain "
+                        "text file") from None
+    if WORD.search(text) is None:
+        raise UserError(f"{option} {path}: holds no words; pass a text file with some English "
+                        "in it")
+    return text
 
 
 def sentences(text: str) -> Iterator[list[str]]:
@@ -86,15 +105,7 @@ class Corpus:
     def from_file(cls, path: str | Path) -> Corpus:
         """A user's own UTF-8 text file, tokenised as the module docstring says."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise UserError(f"cannot read {path} as UTF-8 text ({e}); pass a plain text "
-                            f"file to --text") from None
-        corpus = cls.from_text(text, path.name)
-        if len(corpus) == 0:
-            raise UserError(f"{path} holds no words; pass a text file with some English in it")
-        return corpus
+        return cls.from_text(read_text_file(path), path.name)
 
     def __len__(self) -> int:
         return len(self.ids)

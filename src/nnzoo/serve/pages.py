@@ -34,8 +34,9 @@ def layout(title: str, page: str, body: str, token: str, data: dict[str, Any] | 
 def badge(status: str | None, smoke: bool = False) -> str:
     if not status:
         return ""
-    tag = '<span class="badge smoke">smoke</span>' if smoke else ""
-    return f'<span class="badge {e(status)}">{e(status)}</span>{tag}'
+    tag = '<span class="badge smoke">smoke</span>' if smoke and \
+        not status.startswith("SMOKE") else ""  # SMOKE OK says it already
+    return f'<span class="badge {e(status.replace(" ", "-"))}">{e(status)}</span>{tag}'
 
 
 def catalogue(families: list[dict[str, Any]], token: str) -> str:
@@ -130,7 +131,7 @@ def _runs_table(rows: list[dict[str, Any]], select: bool = True) -> str:
     return "".join(out) + "</table>"
 
 
-STATUSES = ("PASS", "FAIL", "DIVERGED", "running", "unfinished")
+STATUSES = ("PASS", "FAIL", "DIVERGED", "SMOKE OK", "running", "unfinished")
 
 
 def runs(rows: list[dict[str, Any]], names: list[str], chosen: str | None,
@@ -169,6 +170,8 @@ waiting</span></h1>
 <button id="resume-button" hidden data-run="{e(rel)}">Resume</button></p>
 <div id="verdict" class="card" hidden></div>
 <h2>Metrics</h2><div id="charts"></div>
+<p id="no-metrics" class="meta" hidden>none: this run logged no metrics (an experiment without
+a training loop measures its result once, at the end: see the verdict and the figures)</p>
 <h2>Figures</h2><div id="figures" class="figs"><span class="meta">none yet</span></div>
 <h2>Log</h2><pre id="log"></pre>
 <details><summary>config</summary><table>{rows}</table></details>"""

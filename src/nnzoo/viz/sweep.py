@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from nnzoo.viz.planes import figure
 
-MARKS = {"PASS": ("o", "#2a7d2a"), "FAIL": ("x", "#b22222"), "DIVERGED": ("^", "#cc6600")}
+MARKS = {"PASS": ("o", "#2a7d2a"), "FAIL": ("x", "#b22222"), "DIVERGED": ("^", "#cc6600"),
+         "SMOKE OK": ("o", "#777777")}
 
 
-def seeds_figure(table: dict[str, Any]) -> Figure:
+def seeds_figure(table: dict[str, Any], verdicts: str) -> Figure:
     """`table["metric"]` of every finished run (sweep.json's content) against its seed, one
-    row of points per option combination, green circles PASS, red crosses FAIL."""
+    row of points per option combination, green circles PASS, red crosses FAIL (grey:
+    smoke runs, not judged); `verdicts` says how many passed, e.g. "2/3 PASS"."""
     combos = table["combinations"]
     fig, axes = figure(1, 1, size=4.0)
     ax = axes[0, 0]
@@ -36,10 +39,11 @@ def seeds_figure(table: dict[str, Any]) -> Figure:
     ax.set_xticks(table["seeds"])
     ax.set_xlabel("seed")
     ax.set_ylabel(table["metric"])
-    passed = sum(c["passed"] for c in combos)
-    finished = sum(c["finished"] for c in combos)
+    values = [p["value"] for c in combos for p in c["seeds"] if p["value"] is not None]
+    if values and all(isinstance(v, int) for v in values):  # a count: whole-number ticks
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"{table['experiment']}: {table['metric']} over seeds "
-                 f"({passed}/{finished} PASS)", fontsize=10)
+                 f"({verdicts})", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best")
     return fig

@@ -31,6 +31,12 @@ class ImageClassifierConfig:
     """Peak learning rate of Adam under a one-cycle schedule (rises over the first quarter
     of training, then anneals to almost zero)."""
 
+    def __post_init__(self):
+        if self.data_dir:  # your own files: there, before any run folder exists
+            from nnzoo.data.datasets import check_own
+
+            check_own(self.data, self.data_dir)
+
 
 @dataclass
 class DigitsConfig(ImageClassifierConfig):

@@ -24,6 +24,7 @@ class ResnetVsPlainConfig(DigitsConfig):
     """Passes through the training images."""
 
     def __post_init__(self):
+        super().__post_init__()
         if self.blocks <= self.shallow:
             raise UserError(f"expected --blocks (the deep networks) to be larger than "
                             f"--shallow (the reference), got --blocks {self.blocks} and "

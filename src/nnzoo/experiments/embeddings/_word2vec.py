@@ -48,6 +48,10 @@ class TrainingConfig:
 
     def __post_init__(self):
         check_file(self.text, "--text", "a UTF-8 text file to train on")
+        if self.text:  # its content too, before any run folder exists
+            from nnzoo.data.text import read_text_file
+
+            read_text_file(self.text)
 
 
 def trained_vectors(cfg: TrainingConfig, run: Run):

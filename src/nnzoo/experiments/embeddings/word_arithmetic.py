@@ -51,6 +51,10 @@ class WordArithmeticConfig(TrainingConfig):
 
         super().__post_init__()
         check_file(self.vectors, "--vectors", "word vectors in the word2vec text format")
+        if self.vectors:
+            from nnzoo.models.embeddings.vectors import WordVectors
+
+            WordVectors.check_file(self.vectors)
         parse_expression(self.expr)  # a bad expression fails before any training
 
 

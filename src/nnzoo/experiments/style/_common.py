@@ -40,13 +40,20 @@ class PixelsConfig:
         if self.weights and self.features != "vgg19":
             raise UserError("--weights are VGG-19's: drop --weights, or use --features vgg19")
         check_file(self.weights, "--weights", "a VGG-19 state dict saved by torch.save")
+        if self.weights:  # read as the run will: VGG-19's tensors, before any run folder
+            from nnzoo.models.style.vgg import read_state_file
+
+            read_state_file(self.weights)
 
     def check_pictures(self, **options: str) -> None:
-        """Each picture option names a sample or a file, before any run folder exists."""
-        from nnzoo.data.images import check_picture
+        """Each picture option names a sample or a file that reads as a picture, before any
+        run folder exists."""
+        from nnzoo.data.images import SAMPLES, check_picture, read_image
 
         for option, spec in options.items():
             check_picture(spec, f"--{option}")
+            if spec not in SAMPLES:
+                read_image(spec, f"--{option}")
 
 
 def feature_network(cfg: PixelsConfig, run: Run):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnzoo.errors import DataError, UserError
+from nnzoo.errors import DataError, UserError, user_path
 
 EXAMPLE = "king - man + woman"
 
@@ -136,6 +136,23 @@ class WordVectors:
                 # str of a float32: the shortest decimal that reads back as the same float32
                 f.write(w + " " + " ".join(map(str, v)) + "\n")
         tmp.replace(path)
+
+    @staticmethod
+    def check_file(path: str | Path, option: str = "--vectors") -> None:
+        """A UserError unless `path` begins as the word2vec text format does (a line 'V d',
+        then 'word x1 ... xd'): a config's check, before any run folder exists."""
+        try:
+            with open(user_path(path), encoding="utf-8") as f:
+                V, d = (int(n) for n in f.readline().split())
+                parts = f.readline().rstrip("\n").rstrip(" ").split(" ")
+                if V < 1 or d < 1 or len(parts) != d + 1:
+                    raise ValueError(f"its first word has {len(parts) - 1} numbers, not {d}")
+                np.array(parts[1:], dtype=np.float32)
+        except (OSError, UnicodeDecodeError, ValueError) as e:
+            why = e.strerror if isinstance(e, OSError) and e.strerror else \
+                "not UTF-8" if isinstance(e, UnicodeDecodeError) else str(e)
+            raise UserError(f"{option} {path}: not word vectors in the word2vec text format "
+                            f"(a line 'V d', then 'word x1 ... xd' per word): {why}") from None
 
     @classmethod
     def load(cls, path: str | Path) -> WordVectors:

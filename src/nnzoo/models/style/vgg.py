@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as nnf
 from torch import nn
 
-from nnzoo.errors import UserError
+from nnzoo.errors import UserError, user_path
 
 # the conv layers of VGG-19 to conv5_4, block by block: (name, in channels, out channels)
 BLOCKS = ((64, 2), (128, 2), (256, 4), (512, 4), (512, 4))
@@ -194,7 +194,7 @@ def _few(keys: Sequence[str], n: int = 4) -> str:
 def read_state_file(path: str | Path) -> dict[str, torch.Tensor]:
     """A VGG-19 state dict from a file written by torch.save, read with weights_only=True (a
     file cannot run code), mapped onto our layout; a UserError for anything else."""
-    path = Path(path)
+    path = user_path(path)
     if not path.is_file():
         raise UserError(f"--weights {path}: no such file; give a VGG-19 state dict saved with "
                         f"torch.save")

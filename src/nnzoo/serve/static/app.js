@@ -130,7 +130,9 @@ function runPage() {
   const stop = document.getElementById("stop-button");
   const resume = document.getElementById("resume-button");
   let job = null;
-  const setStatus = (text) => { badge.textContent = text; badge.className = `badge ${text}`; };
+  const setStatus = (text) => {  // "SMOKE OK" has the class SMOKE-OK
+    badge.textContent = text; badge.className = `badge ${text.replace(/ /g, "-")}`;
+  };
   const events = new EventSource(`/api/events/${encodeURI(DATA.run)}`);
   events.addEventListener("hello", () => {
     charts.reset(); log.textContent = ""; figures.textContent = ""; setStatus("following");
@@ -159,6 +161,7 @@ function runPage() {
   events.addEventListener("summary", (ev) => {
     const s = JSON.parse(ev.data);
     setStatus(s.status);
+    document.getElementById("no-metrics").hidden = charts.metrics.size > 0;
     const card = document.getElementById("verdict");
     card.hidden = false;
     card.textContent = "";
