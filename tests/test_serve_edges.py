@@ -6,6 +6,7 @@ against framing and sniffing with a Content-Security-Policy that fits the pages.
 
 import ast
 import contextlib
+import json
 import os
 import re
 from pathlib import Path
@@ -204,6 +205,11 @@ def test_run_lists_show_only_the_run_folders_that_the_routes_serve(served, tmp_p
         (folder / "summary.json").write_text('{"status": "PASS", "headline": "hidden"}')
     os.symlink(elsewhere, server.runs / "perceptron" / "linked")
     os.symlink(tmp_path / "elsewhere", server.runs / "outside")
+    (tmp_path / "sweep").mkdir()  # a sweep's table, linked from elsewhere
+    (tmp_path / "sweep" / "sweep.json").write_text(json.dumps(
+        {"combinations": [{"passed": 1, "finished": 1}], "seeds": [7], "unfinished": []}))
+    os.symlink(tmp_path / "sweep", server.runs / "perceptron" / "sweep-linked")
+    assert "at seeds 7" not in client.get("/").text
     rows = client.get("/api/runs").json()
     assert [r["run"] for r in rows] == ["perceptron/r1"]
     for row in rows:
@@ -281,7 +287,9 @@ def test_bodies_are_refused_before_they_are_read():
 
 def test_a_large_or_deep_body_is_one_line_and_the_server_goes_on(served):
     client, server = served
-    for content, headers, status in ((b"[" * 5000, {}, 400), (b"{" * 100000, {}, 413),
+    nested = b'{"options": {"lr": ' + b"[" * 500 + b"]" * 500 + b"}}"
+    for content, headers, status in ((b"[" * 5000, {}, 400), (nested, {}, 400),
+                                     (b"{" * 100000, {}, 413),
                                      (b"{}", {"content-length": str(10 * 2**20)}, 413)):
         r = client.post("/api/experiments/perceptron/runs", content=content, headers=headers)
         assert r.status_code == status and r.text.count("\n") == 0, r.text

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -47,6 +49,8 @@ TOKEN_HEADER = "X-Nnzoo-Token"
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 MAX_BODY = 64 * 1024  # bytes of a request's body (a form, a resume)
 MAX_UPLOAD = 256 * 1024 * 1024  # bytes of an uploaded file
+MAX_DEPTH = 8  # levels of a request's JSON
+JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 UPLOAD_PATH = "/api/uploads"
 
 
@@ -144,15 +148,23 @@ def changes(handler: Handler) -> Handler:
     return checked
 
 
+def depth(data: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest (strings skipped)."""
+    bare = JSON_STRING.sub(b"", data)
+    return max(itertools.accumulate(1 if c in b"[{" else -1 for c in bare if c in b"[]{}"),
+               default=0)
+
+
 async def body(request: Request) -> Any:
-    """The request's JSON (its size was checked by the Guard as it came in)."""
+    """The request's JSON (its size was checked by the Guard as it came in), refused before
+    parsing if it nests deeper than any form (the parser would recurse past its limit)."""
     data = await request.body()
+    if depth(data) > MAX_DEPTH:
+        raise UserError(f"the JSON body nests deeper than {MAX_DEPTH} levels; a form nests two")
     try:
         return json.loads(data or b"{}")
     except ValueError:
         raise UserError("expected a JSON body") from None
-    except RecursionError:
-        raise UserError("the JSON body is nested too deeply; the forms nest two levels") from None
 
 
 def server_of(request: Request) -> Server:

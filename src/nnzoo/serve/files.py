@@ -120,11 +120,11 @@ def list_uploads(root: Path) -> list[dict[str, Any]]:
 def upload_name(name: str) -> str:
     """A safe file name made from the name a browser sent: its last part, characters other
     than letters, digits, dot, dash and underscore made "_", no leading dot; or UserError."""
-    safe = UNSAFE.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1]).lstrip("._")
+    safe = UNSAFE.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1])[-MAX_NAME:].lstrip("._")
     if not safe.strip("_"):
         raise UserError(f"cannot make a file name of {name!r}; give the file a name with "
                         "letters or digits")
-    return safe[-MAX_NAME:]
+    return safe
 
 
 async def save_upload(root: Path, name: str, chunks: AsyncIterable[bytes]) -> Path:
