@@ -73,11 +73,15 @@ def test_the_form_schema_is_the_registrys_options(served, name):
         assert schema["choices"] == (list(opt.choices) if opt.choices else None)
         assert schema["type_name"] == opt.type_name
         assert (schema["range"] is None) == (opt.range is None)
-    assert {o["name"] for o in got["common"]} == {"seed", "device", "smoke"}
+        assert schema["path"] == (opt.path and {"kind": opt.path.kind,
+                                                "names": list(opt.path.names)})
+    assert {o["name"] for o in got["common"]} == {"seed", "device", "smoke"}  # no path
     assert got["smoke"] == exp.smoke
     page = client.get(f"/e/{name}").text
     for opt in exp.options:
         assert f'data-error-for="{opt.name}"' in page and opt.flag in page
+        # an option naming a file has an upload button; the others have none
+        assert (f'type="file" data-for="f-{opt.name}"' in page) == (opt.path is not None)
 
 
 def test_a_form_is_checked_by_the_clis_validators_field_by_field(served):
