@@ -242,7 +242,8 @@ def get(url, **kw):
         return e.code, e.read().decode()
 
 
-def test_ctrl_c_stops_the_runs_started_says_how_to_resume_them_and_exits_130(tmp_path):
+@pytest.mark.parametrize("presses", [1, 2])  # a second Ctrl-C hurries it: still stops runs
+def test_ctrl_c_stops_the_runs_started_says_how_to_resume_them_and_exits_130(tmp_path, presses):
     proc, address = start_serve(tmp_path)
     try:
         token = re.search(r'name="nnzoo-token" content="([^"]+)"', get(address)[1]).group(1)
@@ -252,7 +253,9 @@ def test_ctrl_c_stops_the_runs_started_says_how_to_resume_them_and_exits_130(tmp
         assert status == 202, job
         rel = wait_for(lambda: json.loads(get(f"{address}api/jobs/{json.loads(job)['id']}")[1]
                                           )["run"], "the run's folder")
-        proc.send_signal(signal.SIGINT)
+        for _ in range(presses):
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.05)  # two signals at once are one
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()

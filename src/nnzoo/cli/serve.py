@@ -127,12 +127,17 @@ def cmd_serve(args: list[str]) -> int:
     class Server(uvicorn.Server):
         def handle_exit(self, sig, frame):  # live views end now, not at the grace timeout
             server.stopping = True  # and the signal is not raised again once stopped
+            if not signals and server.jobs.running_runs():
+                print("stopping: the runs started here save their checkpoints...",
+                      file=sys.stderr, flush=True)
             signals.append(sig)
-            if self.should_exit and sig == signal.SIGINT:
-                self.force_exit = True  # a second Ctrl-C: stop waiting for the connections
+            # a second Ctrl-C changes nothing (uvicorn's would skip the application's shutdown
+            # and leave the runs going): the runs get at most Jobs.shutdown's wait to stop
             self.should_exit = True
 
     Server(config).run(sockets=[sock])
+    if server.stopped is None:  # the application's shutdown did not run: stop the runs here
+        server.stopped = server.jobs.shutdown()
     for job in server.stopped:  # as `nnzoo run` says it when interrupted
         print(f"stopped {job.run}; continue with: nnzoo run --resume {server.runs / job.run}"
               if job.run else f"stopped job {job.id} ({job.experiment}) before it made its "

@@ -69,7 +69,7 @@ class Server:
         self.jobs = Jobs(self.runs, jobs)
         self.token = token or secrets.token_urlsafe(32)
         self.stopping = False
-        self.stopped: list = []  # the jobs interrupted when the server stopped
+        self.stopped: list | None = None  # the jobs interrupted when the server stopped
         self.experiments = registry.load_all()
 
     # ---- what the pages and the API show
