@@ -327,3 +327,51 @@ def test_the_catalogues_search_box_keeps_the_experiments_with_every_word_typed(s
         assert got["count"] == (f"{len(want)} of {len(registry.load_all())}" if words else "")
     assert 0 < len(shown["Boltzmann"]) < len(shown[""]) == len(registry.load_all())
     assert "dqn" in shown["reinforcement  CARTPOLE"] and shown["zzz"] == []
+
+
+FAKE_FORM = """
+const [kind, answer] = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const node = (extra) => ({dataset: {}, textContent: "", value: "", options: [],
+  addEventListener(type, f) { this.on = f; }, appendChild(c) { this.options.push(c); },
+  setAttribute(k, v) { this[k] = v; }, ...extra});
+const field = node({dataset: {key: "text"}}), box = node(), list = node();
+const file = node({dataset: {for: "f-text", kind}, files: [{name: "my notes.txt"}]});
+const form = node({querySelectorAll: (sel) => sel.startsWith("input[type") ? [file] : []});
+const byId = {"run-form": form, "run-status": node(), "f-text": field, uploads: list};
+const sent = [];
+globalThis.CSS = {escape: (s) => s};
+globalThis.fetch = async (url, opts) => { sent.push({url, headers: opts.headers});
+  return {ok: answer.status < 300, statusText: "", json: async () => answer.body}; };
+globalThis.document = {body: {dataset: {page: "experiment"}},
+  querySelector: (sel) => sel.startsWith("meta") ? {content: "token"} : box,
+  getElementById: (id) => byId[id], createElement: (tag) => node({tag})};
+require(process.argv[1]);
+file.on();
+setTimeout(() => console.log(JSON.stringify({sent, value: field.value, error: box.textContent,
+  listed: list.options.map((o) => o.value)})), 50);
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="node runs the page's script here")
+def test_the_upload_button_sends_the_file_with_the_token_and_names_it_in_its_field(served):
+    client, _ = served
+    script = Path(nnzoo.__file__).parent / "serve" / "static" / "app.js"
+
+    def press(kind, answer):
+        out = subprocess.run(["node", "-e", FAKE_FORM, str(script)], text=True, timeout=60,
+                             input=json.dumps([kind, answer]), capture_output=True)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    # the server's own answer to the same upload, as the button sends it
+    sent = press("file", {"status": 201, "body": {}})["sent"]
+    assert sent[0]["url"] == "/api/uploads?name=my%20notes.txt"
+    assert sent[0]["headers"][TOKEN_HEADER] == "token"
+    answer = client.post(sent[0]["url"], content=b"some notes")
+    got = press("file", {"status": answer.status_code, "body": answer.json()})
+    assert got["value"] == "uploads/my_notes.txt" and got["listed"] == ["uploads/my_notes.txt"]
+    assert got["error"] == ""
+    assert press("dir", {"status": 201, "body": answer.json()})["value"] == "uploads"
+    refused = client.post(sent[0]["url"], content=b"")
+    got = press("file", {"status": refused.status_code, "body": refused.json()})
+    assert got["value"] == "" and got["error"] == refused.json()["error"]

@@ -87,18 +87,21 @@ def _field(opt: dict[str, Any], group: str) -> str:
         listed = ' list="uploads"' if opt.get("path") else ""
         control = (f'<input type="text" {attrs} data-default="{e(str(default))}" '
                    f'value="{e(str(default))}" spellcheck="false"{listed}>')
+    upload = note = ""
     if opt.get("path"):  # a file the run reads: from a page, one uploaded to the runs folder
         kind = opt["path"]["kind"]
-        where = "a folder in the runs folder, e.g. uploads (where the button puts files)" \
-            if kind == "dir" else "a file in the runs folder, e.g. uploads/NAME once uploaded"
-        control += (f' <label class="upload">upload a file <input type="file" data-for="{ident}"'
-                    f' data-kind="{e(kind)}"></label><div class="help">from this page: {where}'
-                    "</div>")
+        upload = (f' <label class="upload">upload a file <input type="file" data-for="{ident}"'
+                  f' data-kind="{e(kind)}"></label>')
+        note = " From this page: " + ("a folder in the runs folder, e.g. uploads (where the "
+                                      "button puts files)." if kind == "dir" else
+                                      "a file in the runs folder, e.g. uploads/NAME once "
+                                      "uploaded.")
     shown = "none" if default == "" else ("on" if default else "off") \
         if isinstance(default, bool) else default
     return f"""<div class="field" data-key="{e(key)}"><label for="{ident}">{e(opt['flag'])}</label>
-{control} <span class="type">{e(opt['type_name'])} (default {e(str(shown))})</span>
-<div class="help">{e(opt['help'])}</div><div class="error" data-error-for="{e(key)}"></div></div>"""
+{control} <span class="type">{e(opt['type_name'])} (default {e(str(shown))})</span>{upload}
+<div class="help">{e(opt['help'])}{e(note)}</div><div class="error" data-error-for="{e(key)}">\
+</div></div>"""
 
 
 def experiment(exp: registry.Experiment, schema: dict[str, Any], runs: list[dict[str, Any]],
