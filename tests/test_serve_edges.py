@@ -305,10 +305,11 @@ def test_the_host_check_stays_on_whatever_the_host(tmp_path, monkeypatch):
 
     assert allowed_hosts("127.0.0.2", [], LOCAL_HOSTS)[0] == "127.0.0.2"  # what it prints
     assert allowed_hosts("::", [], LOCAL_HOSTS)[:2] == ["[::]", "127.0.0.1"]
-    hosts = allowed_hosts("192.168.1.5", host_names("box.lan,Other"), LOCAL_HOSTS)
-    assert hosts == ["192.168.1.5", "box.lan", "other"]
+    hosts = allowed_hosts("192.168.1.5", host_names("box.lan,Other,fe80::1"), LOCAL_HOSTS)
+    assert hosts == ["192.168.1.5", "box.lan", "other", "[fe80::1]"]
     client = TestClient(create_app(tmp_path, hosts=hosts))
-    for host, status in (("192.168.1.5:8765", 200), ("box.lan", 200), ("localhost", 400),
+    for host, status in (("192.168.1.5:8765", 200), ("box.lan", 200), ("[fe80::1]:80", 200),
+                         ("localhost", 400),
                          ("attacker.example", 400), ("192.168.1.5.attacker.example", 400)):
         assert client.get("/", headers={"host": host}).status_code == status, host
     for bad in (["*"], ["*.example.org"], []):
@@ -319,6 +320,7 @@ def test_the_host_check_stays_on_whatever_the_host(tmp_path, monkeypatch):
     def started(*args, **kwargs):
         raise AssertionError("the server started")
     monkeypatch.setattr(uvicorn.Server, "run", started)
-    for args in (["--allow-host", "*"], ["--allow-host", "a,,b"], ["--runs", ""],
+    for args in (["--allow-host", "*"], ["--allow-host", "a,,b"], ["--allow-host", "box:80"],
+                 ["--runs", ""],
                  ["--runs", str(tmp_path / "afile")], ["--host", ""]):
         assert main(["serve", "--port", "0", *args]) == 2, args

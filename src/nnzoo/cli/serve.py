@@ -13,7 +13,7 @@ import sys
 from nnzoo.cli.args import HELP, Flag, parse_tokens
 from nnzoo.errors import UserError
 
-HOST_NAME = re.compile(r"[A-Za-z0-9.:_\[\]-]+")  # a name or address, no pattern
+HOST_NAME = re.compile(r"[A-Za-z0-9._-]+")  # a host name: no pattern, no port
 INSTALL = "`nnzoo serve` needs its extra: pip install 'nnzoo[serve]' (starlette and uvicorn)"
 USAGE = """usage: nnzoo serve [--runs DIR] [--port N] [--host H] [--allow-host NAMES] [--jobs N]
   a local web application: the catalogue, a form for every experiment, runs followed live,
@@ -65,12 +65,19 @@ def wildcard(host: str) -> bool:
 
 
 def host_names(text: str) -> list[str]:
-    """The names of --allow-host (comma-separated): no pattern, nothing empty."""
-    names = [n.strip() for n in text.split(",")]
-    for name in names:
-        if not HOST_NAME.fullmatch(name):
-            raise UserError(f"expected --allow-host to be host names or addresses separated by "
-                            f"commas (no '*': the Host check stays on), got {text!r}")
+    """The names of --allow-host (comma-separated) as a Host header writes them (an IPv6
+    address in brackets): no pattern, no port, nothing empty."""
+    names = []
+    for name in (n.strip() for n in text.split(",")):
+        try:
+            ip = ipaddress.ip_address(name.strip("[]"))
+            names.append(f"[{ip}]" if ip.version == 6 else str(ip))
+        except ValueError:
+            if not HOST_NAME.fullmatch(name):
+                raise UserError(f"expected --allow-host to be host names or addresses separated "
+                                f"by commas (no '*': the Host check stays on; no port), got "
+                                f"{text!r}") from None
+            names.append(name)
     return names
 
 
