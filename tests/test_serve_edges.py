@@ -139,13 +139,16 @@ def test_a_page_makes_a_run_read_no_file_outside_the_runs_folder(served, tmp_pat
     os.symlink(secret / "words.txt", server.runs / "uploads" / "link.txt")
     os.symlink(secret, server.runs / "uploads" / "linkdir")
     target = secret if opt.path and opt.path.kind == "dir" else secret / "words.txt"
-    for value in (str(target), f"../{target.relative_to(tmp_path)}", "uploads/link.txt",
-                  "uploads/linkdir", f"uploads/../../{target.relative_to(tmp_path)}",
-                  "~/" + target.name, "file://" + str(target)):
+    outside = (str(target), f"../{target.relative_to(tmp_path)}", "uploads/link.txt",
+               "uploads/linkdir", f"uploads/../../{target.relative_to(tmp_path)}")
+    for value in outside + ("~/" + target.name, "file://" + str(target), "uploads/typo"):
         r = client.post(f"/api/experiments/{name}/runs", json={"options": {opt.name: value}})
         assert r.status_code == 422, (value, r.text)
         if opt.path is not None:  # refused for where it leads, whatever else it is
-            assert "from this page" in r.json()["errors"][opt.name], r.text
+            message = r.json()["errors"][opt.name]
+            assert "only with `nnzoo run` on the command line" in message, r.text
+            assert ("from this page" in message) == (value in outside), message
+            assert ("there is no such" in message) == (value not in outside), message
     assert server.jobs.jobs == {}
     if opt.path is None:
         return

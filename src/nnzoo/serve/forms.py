@@ -57,13 +57,15 @@ def page_path(opt: registry.Option, text: str, runs: Path) -> str:
     if text == "" or text in opt.path.names:
         return text
     what = "folder" if opt.path.kind == "dir" else "file"
+    names = f", or one of {', '.join(opt.path.names)}" if opt.path.names else ""
     try:
         return str(files.inside(runs, text, want=opt.path.kind))
-    except files.Refused:
-        names = f", or one of {', '.join(opt.path.names)}" if opt.path.names else ""
-        raise UserError(f"{opt.flag} {text}: from this page, give a {what} in the runs folder "
-                        f"(upload it: {files.UPLOADS}/NAME){names}; other paths only with "
-                        f"`nnzoo run` on the command line") from None
+    except files.Refused as e:
+        why = f"there is no such {what} in the runs folder" if e.status == 404 else \
+            f"from this page, give a {what} in the runs folder"
+        raise UserError(f"{opt.flag} {text}: {why} (upload yours: it goes to "
+                        f"{files.UPLOADS}/NAME){names}; other paths only with `nnzoo run` on "
+                        "the command line") from None
 
 
 def _value(opt: registry.Option, raw: Any, owner: str | None, runs: Path) -> Any:
