@@ -341,6 +341,7 @@ const byId = {"run-form": form, "run-status": node(), "f-text": field, uploads: 
 const sent = [];
 globalThis.CSS = {escape: (s) => s};
 globalThis.fetch = async (url, opts) => { sent.push({url, headers: opts.headers});
+  if (!answer) throw new TypeError("Failed to fetch");
   return {ok: answer.status < 300, statusText: "", json: async () => answer.body}; };
 globalThis.document = {body: {dataset: {page: "experiment"}},
   querySelector: (sel) => sel.startsWith("meta") ? {content: "token"} : box,
@@ -375,3 +376,5 @@ def test_the_upload_button_sends_the_file_with_the_token_and_names_it_in_its_fie
     refused = client.post(sent[0]["url"], content=b"")
     got = press("file", {"status": refused.status_code, "body": refused.json()})
     assert got["value"] == "" and got["error"] == refused.json()["error"]
+    hung_up = press("file", None)  # the server answered 413 and closed the connection
+    assert hung_up["value"] == "" and "failed (Failed to fetch)" in hung_up["error"]

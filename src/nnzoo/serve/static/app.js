@@ -117,8 +117,14 @@ async function upload(input) {
   const box = document.querySelector(`[data-error-for="${CSS.escape(field.dataset.key)}"]`);
   if (!file) return;
   box.textContent = `uploading ${file.name}...`;
-  const r = await fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {method: "POST",
-    body: file, headers: {"Content-Type": "application/octet-stream", "X-Nnzoo-Token": TOKEN}});
+  let r = null;
+  try {
+    r = await fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {method: "POST",
+      body: file, headers: {"Content-Type": "application/octet-stream", "X-Nnzoo-Token": TOKEN}});
+  } catch (e) {  // e.g. the server refused a file too large before reading it, and hung up
+    box.textContent = `the upload of ${file.name} failed (${e.message}); is it too large?`;
+    return;
+  }
   let data = null;
   try { data = await r.json(); } catch (e) { data = {error: r.statusText}; }
   if (!r.ok) { box.textContent = data.error; return; }
