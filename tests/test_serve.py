@@ -1,34 +1,28 @@
-"""`nnzoo serve` through starlette's test client: the catalogue, the form's schema and its
-checks (the CLI's own), runs started, followed to the end, stopped and resumed, the token,
-and paths that try to leave the runs folder."""
+"""`nnzoo serve` through starlette's test client: the catalogue and its search box, the
+form's schema and its checks (the CLI's own), runs started, followed to the end, stopped and
+resumed, the code beside its claim; and a real `nnzoo serve` stopped by Ctrl-C or SIGTERM.
+What the server refuses is in test_serve_edges.py. (The `served` fixture: conftest.py.)"""
 
+import html
 import json
-import os
+import re
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 pytest.importorskip("starlette")  # the serve extra (the dev extra has it)
 
-from starlette.testclient import TestClient  # noqa: E402
-
+import nnzoo  # noqa: E402
 from nnzoo import registry  # noqa: E402
 from nnzoo.errors import UserError  # noqa: E402
-from nnzoo.serve.app import TOKEN_HEADER, create_app  # noqa: E402
+from nnzoo.serve.app import TOKEN_HEADER  # noqa: E402
 from nnzoo.serve.forms import FORM_ERROR  # noqa: E402
-
-
-@pytest.fixture
-def served(tmp_path):
-    runs = tmp_path / "runs"
-    runs.mkdir()
-    app = create_app(runs, jobs=1, hosts=["testserver"])
-    with TestClient(app) as client:
-        client.headers[TOKEN_HEADER] = app.state.server.token
-        yield client, app.state.server
-    app.state.server.jobs.shutdown(wait=20)
 
 
 def events(client, rel):
@@ -79,11 +73,15 @@ def test_the_form_schema_is_the_registrys_options(served, name):
         assert schema["choices"] == (list(opt.choices) if opt.choices else None)
         assert schema["type_name"] == opt.type_name
         assert (schema["range"] is None) == (opt.range is None)
-    assert {o["name"] for o in got["common"]} == {"seed", "device", "smoke"}
+        assert schema["path"] == (opt.path and {"kind": opt.path.kind,
+                                                "names": list(opt.path.names)})
+    assert {o["name"] for o in got["common"]} == {"seed", "device", "smoke"}  # no path
     assert got["smoke"] == exp.smoke
     page = client.get(f"/e/{name}").text
     for opt in exp.options:
         assert f'data-error-for="{opt.name}"' in page and opt.flag in page
+        # an option naming a file has an upload button; the others have none
+        assert (f'type="file" data-for="f-{opt.name}"' in page) == (opt.path is not None)
 
 
 def test_a_form_is_checked_by_the_clis_validators_field_by_field(served):
@@ -121,69 +119,6 @@ def test_the_form_makes_the_same_arguments_as_the_command_line(served, tmp_path)
     assert errors == {}
     assert args == ["xor-backprop", "--out", str(tmp_path), "--seed", "3", "--device", "auto",
                     "--smoke", "--loss", "sse", "--momentum", "0"]
-
-
-def test_changing_anything_needs_the_servers_token(served):
-    client, server = served
-    for token in (None, "", "wrong" + server.token):
-        headers = {TOKEN_HEADER: token} if token is not None else {}
-        client.headers.pop(TOKEN_HEADER)
-        for url, body in (("/api/experiments/perceptron/runs", {"common": {"smoke": True}}),
-                          ("/api/resume", {"run": "x"}), ("/api/jobs/1/stop", {})):
-            r = client.post(url, json=body, headers=headers)
-            assert r.status_code == 403 and TOKEN_HEADER in r.json()["error"]
-        client.headers[TOKEN_HEADER] = server.token
-    assert server.jobs.jobs == {}
-    assert server.token in client.get("/").text  # the server's own pages carry it
-
-
-def test_another_host_name_is_refused(served):
-    client, _ = served
-    r = client.get("/", headers={"host": "attacker.example"})
-    assert r.status_code == 400
-
-
-def test_malformed_requests_get_one_line_and_the_server_goes_on(served):
-    client, _ = served
-    cases = [("post", "/api/experiments/perceptron/runs", b"{not json", 400),
-             ("post", "/api/experiments/perceptron/runs", b"[1, 2]", 400),
-             ("post", "/api/experiments/perceptron/runs", b'{"options": 3}', 400),
-             ("post", "/api/experiments/no-such/runs", b"{}", 404),
-             ("post", "/api/resume", b'{"run": 3}', 400),
-             ("get", "/api/jobs/999", None, 404), ("get", "/e/no-such", None, 404),
-             ("get", "/r/nothing/here", None, 404), ("get", "/no/such/page", None, 404),
-             ("get", "/api/experiments/perceptron/runs", None, 405)]
-    for method, url, content, status in cases:
-        r = client.request(method, url, content=content)
-        assert r.status_code == status, (url, r.text)
-        assert "Traceback" not in r.text and r.text.strip().count("\n") == 0, r.text
-    assert client.get("/").status_code == 200
-
-
-def test_files_are_served_only_from_inside_the_runs_folder(served, tmp_path):
-    client, server = served
-    (tmp_path / "secret.txt").write_text("secret")
-    run = server.runs / "perceptron" / "r1"
-    run.mkdir(parents=True)
-    (run / "config.json").write_text('{"experiment": "perceptron"}')
-    (run / "ok.txt").write_text("fine")
-    os.symlink(tmp_path / "secret.txt", run / "link.txt")
-    os.symlink(tmp_path, server.runs / "outside")
-    assert client.get("/files/perceptron/r1/ok.txt").text == "fine"
-    for path in ("perceptron/r1/link.txt", "outside/secret.txt", "%2E%2E/secret.txt",
-                 "perceptron/%2E%2E/%2E%2E/secret.txt", "..%2Fsecret.txt",
-                 f"{'%2F'.join(str(tmp_path / 'secret.txt').split('/'))}",
-                 "/" + str(tmp_path / "secret.txt")):
-        for prefix in ("/files/", "/api/events/", "/api/metrics/", "/r/"):
-            r = client.get(prefix + path)
-            assert r.status_code in (403, 404), (prefix + path, r.status_code)
-            assert "secret" != r.text
-    r = client.post("/api/resume", json={"run": "../" + tmp_path.name})
-    assert r.status_code == 403
-    r = client.post("/api/resume", json={"run": str(run)})
-    assert r.status_code == 403
-    assert client.get("/source/..%2F..%2Fsecret.txt").status_code == 404
-    assert server.jobs.jobs == {}
 
 
 def test_a_smoke_run_is_followed_to_its_verdict_and_figure(served, tmp_path):
@@ -290,8 +225,159 @@ def test_serve_without_its_extra_says_how_to_install_it():
     assert out.stderr.strip().count("\n") == 0 and "pip install 'nnzoo[serve]'" in out.stderr
 
 
-def test_only_loopback_addresses_count_as_this_machine_only():
-    from nnzoo.cli.serve import loopback
+def start_serve(tmp_path, *args):
+    proc = subprocess.Popen([sys.executable, "-m", "nnzoo", "serve", "--port", "0", "--runs",
+                             str(tmp_path / "runs"), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert line.startswith("nnzoo serve: open http://"), (line, proc.stderr.read())
+    return proc, line.split()[3]
 
-    assert all(loopback(h) for h in ("127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"))
-    assert not any(loopback(h) for h in ("0.0.0.0", "192.168.1.5", "::", "example.org"))
+
+def get(url, **kw):
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, **kw), timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+@pytest.mark.parametrize("presses", [1, 2])  # a second Ctrl-C hurries it: still stops runs
+def test_ctrl_c_stops_the_runs_started_says_how_to_resume_them_and_exits_130(tmp_path, presses):
+    proc, address = start_serve(tmp_path)
+    try:
+        token = re.search(r'name="nnzoo-token" content="([^"]+)"', get(address)[1]).group(1)
+        body = json.dumps({"options": {"runs": "15"}, "common": {"smoke": True}}).encode()
+        status, job = get(address + "api/experiments/xor-backprop/runs", data=body,
+                          headers={TOKEN_HEADER: token, "Content-Type": "application/json"})
+        assert status == 202, job
+        rel = wait_for(lambda: json.loads(get(f"{address}api/jobs/{json.loads(job)['id']}")[1]
+                                          )["run"], "the run's folder")
+        for _ in range(presses):
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.05)  # two signals at once are one
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    folder = tmp_path / "runs" / rel
+    assert f"stopped {rel}; continue with: nnzoo run --resume {folder}" in err
+    assert "Traceback" not in err + out and not (folder / "summary.json").exists()
+
+
+def test_sigterm_stops_it_cleanly_with_143_and_a_printed_address_answers(tmp_path):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.2", 0))
+        except OSError:
+            pytest.skip("127.0.0.2 is not this machine's here")
+    proc, address = start_serve(tmp_path, "--host", "127.0.0.2")
+    try:
+        assert address.startswith("http://127.0.0.2:")
+        assert get(address)[0] == 200
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143 and "SIGTERM" in err and "Traceback" not in err, err
+
+
+FAKE_DOM = """
+const [sections, query] = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const node = (extra) => ({hidden: false, dataset: {}, textContent: "", value: "",
+  addEventListener(type, f) { this.on = f; }, ...extra});
+const fams = sections.map(([fam, cards]) => node({cards: cards.map(([name, search]) =>
+  node({name, dataset: {search}})), querySelector(sel) {
+    return this.cards.find((c) => !c.hidden) || null; }}));
+const byId = {search: node(), "search-count": node(), "search-none": node({hidden: true})};
+globalThis.document = {body: {dataset: {page: "catalogue"}},
+  querySelector: (sel) => ({content: "token"}), getElementById: (id) => byId[id],
+  querySelectorAll: (sel) => sel === ".card.exp" ? fams.flatMap((f) => f.cards)
+    : sel === "section.family" ? fams : []};
+require(process.argv[1]);
+byId.search.value = query;
+byId.search.on();
+console.log(JSON.stringify({shown: fams.flatMap((f) => f.cards.filter((c) => !c.hidden)
+  .map((c) => c.name)), families: fams.map((f) => !f.hidden),
+  count: byId["search-count"].textContent, none: !byId["search-none"].hidden}));
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="node runs the page's script here")
+def test_the_catalogues_search_box_keeps_the_experiments_with_every_word_typed(served):
+    client, _ = served
+    page = client.get("/").text
+    sections = [(fam, [(n, html.unescape(t)) for n, t in re.findall(
+                    r'data-experiment="([^"]+)" data-search="([^"]*)"', part)])
+                for fam, part in re.findall(r'<section class="family" data-family="([^"]+)">'
+                                            r"(.*?)</section>", page, re.S)]
+    assert [name for _, cards in sections for name, _ in cards] == list(registry.load_all())
+    script = Path(nnzoo.__file__).parent / "serve" / "static" / "app.js"
+    shown = {}
+    for query in ("", "Boltzmann", "reinforcement  CARTPOLE", "xor spirals", "zzz"):
+        words = query.lower().split()
+        want = shown[query] = [n for _, cards in sections for n, text in cards
+                               if all(w in text for w in words)]
+        out = subprocess.run(["node", "-e", FAKE_DOM, str(script)], text=True, timeout=60,
+                             input=json.dumps([sections, query]), capture_output=True)
+        assert out.returncode == 0, out.stderr
+        got = json.loads(out.stdout)
+        assert got["shown"] == want and got["none"] == (not want), query
+        assert got["families"] == [any(n in want for n, _ in cards) for _, cards in sections]
+        assert got["count"] == (f"{len(want)} of {len(registry.load_all())}" if words else "")
+    assert 0 < len(shown["Boltzmann"]) < len(shown[""]) == len(registry.load_all())
+    assert "dqn" in shown["reinforcement  CARTPOLE"] and shown["zzz"] == []
+
+
+FAKE_FORM = """
+const [kind, answer] = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const node = (extra) => ({dataset: {}, textContent: "", value: "", options: [],
+  addEventListener(type, f) { this.on = f; }, appendChild(c) { this.options.push(c); },
+  setAttribute(k, v) { this[k] = v; }, ...extra});
+const field = node({dataset: {key: "text"}}), box = node(), list = node();
+const file = node({dataset: {for: "f-text", kind}, files: [{name: "my notes.txt"}]});
+const form = node({querySelectorAll: (sel) => sel.startsWith("input[type") ? [file] : []});
+const byId = {"run-form": form, "run-status": node(), "f-text": field, uploads: list};
+const sent = [];
+globalThis.CSS = {escape: (s) => s};
+globalThis.fetch = async (url, opts) => { sent.push({url, headers: opts.headers});
+  if (!answer) throw new TypeError("Failed to fetch");
+  return {ok: answer.status < 300, statusText: "", json: async () => answer.body}; };
+globalThis.document = {body: {dataset: {page: "experiment"}},
+  querySelector: (sel) => sel.startsWith("meta") ? {content: "token"} : box,
+  getElementById: (id) => byId[id], createElement: (tag) => node({tag})};
+require(process.argv[1]);
+file.on();
+setTimeout(() => console.log(JSON.stringify({sent, value: field.value, error: box.textContent,
+  listed: list.options.map((o) => o.value)})), 50);
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="node runs the page's script here")
+def test_the_upload_button_sends_the_file_with_the_token_and_names_it_in_its_field(served):
+    client, _ = served
+    script = Path(nnzoo.__file__).parent / "serve" / "static" / "app.js"
+
+    def press(kind, answer):
+        out = subprocess.run(["node", "-e", FAKE_FORM, str(script)], text=True, timeout=60,
+                             input=json.dumps([kind, answer]), capture_output=True)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    # the server's own answer to the same upload, as the button sends it
+    sent = press("file", {"status": 201, "body": {}})["sent"]
+    assert sent[0]["url"] == "/api/uploads?name=my%20notes.txt"
+    assert sent[0]["headers"][TOKEN_HEADER] == "token"
+    answer = client.post(sent[0]["url"], content=b"some notes")
+    got = press("file", {"status": answer.status_code, "body": answer.json()})
+    assert got["value"] == "uploads/my_notes.txt" and got["listed"] == ["uploads/my_notes.txt"]
+    assert got["error"] == ""
+    assert press("dir", {"status": 201, "body": answer.json()})["value"] == "uploads"
+    refused = client.post(sent[0]["url"], content=b"")
+    got = press("file", {"status": refused.status_code, "body": refused.json()})
+    assert got["value"] == "" and got["error"] == refused.json()["error"]
+    hung_up = press("file", None)  # the server answered 413 and closed the connection
+    assert hung_up["value"] == "" and "failed (Failed to fetch)" in hung_up["error"]

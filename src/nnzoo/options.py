@@ -21,6 +21,7 @@ from os import PathLike
 from typing import Annotated, Any, Literal
 
 from nnzoo.errors import OptionTypeError, UserError, nearest, user_path
+from nnzoo.paths import PathTo
 
 
 # --------------------------------------------------------------------------- value ranges
@@ -71,6 +72,7 @@ class Option:
     help: str
     choices: tuple[str, ...] | None = None
     range: Range | None = None
+    path: PathTo | None = None  # a file or folder that the run reads
 
     @property
     def flag(self) -> str:
@@ -186,10 +188,11 @@ def options_of(config: type) -> tuple[Option, ...]:
     docs = field_docs(config)
     options = []
     for f in dataclasses.fields(config):
-        hint, rng = hints[f.name], None
+        hint, rng, path = hints[f.name], None, None
         if typing.get_origin(hint) is Annotated:
             hint, *extras = typing.get_args(hint)
             rng = next((e for e in extras if isinstance(e, Range)), None)
+            path = next((e for e in extras if isinstance(e, PathTo)), None)
         choices = None
         if typing.get_origin(hint) is Literal:
             choices, hint = tuple(str(c) for c in typing.get_args(hint)), str
@@ -197,7 +200,7 @@ def options_of(config: type) -> tuple[Option, ...]:
             raise TypeError(f"{config.__name__}.{f.name}: unsupported option type {hint!r}")
         if f.name not in docs:
             raise TypeError(f"{config.__name__}.{f.name} needs a docstring (it is the --help)")
-        options.append(Option(f.name, hint, f.default, docs[f.name], choices, rng))
+        options.append(Option(f.name, hint, f.default, docs[f.name], choices, rng, path))
     return tuple(options)
 
 

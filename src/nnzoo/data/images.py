@@ -3,7 +3,7 @@ file, as RGB float32 arrays (H, W, 3) in [0, 1], resized."""
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from nnzoo.errors import UserError, nearest, user_path
 
@@ -12,6 +12,9 @@ PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "cat", "camera")
 TEXTURES = ("brick", "grass", "gravel")
 PAINTINGS = ("hubble_deep_field", "immunohistochemistry", "colorwheel", "retina")
 SAMPLES = PHOTOS + TEXTURES + PAINTINGS
+
+if TYPE_CHECKING:  # numpy on first use: the sample names above are read by the configs
+    import numpy as np
 
 
 def check_picture(spec: str, option: str = "--image") -> None:
@@ -24,6 +27,8 @@ def check_picture(spec: str, option: str = "--image") -> None:
 def read_image(spec: str, option: str = "--image") -> np.ndarray:
     """The picture `spec` (a sample's name or a file's path) as RGB (H, W, 3) in [0, 1]; a
     grey picture's channel is repeated, an alpha channel dropped."""
+    import numpy as np
+
     check_picture(spec, option)
     if spec in SAMPLES:
         import skimage.data
@@ -54,6 +59,7 @@ def read_image(spec: str, option: str = "--image") -> np.ndarray:
 
 def fit_image(a: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """`a` (H, W, 3) scaled to cover `shape` (h, w), then its centre cut out: (h, w, 3)."""
+    import numpy as np
     from skimage.transform import resize
 
     h, w = shape

@@ -1,10 +1,14 @@
 """`nnzoo serve`: the zoo in the browser, on the registry and the run folders.
 
     app.py    the Starlette application: pages, the JSON API, the token, the error answers
+    guard.py  the edge: body size limits (413) and every answer's security headers (no
+              framing, no sniffing, no referrer, a Content-Security-Policy)
     forms.py  an experiment's form from its options; a submitted form checked by the CLI's
-              validators and turned into the arguments of `nnzoo run`
+              validators and turned into the arguments of `nnzoo run` (a path option names
+              only a file inside the runs folder, e.g. one uploaded to RUNS/uploads)
     jobs.py   the queue of runs, each `python -m nnzoo run ...` in its own process
-    files.py  paths kept inside the runs folder, the runs list, a run followed live (SSE)
+    files.py  paths kept inside the runs folder, the one test of a run folder (the routes
+              and the runs list share it), the uploads, a run followed live (SSE)
     code.py   a source file highlighted, the library names it imports linked
     pages.py  the HTML; static/app.js and app.css make it live
 

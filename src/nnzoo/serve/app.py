@@ -3,16 +3,20 @@
 Nothing here imports torch: runs are `nnzoo run` processes (nnzoo.serve.jobs). Every request
 that changes something (start, stop, resume) is a POST carrying the server's random token
 in the X-Nnzoo-Token header, which only the server's own pages know (another site's page
-cannot read them, nor set that header); the Host header must name this machine when the
-server listens on it alone (no DNS rebinding). Files are served only from inside the runs
-folder. A request the server cannot take gets a 4xx with one line.
+cannot read them, nor set that header); the Host header must name one of the names the
+server answers to (no DNS rebinding). Files are served only from inside the runs folder, and
+a run started from a page reads only files in it (uploaded to its uploads folder) or the
+registered samples. Bodies have a size limit and every answer its security headers
+(nnzoo.serve.guard). A request the server cannot take gets a 4xx with one line.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -36,14 +40,22 @@ from starlette.staticfiles import StaticFiles
 
 from nnzoo import registry, sweeps
 from nnzoo.errors import UserError, nearest
-from nnzoo.report import latest_runs
 from nnzoo.serve import code, files, forms, pages
+from nnzoo.serve.guard import Guard, is_api
 from nnzoo.serve.jobs import Jobs
 
 STATIC = Path(__file__).parent / "static"
 TOKEN_HEADER = "X-Nnzoo-Token"
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
-MAX_BODY = 64 * 1024
+MAX_BODY = 64 * 1024  # bytes of a request's body (a form, a resume)
+MAX_UPLOAD = 256 * 1024 * 1024  # bytes of an uploaded file
+MAX_DEPTH = 8  # levels of a request's JSON
+JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+UPLOAD_PATH = "/api/uploads"
+
+
+def body_limit(path: str) -> int:
+    return MAX_UPLOAD if path == UPLOAD_PATH else MAX_BODY
 
 
 class Server:
@@ -51,14 +63,21 @@ class Server:
 
     def __init__(self, runs: Path, jobs: int = 1, token: str | None = None):
         self.runs = Path(runs).resolve()
+        if self.runs.exists() and not self.runs.is_dir():
+            raise UserError(f"the runs folder {runs} is a file; give a folder (made if "
+                            "missing), e.g. --runs runs")
         self.jobs = Jobs(self.runs, jobs)
         self.token = token or secrets.token_urlsafe(32)
         self.stopping = False
+        self.stopped: list | None = None  # the jobs interrupted when the server stopped
         self.experiments = registry.load_all()
 
     # ---- what the pages and the API show
     def catalogue(self) -> list[dict[str, Any]]:
-        latest = latest_runs(self.runs) if self.runs.is_dir() else {}
+        latest: dict[str, dict[str, Any]] = {}
+        for row in self.runs_list():  # newest first; only the runs the routes serve
+            if row["status"] not in ("running", "unfinished"):
+                latest.setdefault(row["experiment"], row)
         swept = sweeps.latest_sweeps(self.runs) if self.runs.is_dir() else {}
         families = []
         for fam, exps in registry.by_family().items():
@@ -68,11 +87,9 @@ class Server:
                 row = {"name": exp.name, "kind": exp.kind, "claim": exp.claim,
                        "expects": exp.expects, "data": exp.data, "latest": None, "sweep": None}
                 if exp.name in latest:
-                    s = files.read_json(latest[exp.name] / "summary.json") or {}
-                    row["latest"] = {"run": latest[exp.name].relative_to(self.runs).as_posix(),
-                                     "status": s.get("status"), "smoke": s.get("smoke"),
-                                     "headline": s.get("headline")}
-                if exp.name in swept:
+                    run = latest[exp.name]
+                    row["latest"] = {k: run[k] for k in ("run", "status", "smoke", "headline")}
+                if exp.name in swept and self.servable(swept[exp.name]):
                     table = files.read_json(swept[exp.name] / sweeps.TABLE)
                     if isinstance(table, dict):
                         row["sweep"] = sweeps.pass_rate_text(table)
@@ -80,6 +97,14 @@ class Server:
             families.append({"name": fam, "title": family.title, "about": family.about,
                              "experiments": rows})
         return families
+
+    def servable(self, path: Path) -> bool:
+        """Whether the routes would serve the folder `path` (not a link out of the runs)."""
+        try:
+            files.inside(self.runs, path.relative_to(self.runs).as_posix(), want="dir")
+        except (files.Refused, ValueError):
+            return False
+        return True
 
     def experiment(self, name: str) -> registry.Experiment:
         if name not in self.experiments:
@@ -123,10 +148,19 @@ def changes(handler: Handler) -> Handler:
     return checked
 
 
+def depth(data: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest (strings skipped)."""
+    bare = JSON_STRING.sub(b"", data)
+    return max(itertools.accumulate(1 if c in b"[{" else -1 for c in bare if c in b"[]{}"),
+               default=0)
+
+
 async def body(request: Request) -> Any:
+    """The request's JSON (its size was checked by the Guard as it came in), refused before
+    parsing if it nests deeper than any form (the parser would recurse past its limit)."""
     data = await request.body()
-    if len(data) > MAX_BODY:
-        raise UserError(f"the request body is over {MAX_BODY // 1024} KiB")
+    if depth(data) > MAX_DEPTH:
+        raise UserError(f"the JSON body nests deeper than {MAX_DEPTH} levels; a form nests two")
     try:
         return json.loads(data or b"{}")
     except ValueError:
@@ -147,7 +181,8 @@ async def experiment_page(request: Request) -> Response:
     s = server_of(request)
     exp = s.experiment(request.path_params["name"])
     runs = s.runs_list(exp.name)[:10]
-    return HTMLResponse(pages.experiment(exp, forms.schema(exp), runs, s.token))
+    return HTMLResponse(pages.experiment(exp, forms.schema(exp), runs,
+                                         files.list_uploads(s.runs), s.token))
 
 
 async def code_page(request: Request) -> Response:
@@ -246,6 +281,22 @@ async def api_stop(request: Request) -> Response:
     return JSONResponse(server_of(request).jobs.stop(request.path_params["id"]).public())
 
 
+@changes
+async def api_upload(request: Request) -> Response:
+    """A file for the runs' path options: the raw body, named by ?name=; -> its path."""
+    s = server_of(request)
+    name = request.query_params.get("name", "")
+    if not name:
+        raise UserError(f"name the file: POST {UPLOAD_PATH}?name=FILE with the file as body")
+    path = await files.save_upload(s.runs, name, request.stream())
+    return JSONResponse({"path": path.relative_to(s.runs).as_posix(),
+                         "bytes": path.stat().st_size}, 201)
+
+
+async def api_uploads(request: Request) -> Response:
+    return JSONResponse(files.list_uploads(server_of(request).runs))
+
+
 async def api_runs(request: Request) -> Response:
     q = request.query_params
     return JSONResponse(server_of(request).runs_list(q.get("experiment"), q.get("status")))
@@ -272,20 +323,16 @@ async def api_events(request: Request) -> Response:
 
 
 # --------------------------------------------------------------------------- errors
-def _api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
 async def user_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status", 400)
-    if _api(request):
+    if is_api(request.url.path):
         return JSONResponse({"error": str(exc)}, status)
     return PlainTextResponse(str(exc) + "\n", status)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    if _api(request):
+    if is_api(request.url.path):
         return JSONResponse({"error": exc.detail}, exc.status_code)
     return PlainTextResponse(f"{exc.detail}\n", exc.status_code)
 
@@ -293,14 +340,17 @@ async def http_error(request: Request, exc: Exception) -> Response:
 def create_app(runs: str | Path = "runs", *, jobs: int = 1, token: str | None = None,
                hosts: list[str] | None = None) -> Starlette:
     """The application serving the runs folder `runs`; `jobs` runs at once; `hosts` the
-    names the Host header may give (default: this machine's loopback names)."""
+    names the Host header may give (default: this machine's loopback names; never all)."""
+    if hosts is not None and (not hosts or any("*" in h for h in hosts)):
+        raise UserError(f"expected host names without '*', got {hosts}: the Host check "
+                        "stays on (name each host the pages are opened by)")
     server = Server(Path(runs), jobs, token)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         yield
         server.stopping = True
-        server.jobs.shutdown()
+        server.stopped = server.jobs.shutdown()
 
     routes = [
         Route("/", catalogue_page), Route("/e/{name}", experiment_page),
@@ -313,12 +363,14 @@ def create_app(runs: str | Path = "runs", *, jobs: int = 1, token: str | None = 
         Route("/api/resume", api_resume, methods=["POST"]),
         Route("/api/jobs", api_jobs), Route("/api/jobs/{id:int}", api_job),
         Route("/api/jobs/{id:int}/stop", api_stop, methods=["POST"]),
+        Route(UPLOAD_PATH, api_upload, methods=["POST"]), Route(UPLOAD_PATH, api_uploads),
         Route("/api/runs", api_runs), Route("/api/metrics/{path:path}", api_metrics),
         Route("/api/events/{path:path}", api_events),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(TrustedHostMiddleware,
+                    middleware=[Middleware(Guard, limit=body_limit),
+                                Middleware(TrustedHostMiddleware,
                                            allowed_hosts=hosts or LOCAL_HOSTS)],
                     exception_handlers={UserError: user_error, HTTPException: http_error})
     app.state.server = server

@@ -1,12 +1,17 @@
 """The runs folder as the server sees it: paths checked to stay inside it, the list of run
-folders, and a run followed as its files grow (the live view's server-sent events)."""
+folders (only those the routes serve), the files uploaded from the pages, and a run followed
+as its files grow (the live view's server-sent events)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import json
 import os
-from collections.abc import AsyncIterator, Callable
+import re
+import tempfile
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +19,9 @@ from nnzoo.errors import UserError
 
 POLL_S = 0.2  # how often a follower looks at the run's files: the live view's latency
 HEARTBEAT_S = 15.0  # a comment line now and then keeps proxies and browsers from timing out
+UPLOADS = "uploads"  # the folder of the runs folder that the pages' uploads go to: no run in it
+UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")  # what an uploaded file's name may not hold
+MAX_NAME = 100  # characters of an uploaded file's name
 
 
 class Refused(UserError):
@@ -43,11 +51,23 @@ def inside(root: Path, rel: str, *, want: str = "any") -> Path:
 
 
 def run_folder(root: Path, rel: str) -> Path:
-    """The run folder `rel` (it holds a config.json), checked to be inside the runs folder."""
+    """The run folder `rel` (it holds a config.json), checked to be inside the runs folder
+    and outside its uploads (an uploaded config.json makes no run). The one test of what a
+    run folder is: the routes take these, and the lists show these alone."""
     path = inside(root, rel, want="dir")
+    if path.relative_to(root.resolve()).parts[:1] == (UPLOADS,):
+        raise Refused(f"{rel!r} is in the uploads folder, not a run folder")
     if not (path / "config.json").is_file():
         raise Refused(f"{rel!r} is not a run folder (it has no config.json)")
     return path
+
+
+def is_run_folder(root: Path, rel: str) -> bool:
+    try:
+        run_folder(root, rel)
+    except Refused:
+        return False
+    return True
 
 
 def read_json(path: Path) -> Any:
@@ -64,18 +84,72 @@ def list_runs(root: Path) -> list[dict[str, Any]]:
     found = list(base.glob("*/*/config.json")) + list(base.glob("*/sweep-*/*/config.json"))
     rows = []
     for cfg_path in found:
+        rel = cfg_path.parent.relative_to(base).as_posix()
+        if not is_run_folder(base, rel):  # e.g. a link to a folder elsewhere
+            continue
         cfg, summary = read_json(cfg_path), read_json(cfg_path.parent / "summary.json")
         if not isinstance(cfg, dict):
             continue
         summary = summary if isinstance(summary, dict) else {}
         rows.append({
-            "run": cfg_path.parent.relative_to(base).as_posix(),
+            "run": rel,
             "experiment": cfg.get("experiment"), "seed": cfg.get("seed"),
             "smoke": bool(cfg.get("smoke")), "status": summary.get("status"),
             "headline": summary.get("headline"), "wall_time_s": summary.get("wall_time_s"),
             "started": cfg_path.stat().st_mtime})
     rows.sort(key=lambda r: (r["started"], r["run"]), reverse=True)
     return rows
+
+
+def uploads_folder(root: Path) -> Path:
+    """The runs folder's uploads folder, made if missing; Refused if it leads elsewhere."""
+    (root / UPLOADS).mkdir(parents=True, exist_ok=True)
+    return inside(root, UPLOADS, want="dir")
+
+
+def list_uploads(root: Path) -> list[dict[str, Any]]:
+    """The files uploaded so far: [{"path": "uploads/NAME", "bytes": size}], by name."""
+    folder = root.resolve() / UPLOADS
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    return [{"path": f"{UPLOADS}/{p.name}", "bytes": p.stat().st_size}
+            for p in sorted(folder.iterdir())
+            if p.is_file() and not p.is_symlink() and not p.name.startswith(".")]
+
+
+def upload_name(name: str) -> str:
+    """A safe file name made from the name a browser sent: its last part, characters other
+    than letters, digits, dot, dash and underscore made "_", no leading dot; or UserError."""
+    safe = UNSAFE.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1])[-MAX_NAME:].lstrip("._")
+    if not safe.strip("_"):
+        raise UserError(f"cannot make a file name of {name!r}; give the file a name with "
+                        "letters or digits")
+    return safe
+
+
+async def save_upload(root: Path, name: str, chunks: AsyncIterable[bytes]) -> Path:
+    """Write `chunks` into the uploads folder as `name` made safe, never over a file that is
+    there (then NAME-1.EXT, NAME-2.EXT, ...): the path of the new file. The file appears
+    whole or not at all (written aside, then linked in under its free name)."""
+    folder, safe = uploads_folder(root), upload_name(name)
+    fd, part = tempfile.mkstemp(dir=folder, prefix=".part-")
+    try:
+        size = 0
+        with os.fdopen(fd, "wb") as f:
+            async for chunk in chunks:
+                f.write(chunk)
+                size += len(chunk)
+        if size == 0:
+            raise UserError(f"{name!r} is empty; upload a file with something in it")
+        stem, suffix = Path(safe).stem, Path(safe).suffix
+        for path in itertools.chain([folder / safe], (folder / f"{stem}-{i}{suffix}"
+                                                      for i in itertools.count(1))):
+            with contextlib.suppress(FileExistsError):
+                os.link(part, path)  # fails if the name is taken: no overwrite, no race
+                return path
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(part)
 
 
 class Tail:

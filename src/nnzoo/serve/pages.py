@@ -42,23 +42,33 @@ def badge(status: str | None, smoke: bool = False) -> str:
 def catalogue(families: list[dict[str, Any]], token: str) -> str:
     parts = ["<h1>The neural-network zoo, runnable</h1>",
              '<p class="meta">Pick an experiment, change a setting, run it and watch it learn;'
-             " every run is an ordinary <code>nnzoo run</code>.</p>"]
+             " every run is an ordinary <code>nnzoo run</code>.</p>",
+             '<p><input type="search" id="search" placeholder="search: words of a name, a '
+             'claim or a family" aria-label="search the catalogue" size="40"> '
+             '<span id="search-count" class="meta"></span></p>']
     for fam in families:
-        parts.append(f'<h2 id="{e(fam["name"])}">{e(fam["title"])}</h2>')
+        parts.append(f'<section class="family" data-family="{e(fam["name"])}">'
+                     f'<h2 id="{e(fam["name"])}">{e(fam["title"])}</h2>')
         if fam["about"]:
             parts.append(f'<p class="about">{e(fam["about"])}</p>')
         for x in fam["experiments"]:
+            words = " ".join([x["name"], x["kind"], x["claim"], x["expects"], x["data"],
+                              fam["name"], fam["title"]]).lower()
             latest = x["latest"]
             verdict = (f'<a href="/r/{quote(latest["run"])}">latest run</a> '
                        f'{badge(latest["status"] or "unfinished", bool(latest["smoke"]))} '
                        f'{e(latest["headline"] or "")}') if latest else \
                 '<span class="meta">not run yet</span>'
             sweep = f'<div><b>sweep:</b> {e(x["sweep"])}</div>' if x["sweep"] else ""
-            parts.append(f"""<div class="card exp" data-experiment="{e(x['name'])}">
+            parts.append(f"""<div class="card exp" data-experiment="{e(x['name'])}" \
+data-search="{e(words)}">
 <h3><a href="/e/{e(x['name'])}">{e(x['name'])}</a> <span class="meta">{e(x['kind'])}
 learning · data: {e(x['data'])}</span></h3>
 <div><b>claim:</b> {e(x['claim'])}</div><div><b>expected:</b> {e(x['expects'])}</div>
 <div class="verdict">{verdict}</div>{sweep}</div>""")
+        parts.append("</section>")
+    parts.append('<p id="search-none" class="meta" hidden>No experiment has all these words.'
+                 "</p>")
     return layout("catalogue", "catalogue", "".join(parts), token)
 
 
@@ -75,17 +85,28 @@ def _field(opt: dict[str, Any], group: str) -> str:
                         for c in opt["choices"])
         control = f'<select {attrs} data-default="{e(str(default))}">{items}</select>'
     else:
+        listed = ' list="uploads"' if opt.get("path") else ""
         control = (f'<input type="text" {attrs} data-default="{e(str(default))}" '
-                   f'value="{e(str(default))}" spellcheck="false">')
+                   f'value="{e(str(default))}" spellcheck="false"{listed}>')
+    upload = note = ""
+    if opt.get("path"):  # a file the run reads: from a page, one uploaded to the runs folder
+        kind = opt["path"]["kind"]
+        upload = (f' <label class="upload">upload a file <input type="file" data-for="{ident}"'
+                  f' data-kind="{e(kind)}"></label>')
+        note = " From this page: " + ("a folder in the runs folder, e.g. uploads (where the "
+                                      "button puts files)." if kind == "dir" else
+                                      "a file in the runs folder, e.g. uploads/NAME once "
+                                      "uploaded.")
     shown = "none" if default == "" else ("on" if default else "off") \
         if isinstance(default, bool) else default
     return f"""<div class="field" data-key="{e(key)}"><label for="{ident}">{e(opt['flag'])}</label>
-{control} <span class="type">{e(opt['type_name'])} (default {e(str(shown))})</span>
-<div class="help">{e(opt['help'])}</div><div class="error" data-error-for="{e(key)}"></div></div>"""
+{control} <span class="type">{e(opt['type_name'])} (default {e(str(shown))})</span>{upload}
+<div class="help">{e(opt['help'])}{e(note)}</div><div class="error" data-error-for="{e(key)}">\
+</div></div>"""
 
 
 def experiment(exp: registry.Experiment, schema: dict[str, Any], runs: list[dict[str, Any]],
-               token: str) -> str:
+               uploads: list[dict[str, Any]], token: str) -> str:
     fam = registry.FAMILIES[exp.family]
     smoke = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in exp.smoke.items())
     fields = "".join(_field(o, "options") for o in schema["options"]) or \
@@ -105,7 +126,8 @@ data: {e(exp.data)} · takes {e(takes(exp))} (default run, 2-core CPU) ·
 defaults); runs go to the server's runs folder.</p>
 <div class="error" data-error-for="{FORM_ERROR}"></div>
 <button type="submit" id="run-button">Run</button> <span id="run-status"></span>
-</form>
+</form><datalist id="uploads">{"".join(f'<option value="{e(u["path"])}">' for u in uploads)}
+</datalist>
 <h2>Latest runs of {e(exp.name)}</h2>{_runs_table(runs, select=False)}"""
     return layout(exp.name, "experiment", body, token)
 

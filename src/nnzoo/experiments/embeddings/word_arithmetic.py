@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from nnzoo.errors import check_file
 from nnzoo.experiments.embeddings._word2vec import TrainingConfig, trained_vectors
+from nnzoo.paths import FilePath
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
@@ -42,7 +43,7 @@ class WordArithmeticConfig(TrainingConfig):
     their unit vectors, the words of the expression left out)."""
     topn: PositiveInt = 10
     """How many of the nearest words to print and draw."""
-    vectors: str = ""
+    vectors: FilePath = ""
     """A file of word vectors in the word2vec text format (e.g. a word2vec run's
     vectors.txt) to use instead of training (then the training options are unused)."""
 

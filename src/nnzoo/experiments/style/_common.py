@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
+from nnzoo.data.images import SAMPLES
 from nnzoo.errors import DataError, UserError, check_file
+from nnzoo.paths import FilePath, PathTo
 from nnzoo.registry import NonNegativeFloat, PositiveInt
 from nnzoo.runs import Run
 
 RANDOM_FILTERS = 64  # filters per size of the random features
+Picture = Annotated[str, PathTo("file", names=SAMPLES)]  # a sample's name or an image file
 
 
 @dataclass
@@ -21,7 +24,7 @@ class PixelsConfig:
     """The network whose features are matched: vgg19 (pretrained: `nnzoo data fetch vgg19`,
     or your own with --weights) or random (random filters of 3, 5, 7 and 11 pixels, no
     download: textures only roughly right)."""
-    weights: str = ""
+    weights: FilePath = ""
     """A VGG-19 state dict of your own (torchvision's layout, features.N.weight, or
     nnzoo's), read with torch.load(weights_only=True); empty: the fetched vgg19."""
     pool: Literal["avg", "max"] = "avg"

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nnzoo.experiments.style._common import (
+    Picture,
     PixelsConfig,
     feature_network,
     images_figure,
@@ -38,10 +39,10 @@ FALL = 10  # the claim: E_total falls at least this many times from the noise
 
 @dataclass
 class StyleTransferConfig(PixelsConfig):
-    content: str = "astronaut"
+    content: Picture = "astronaut"
     """The photograph x_c: one of scikit-image's samples (astronaut, coffee, chelsea,
     rocket, ...) or the path of an image file."""
-    style: str = "hubble_deep_field"
+    style: Picture = "hubble_deep_field"
     """The picture whose style is taken: a sample's name (hubble_deep_field,
     immunohistochemistry, colorwheel, ...) or the path of an image file; fitted to the
     photograph's shape (scaled to cover it, the centre cut out)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nnzoo.experiments.style._common import (
+    Picture,
     PixelsConfig,
     feature_network,
     images_figure,
@@ -34,7 +35,7 @@ FALL = 100  # the claim: the texture loss falls at least this many times from th
 
 @dataclass
 class TextureConfig(PixelsConfig):
-    texture: str = "brick"
+    texture: Picture = "brick"
     """The texture: one of scikit-image's samples (brick, grass, gravel, or any picture:
     astronaut, coffee, hubble_deep_field, ...) or the path of an image file."""
     size: PositiveInt = 128

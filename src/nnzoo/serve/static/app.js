@@ -106,6 +106,32 @@ function experimentPage() {
     if (!r.ok) { status.textContent = r.data.error; return; }
     watchJob(r.data.id, status);
   });
+  form.querySelectorAll('input[type="file"][data-for]').forEach((input) =>
+    input.addEventListener("change", () => upload(input)));
+}
+
+// a path option's file, uploaded to the runs folder's uploads; the field then names it
+async function upload(input) {
+  const field = document.getElementById(input.dataset.for);
+  const file = input.files[0];
+  const box = document.querySelector(`[data-error-for="${CSS.escape(field.dataset.key)}"]`);
+  if (!file) return;
+  box.textContent = `uploading ${file.name}...`;
+  let r = null;
+  try {
+    r = await fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {method: "POST",
+      body: file, headers: {"Content-Type": "application/octet-stream", "X-Nnzoo-Token": TOKEN}});
+  } catch (e) {  // e.g. the server refused a file too large before reading it, and hung up
+    box.textContent = `the upload of ${file.name} failed (${e.message}); is it too large?`;
+    return;
+  }
+  let data = null;
+  try { data = await r.json(); } catch (e) { data = {error: r.statusText}; }
+  if (!r.ok) { box.textContent = data.error; return; }
+  box.textContent = "";
+  field.value = input.dataset.kind === "dir" ? data.path.split("/")[0] : data.path;
+  const list = document.getElementById("uploads");
+  if (list && ![...list.options].some((o) => o.value === data.path)) list.appendChild(el("option", {value: data.path}));
 }
 
 async function watchJob(id, status) {
@@ -215,5 +241,28 @@ async function comparePage() {
   }
 }
 
-({experiment: experimentPage, run: runPage, runs: runsPage, compare: comparePage}[PAGE]
+// ---- the catalogue: a search box; an experiment is shown when its card has every word typed
+function cataloguePage() {
+  const search = document.getElementById("search");
+  const count = document.getElementById("search-count");
+  const cards = [...document.querySelectorAll(".card.exp")];
+  const filter = () => {
+    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const card of cards) {
+      const hit = words.every((w) => card.dataset.search.includes(w));
+      card.hidden = !hit;
+      shown += hit;
+    }
+    document.querySelectorAll("section.family").forEach((s) => {
+      s.hidden = !s.querySelector(".card.exp:not([hidden])");
+    });
+    count.textContent = words.length ? `${shown} of ${cards.length}` : "";
+    document.getElementById("search-none").hidden = shown > 0;
+  };
+  search.addEventListener("input", filter);
+  if (search.value) filter();  // a value the browser restored
+}
+
+({catalogue: cataloguePage, experiment: experimentPage, run: runPage, runs: runsPage, compare: comparePage}[PAGE]
   || (() => {}))();
