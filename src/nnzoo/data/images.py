@@ -1,5 +1,6 @@
-"""Pictures by name or by path: scikit-image's bundled samples (`skimage.data`) or any image
-file, as RGB float32 arrays (H, W, 3) in [0, 1], resized."""
+"""Pictures by name or by path: scikit-image's bundled samples (`skimage.data`), the paintings
+registered as data sets (fetched on first use) or any image file, as RGB float32 arrays
+(H, W, 3) in [0, 1], resized."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from nnzoo.errors import UserError, nearest
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "cat", "camera")
 TEXTURES = ("brick", "grass", "gravel")
 PAINTINGS = ("hubble_deep_field", "immunohistochemistry", "colorwheel", "retina")
-SAMPLES = PHOTOS + TEXTURES + PAINTINGS
+FETCHED = ("acrylic",)  # registered data sets (nnzoo.data.paintings), fetched on first use
+SAMPLES = PHOTOS + TEXTURES + PAINTINGS + FETCHED
 
 
 def check_picture(spec: str, option: str = "--image") -> None:
@@ -23,11 +25,16 @@ def check_picture(spec: str, option: str = "--image") -> None:
                         f"({', '.join(SAMPLES)}){nearest(spec, SAMPLES)} nor an image file")
 
 
-def read_image(spec: str, option: str = "--image") -> np.ndarray:
+def read_image(spec: str, option: str = "--image", log=None) -> np.ndarray:
     """The picture `spec` (a sample's name or a file's path) as RGB (H, W, 3) in [0, 1]; a
-    grey picture's channel is repeated, an alpha channel dropped."""
+    grey picture's channel is repeated, an alpha channel dropped. A painting not yet cached is
+    fetched (its messages to `log`)."""
     check_picture(spec, option)
-    if spec in SAMPLES:
+    if spec in FETCHED:
+        from nnzoo.data.datasets import load
+
+        a = load(spec, log=log)
+    elif spec in SAMPLES:
         import skimage.data
 
         a = getattr(skimage.data, spec)()
