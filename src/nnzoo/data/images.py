@@ -21,8 +21,9 @@ SAMPLES = PHOTOS + TEXTURES + PAINTINGS + FETCHED
 def check_picture(spec: str, option: str = "--image") -> None:
     """UserError unless `spec` is one of the samples' names or a file's path."""
     if spec not in SAMPLES and not Path(spec).expanduser().is_file():
-        raise UserError(f"{option} {spec}: neither one of scikit-image's samples "
-                        f"({', '.join(SAMPLES)}){nearest(spec, SAMPLES)} nor an image file")
+        raise UserError(f"{option} {spec}: neither one of the pictures by name (scikit-image's "
+                        f"{', '.join(SAMPLES[:-len(FETCHED)])}; fetched on first use: "
+                        f"{', '.join(FETCHED)}){nearest(spec, SAMPLES)} nor an image file")
 
 
 def read_image(spec: str, option: str = "--image", log=None) -> np.ndarray:
