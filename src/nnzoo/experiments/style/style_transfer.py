@@ -119,7 +119,8 @@ def run(cfg: StyleTransferConfig, run: Run) -> Result:
     texture = alone_parts[-1]["image"]  # (3, h, w)
     reference = measure(cost, texture.to(run.device))
     styled, kept = start["style"] / final["style"], reference["content"] / final["content"]
-    run.log(f"E_style: {start['style']:.4g} (start: the {cfg.start}) -> {final['style']:.4g}, "
+    began = "the photograph" if cfg.start == "content" else "white noise"
+    run.log(f"E_style: {start['style']:.4g} (start: {began}) -> {final['style']:.4g}, "
             f"{styled:.3g} times smaller (the style alone: {reference['style']:.4g})")
     run.log(f"E_content: {start['content']:.4g} (start) -> {final['content']:.4g}, {kept:.3g} "
             f"times smaller than the style alone's {reference['content']:.4g}")
@@ -130,7 +131,7 @@ def run(cfg: StyleTransferConfig, run: Run) -> Result:
                                   "style transfer"), "transfer")
     run.save_figure(images_figure([x0] + [p["image"] for p in parts],
                                   ["step 0"] + [f"step {p['step']}" for p in parts],
-                                  f"the image along the way (from the {cfg.start})"), "snapshots")
+                                  f"the image along the way (from {began})"), "snapshots")
     run.save_figure(loss_figure(parts, ("total", "content", "style"), "E_total and its terms "
                                 "(unweighted)"), "loss")
     return Result(styled >= STYLED and kept >= KEPT,
