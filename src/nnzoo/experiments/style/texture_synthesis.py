@@ -22,8 +22,8 @@ The defaults, as tried on brick (a grey photograph): three free colours from col
 kept colour noise that the grey source's Gram matrices cannot see (VGG-19's filters weigh
 the colours differently, so a grey target does not pull them together). So a grey source is
 synthesised in grey: one channel that the three colours repeat (--colour auto; --colour rgb
-for the three). At 50 steps the grey bricks still carried a fine checkerboard; at 200 they
-are clean. The default run (128 x 128,
+for the three; at 200 steps they still carry the colour noise). At 50 steps the grey bricks
+still carried a fine checkerboard; at 200 they are clean. The default run (128 x 128,
 200 steps) takes well under a minute on a quiet 2-core CPU; on a GPU, `--size 512 --steps 300
 --device cuda` gives the full-size picture.
 """
