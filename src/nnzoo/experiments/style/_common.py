@@ -86,39 +86,48 @@ def picture(spec: str, shape: tuple[int, int], run: Run, option: str):
 
     from nnzoo.data.images import fit_image, read_image
 
-    a = fit_image(read_image(spec, option), shape)  # (h, w, 3)
+    a = fit_image(read_image(spec, option, log=run.log), shape)  # (h, w, 3)
     return torch.from_numpy(a).permute(2, 0, 1)[None].to(run.device)  # (1, 3, h, w)
 
 
-def noise(shape: tuple[int, int], run: Run):
-    """The starting image: white noise, uniform in [0, 1], from the run's "start" stream."""
+def noise(shape: tuple[int, int], run: Run, stream: str = "start", grey: bool = False):
+    """A starting image: white noise, uniform in [0, 1], from the run's stream `stream`; grey:
+    one noise repeated in the three colours. (1, 3, h, w)"""
     import torch
 
-    return torch.rand(1, 3, *shape, generator=run.rng("start").torch).to(run.device)
+    x = torch.rand(1, 1 if grey else 3, *shape, generator=run.rng(stream).torch)
+    return x.expand(1, 3, *shape).to(run.device)  # (1, 3, h, w)
 
 
-def optimise(cfg: PixelsConfig, run: Run, cost, x0) -> tuple[dict, dict, list[dict]]:
-    """cfg.steps steps of the pixel optimisation of `cost` (a StyleCost) from x0, in
-    cfg.snapshots parts; -> (the cost's terms at x0, at the final image, the parts'
-    results: {"step", "image" (3, H, W) on the CPU, "terms": one dict per step})."""
-    import torch
-
+def optimise(cfg: PixelsConfig, run: Run, cost, x0, grey: bool = False,
+             label: str = "snapshots", prefix: str = "") -> tuple[dict, dict, list[dict]]:
+    """cfg.steps steps of the pixel optimisation of `cost` (a StyleCost) from x0 (of one grey
+    channel if `grey`), in cfg.snapshots parts named `label`, its metrics' names after
+    `prefix`; -> (the cost's terms at x0, at
+    the final image, the parts' results: {"step", "image" (3, H, W) on the CPU, "terms": one
+    dict per step})."""
     from nnzoo.models.style import PixelOptimizer
 
-    pixels = PixelOptimizer(cost.terms, x0, cfg.optimizer, cfg.lr or None)
+    pixels = PixelOptimizer(cost.terms, x0, cfg.optimizer, cfg.lr or None, grey=grey)
     per = math.ceil(cfg.steps / cfg.snapshots)
-    parts = run.parts(cfg.snapshots, label="snapshots", desc="steps", keep={"pixels": pixels})
+    parts = run.parts(cfg.snapshots, label=label, desc="steps", keep={"pixels": pixels})
     for i in parts:
         terms = []
         for step in range(i * per, min(cfg.steps, (i + 1) * per)):
             terms.append(pixels.step())
             run.check_loss(terms[-1]["total"], step, hint="lower --lr, or try --optimizer adam")
-            run.log_metrics(step, **terms[-1])
+            run.log_metrics(step, **{prefix + k: v for k, v in terms[-1].items()})
         parts.done({"step": min(cfg.steps, (i + 1) * per), "image": pixels.image().cpu(),
                     "terms": terms})
+    return parts.results[0]["terms"][0], measure(cost, pixels.canvas()), parts.results
+
+
+def measure(cost, x) -> dict[str, float]:
+    """The terms of `cost` (a StyleCost) at image x (1, 3, H, W) or (3, H, W), as numbers."""
+    import torch
+
     with torch.no_grad():
-        final = {k: float(v) for k, v in cost.terms(pixels.canvas.x).items()}
-    return parts.results[0]["terms"][0], final, parts.results
+        return {k: float(v) for k, v in cost.terms(x.reshape(1, *x.shape[-3:])).items()}
 
 
 def images_figure(images: list, titles: list[str], title: str):

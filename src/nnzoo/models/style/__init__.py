@@ -7,7 +7,8 @@
     for _ in range(steps): opt.step()
 
 `vgg` holds the networks and their weights, `cost` the Gram matrices and the costs,
-`optimise` the pixel optimisation (the course's 7 steps).
+`optimise` the pixel optimisation (the course's 7 steps), `novelty` whether a synthesised
+texture copies its source.
 """
 
 from nnzoo.models.style.cost import (
@@ -18,6 +19,7 @@ from nnzoo.models.style.cost import (
                                      gram_distance,
                                      style_loss,
 )
+from nnzoo.models.style.novelty import copy_score, crops, nearest_crop_distances
 from nnzoo.models.style.optimise import LR, Canvas, PixelOptimizer
 from nnzoo.models.style.vgg import (
                                      CONVS,
@@ -29,5 +31,6 @@ from nnzoo.models.style.vgg import (
 )
 
 __all__ = ["CONVS", "LR", "VGG19", "Canvas", "PixelOptimizer", "RandomFeatures", "StyleCost",
-           "content_loss", "expected_shapes", "feature_matrix", "gram", "gram_distance",
-           "read_state_file", "style_loss", "vgg19_state"]
+           "content_loss", "copy_score", "crops", "expected_shapes", "feature_matrix", "gram",
+           "gram_distance", "nearest_crop_distances", "read_state_file", "style_loss",
+           "vgg19_state"]

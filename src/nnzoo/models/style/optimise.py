@@ -24,15 +24,22 @@ LR = {"lbfgs": 1.0, "adam": 0.02}  # each optimiser's step size when none is giv
 
 
 class Canvas(nn.Module):
-    """The image being optimised, x (1, 3, H, W): the only parameter."""
+    """The image being optimised, x (1, 3, H, W). Its only parameter is x itself, or, with
+    grey=True, one grey channel (1, 1, H, W) that the three colours repeat: a grey picture
+    stays grey (the network's colour filters would otherwise paint colour noise into it)."""
 
-    def __init__(self, x0: torch.Tensor):
+    def __init__(self, x0: torch.Tensor, grey: bool = False):
         super().__init__()
-        self.x = nn.Parameter(x0.detach().clone().reshape(1, *x0.shape[-3:]))
+        x0 = x0.detach().reshape(1, *x0.shape[-3:]).clone(memory_format=torch.contiguous_format)
+        self.x = nn.Parameter(x0.mean(dim=1, keepdim=True) if grey else x0)  # (1, 1 or 3, H, W)
+
+    def forward(self) -> torch.Tensor:
+        """x (1, 3, H, W), the grey channel repeated where the canvas is grey."""
+        return self.x.expand(1, 3, *self.x.shape[-2:])  # (1, 3, H, W)
 
     def image(self) -> torch.Tensor:
         """The image (3, H, W) as it stands, detached."""
-        return self.x.detach()[0].clone()
+        return self().detach()[0].clone()
 
 
 class PixelOptimizer:
@@ -40,13 +47,13 @@ class PixelOptimizer:
 
     cost: image (1, 3, H, W) -> {"total": E, ...other terms} (e.g. StyleCost.terms).
     optimizer: "lbfgs" or "adam"; lr: its step size (None: LR[optimizer]);
-    history: how many past steps L-BFGS remembers.
+    history: how many past steps L-BFGS remembers; grey: optimise one grey channel (Canvas).
     """
 
     def __init__(self, cost: Callable[[torch.Tensor], dict[str, torch.Tensor]],
                  x0: torch.Tensor, optimizer: str = "lbfgs", lr: float | None = None,
-                 history: int = 100):
-        self.cost, self.canvas = cost, Canvas(x0)
+                 history: int = 100, grey: bool = False):
+        self.cost, self.canvas = cost, Canvas(x0, grey)
         lr = LR[optimizer] if lr is None else lr
         if optimizer == "lbfgs":
             # one iteration a step, never stopping early on a small change or gradient
@@ -64,7 +71,7 @@ class PixelOptimizer:
 
         def closure() -> torch.Tensor:
             self.optimizer.zero_grad()
-            E = self.cost(self.canvas.x)  # 4-5: forward pass, the distance to the targets
+            E = self.cost(self.canvas())  # 4-5: forward pass, the distance to the targets
             E["total"].backward()  # 6: the gradient on the image's pixels
             terms.update({k: float(v.detach()) for k, v in E.items()})
             return E["total"]
