@@ -25,7 +25,8 @@ def test_summary_table_is_read_as_its_cells():
 def test_cooccurrence_claim_table_and_differences(runs_dir):
     run, s = execute("cooccurrence", runs_dir)
     m = s["metrics"]
-    assert s["status"] == "PASS" and m["symmetric"] and m["counts_wrong"] == 0
+    assert s["status"] == "PASS" and m["counts_wrong"] == 0
+    assert m["context_agreement"] >= 0.4 > m["shuffled_p99"]
     assert m["words"] == 25 and m["tokens"] == 39
     assert m["total_count"] == 2 * 38  # 38 pairs side by side, each counted both ways
     log = (run.dir / "log.txt").read_text()
@@ -47,9 +48,26 @@ def test_cooccurrence_claim_table_and_differences(runs_dir):
         assert rows[w] == theirs, w
 
 
+def test_a_placement_that_ignores_the_counts_fails(runs_dir, monkeypatch):
+    # the words placed by columns 3 and 4 of U (the first two dropped): counts still exact
+    import nnzoo.models.embeddings.cooccurrence as co
+
+    def wrong_columns(X, dim, power=0.0):
+        return np.linalg.svd(np.asarray(X, float))[0][:, 2:2 + dim]
+
+    monkeypatch.setattr(co, "svd_embeddings", wrong_columns)
+    _, s = execute("cooccurrence", runs_dir)
+    assert s["status"] == "FAIL" and s["metrics"]["counts_wrong"] == 0
+    assert s["metrics"]["context_agreement"] < 0.4
+
+
 def test_a_wider_window_is_still_exact_and_skips_the_comparison(runs_dir):
     run, s = execute("cooccurrence", runs_dir, window=3)
-    assert s["status"] == "PASS" and s["metrics"]["total_count"] == 2 * (38 + 37 + 36)
+    m = s["metrics"]
+    assert m["counts_wrong"] == 0 and m["total_count"] == 2 * (38 + 37 + 36)
+    # three words each side: nearly every two words share a neighbour, and the plane keeps
+    # less of the contexts' order (rho about 0.40, near the claim's edge; the claim is at 1)
+    assert m["shuffled_p99"] < m["context_agreement"] < 0.45
     assert "summary only" not in (run.dir / "log.txt").read_text()
 
 
