@@ -171,7 +171,7 @@ def test_word2vec_compares_the_four_variants_and_judges_what_held(runs_dir, word
     text = runs_dir.parent / "text.txt"
     text.write_text("\n".join(" ".join(rng.choice(words, 8)) for _ in range(300)))
     run, s = execute("word2vec", runs_dir, text=str(text), min_count=1, vector_size=8,
-                     epochs=1, sample=0.0)
+                     epochs=5, sample=0.0)
     m = s["metrics"]
     rows = {(r["arch"], r["output"]): r for r in m["variants"]}
     assert list(rows) == [("skipgram", "ns"), ("skipgram", "hs"), ("cbow", "ns"), ("cbow", "hs")]
@@ -185,6 +185,9 @@ def test_word2vec_compares_the_four_variants_and_judges_what_held(runs_dir, word
                 for o in ("ns", "hs"))
     speedup = min(rows["cbow", o]["words_per_second"] / rows["skipgram", o]["words_per_second"]
                   for o in ("ns", "hs"))
+    # (here skip-gram is ahead, 20% and 10% of the questions against 10% and 0%, so a
+    # comparison turned round fails; not asserted: numba's fastmath may round otherwise
+    # on another processor)
     assert m["compared"] == {"skipgram_ahead": ahead, "cbow_speedup": pytest.approx(speedup)}
     held = m["analogy_accuracy"] >= 0.07 and m["wordsim353_rho"] >= 0.3 and ahead and \
         speedup >= 1.5
