@@ -1,9 +1,11 @@
 """The embeddings family: cooccurrence's claim, its table and its differences with the
 course summary's damaged table."""
 
+import json
+
 import numpy as np
 import pytest
-from experiment_runs import execute
+from experiment_runs import execute, interrupted_then_resumed
 
 from nnzoo.data.rhymes import CROOKED_MAN, SUMMARY_TABLE, summary_counts, words
 
@@ -165,7 +167,8 @@ def test_word_arithmetic_trains_as_word2vec_and_reads_its_vectors(runs_dir, word
                 expr="paris - man")
 
 
-def test_word2vec_compares_the_four_variants_and_judges_what_held(runs_dir, word_tests):
+def test_word2vec_compares_the_four_variants_and_judges_what_held(runs_dir, word_tests,
+                                                                  monkeypatch):
     rng = np.random.default_rng(0)
     words = [w for q in ANALOGIES["gender"] + ANALOGIES["plural"] for w in q]
     text = runs_dir.parent / "text.txt"
@@ -193,6 +196,17 @@ def test_word2vec_compares_the_four_variants_and_judges_what_held(runs_dir, word
         speedup >= 1.5
     assert s["status"] == ("PASS" if held else "FAIL")
     assert (run.dir / "figures" / "variants.png").exists()
+
+    # killed after the first other variant, resumed: the same scores (timings aside)
+    _, resumed = interrupted_then_resumed("word2vec", runs_dir / "b", monkeypatch, 2,
+                                          text=str(text), min_count=1, vector_size=8, epochs=5,
+                                          sample=0.0)
+    assert resumed["resumed"]
+    def untimed(rows):  # as text: nan (SimLex, no pairs here) equals nan
+        return json.dumps([{k: v for k, v in r.items() if k != "words_per_second"}
+                           for r in rows])
+
+    assert untimed(resumed["metrics"]["variants"]) == untimed(m["variants"])
 
 
 def test_word2vec_on_a_text_without_test_words_says_there_is_nothing_to_judge(runs_dir,
