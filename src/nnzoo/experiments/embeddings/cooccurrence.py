@@ -21,7 +21,11 @@ columns) is. Over the 300 pairs of words, Spearman's rho between the two orders 
 measure: about 0 for places that have nothing to do with the counts, which the run shows by
 shuffling the places among the words 1000 times. (It is the angle that carries the
 contexts, not the distance: a frequent word such as "a" or "crooked" lies far out along
-its direction, since its row of X is large.)
+its direction, since its row of X is large.) Measured at window 1: rho 0.509, where the
+shuffled placements reach a 99th percentile of 0.15-0.17 (seeds 0-2) and at most 0.25, 200
+random Gaussian placements at most 0.26, and the words placed by columns 3 and 4 of U
+instead give 0.29, by the last two -0.12. Wider windows keep less (window 2: 0.56, window
+3: 0.40, where nearly every two words share a neighbour); the claim is the course's window.
 """
 
 from __future__ import annotations
