@@ -217,3 +217,10 @@ def test_word2vec_on_a_text_without_test_words_says_there_is_nothing_to_judge(ru
     assert s["status"] == "FAIL" and "nan" not in s["headline"]
     assert s["headline"].startswith("nothing to judge: none of the 10 analogy questions")
     assert "4 vectors at" in s["headline"] and "variants" not in s["metrics"]
+    # similarity pairs but no whole analogy: what was judged, and no nan
+    text.write_text("man woman cat house dog cats\n" * 50)
+    _, s = execute("word2vec", runs_dir, text=str(text), min_count=1, vector_size=8, epochs=1,
+                   compare=False)
+    assert s["status"] == "FAIL" and "nan" not in s["headline"]
+    assert s["headline"].startswith("no analogy question covered; WordSim-353 rho ")
+    assert "over 3 pairs; the four variants not compared (--no-compare)" in s["headline"]

@@ -116,7 +116,9 @@ def run(cfg: Word2VecConfig, run: Run) -> Result:
         if cfg.compare else []
     passed = total.accuracy >= 0.07 and judged["rho"] >= 0.3
     headline = (f"analogies {100 * total.accuracy:.1f}% of {total.covered:,} covered "
-                f"questions; WordSim-353 rho {judged['rho']:.3f}")
+                f"questions" if total.covered else "no analogy question covered") + (
+        f"; WordSim-353 rho {judged['rho']:.3f} over {judged['rho_covered']} pairs"
+        if judged["rho_covered"] >= 2 else "; fewer than two WordSim-353 pairs covered")
     if rows:
         held, line, metrics["compared"] = _compared(rows)
         metrics["variants"] = rows
