@@ -17,16 +17,18 @@ run folder as vectors.txt (the word2vec text format), which `word-arithmetic --v
 Then (`--compare`, on by default) the three other variants are trained with the same options
 (corpus, epochs, dimensions, window, the same initial weights and random numbers: one
 budget) and judged alike, with their training speed in words per second. What held at
-seeds 0, 1 and 2 (5 epochs; analogies right, WordSim-353 rho, words/s on this 2-core machine
-under load):
+seeds 0, 1 and 2 (5 epochs; % of the covered analogy questions right, WordSim-353 rho, and
+CBOW's words per second over skip-gram's with the same output layer, timed on a loaded
+2-core machine):
 
-    seed  skip-gram+ns        skip-gram+hs        CBOW+ns              CBOW+hs
-    0     8.2%  .398   95k    9.2%  .428   89k    6.8%  .370  217k     6.4%  .370  199k
-    1     8.8%  .388   69k    9.1%  .444   64k    6.5%  .385  196k     ...
+    seed  skip-gram+ns   skip-gram+hs   CBOW+ns        CBOW+hs        CBOW's speed
+    0     8.2%  0.398    9.2%  0.428    6.8%  0.370    6.4%  0.370    2.7x, 2.4x
+    1     8.8%  0.388    9.1%  0.444    6.5%  0.385    7.0%  0.362    4.9x, 4.5x
+    2     ...
 
 skip-gram answers more analogies than CBOW with either output layer, semantic and syntactic
 alike (each context word trains the centre word's prediction on its own, where CBOW's mean
-blurs them), and CBOW reads two to three times as many words per second (one prediction per
+blurs them), and CBOW reads several times as many words per second (one prediction per
 centre word, where skip-gram makes one per context word). The claim checks both, the speed
 with a margin (at least 1.5 times) since timings move with the machine's load.
 """
