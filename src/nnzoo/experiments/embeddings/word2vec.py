@@ -24,7 +24,7 @@ CBOW's words per second over skip-gram's with the same output layer, timed on a 
     seed  skip-gram+ns   skip-gram+hs   CBOW+ns        CBOW+hs        CBOW's speed
     0     8.2%  0.398    9.2%  0.428    6.8%  0.370    6.4%  0.370    2.7x, 2.4x
     1     8.8%  0.388    9.1%  0.444    6.5%  0.385    7.0%  0.362    4.9x, 4.5x
-    2     ...
+    2     8.8%  0.374    9.5%  0.440    7.4%  0.361    6.9%  0.359    3.1x, 9.1x
 
 skip-gram answers more analogies than CBOW with either output layer, semantic and syntactic
 alike (each context word trains the centre word's prediction on its own, where CBOW's mean
