@@ -81,3 +81,23 @@ def test_svd_embeddings_reconstruct_x_and_keep_the_largest_singular_directions()
         err = np.linalg.norm(X - Uk @ Uk.T @ X) ** 2
         assert err == pytest.approx((s[k:] ** 2).sum(), rel=1e-9, abs=1e-9)
         assert np.all(np.abs(Uk).max(0) == Uk.max(0))  # largest entry positive
+
+
+def test_context_agreement_orders_pairs_by_their_contexts():
+    from nnzoo.data.rhymes import CROOKED_MAN, words
+    from nnzoo.models.embeddings.cooccurrence import context_agreement, cosines
+
+    # by hand: rows 0 and 1 share every neighbour, row 2 shares none with them
+    X = np.array([[0, 2, 0, 1], [2, 0, 0, 1], [0, 0, 3, 0], [1, 1, 0, 0]])
+    assert np.allclose(cosines(X)[0, 1], 0.2) and cosines(X)[0, 2] == 0
+    assert context_agreement(X, X) == pytest.approx(1)
+    assert context_agreement(X, -X) == pytest.approx(1)  # cosines ignore a common sign
+    # the rhyme: its first two columns of U keep the contexts' order, columns 3-4, the
+    # last two or random places do not
+    _, X = cooccurrence(words(CROOKED_MAN), 1)
+    U = np.linalg.svd(X.astype(float))[0]
+    assert context_agreement(X, svd_embeddings(X, 2)) == pytest.approx(0.509, abs=1e-3)
+    assert context_agreement(X, U[:, 2:4]) < 0.3 and context_agreement(X, U[:, -2:]) < 0
+    rng = np.random.default_rng(0)
+    chance = [context_agreement(X, rng.normal(size=(25, 2))) for _ in range(100)]
+    assert abs(np.mean(chance)) < 0.05 and max(chance) < 0.3

