@@ -90,6 +90,7 @@ def test_show_lists_options_with_type_default_and_help(capsys):
     (["sweep", "perceptron", "--out", "afile"], "--out afile: is a file, not a folder"),
     (["sweep", "perceptron", "--out", "/proc/nope"], "cannot make the folder /proc/nope/"),
     (["tour", "--out", "afile"], "--out afile: is a file, not a folder"),
+    (["report", ""], "expected `nnzoo report` to name a runs folder, got ''"),
     (["run", "perceptron", "--seed", str(2**64)], "expected --seed to be an integer >= 0 and "
                                                   "<= 4294967295, got 18446744073709551616"),
     (["run", "perceptron", "--lr", "inf"], "expected --lr to be a finite number > 0, got inf"),

@@ -238,6 +238,11 @@ def test_a_count_is_drawn_on_whole_number_ticks(tmp_path):
     table = sweeps.summarise(tmp_path, plan)
     ticks = seeds_figure(table, sweeps.verdicts(table)).axes[0].get_yticks()
     assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+    for s in range(3):  # all alike (5 gates of 5 at every seed): still whole numbers
+        fake_run(tmp_path / "alike" / f"s{s}", "PASS", gates=5)
+    alike = sweeps.summarise(tmp_path / "alike", plan)
+    ticks = seeds_figure(alike, sweeps.verdicts(alike)).axes[0].get_yticks()
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
     for s, x in enumerate((0.9, 1.0, 1.0)):  # a fraction keeps its decimal ticks
         (tmp_path / f"s{s}" / "summary.json").write_text(json.dumps(
             {"status": "PASS", "metrics": {"accuracy": x}}))

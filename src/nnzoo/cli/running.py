@@ -157,5 +157,8 @@ def cmd_report(args: list[str]) -> int:
         return 0
     from nnzoo.report import write_report
 
+    if dirs and not dirs[0].strip():  # '' is not the current folder, as for --out
+        raise UserError("expected `nnzoo report` to name a runs folder, got ''; e.g. "
+                        "`nnzoo report runs` (`.` for the current folder)")
     print(f"report: {write_report(dirs[0] if dirs else 'runs')}")
     return 0

@@ -42,6 +42,8 @@ def seeds_figure(table: dict[str, Any], verdicts: str) -> Figure:
     values = [p["value"] for c in combos for p in c["seeds"] if p["value"] is not None]
     if values and all(isinstance(v, int) for v in values):  # a count: whole-number ticks
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if max(values) - min(values) < 2:  # 5, 5, 5: a span of whole numbers to tick
+            ax.set_ylim(min(values) - 1, max(values) + 1)
     ax.set_title(f"{table['experiment']}: {table['metric']} over seeds "
                  f"({verdicts})", fontsize=10)
     ax.grid(alpha=0.3)
