@@ -1,5 +1,9 @@
 """a2c: advantage actor-critic, n-step returns and a learned baseline V_u in environments
-stepped side by side, balances CartPole-v1."""
+stepped side by side, balances CartPole-v1.
+
+Training stops at gymnasium's test (the mean return of 100 consecutive training episodes
+reaches 475) or at the budget; the claim judges the policy it ends with, played greedily on
+100 new episodes from the stream ("judge")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """a3c: asynchronous advantage actor-critic, worker processes updating shared parameters
-without locks, balances CartPole-v1.
+without locks, balances CartPole-v1 (judged, as a2c, on the shared network the workers
+leave, played greedily on 100 new episodes from the stream ("judge")).
 
 The one experiment that a resumed run cannot repeat number for number: the workers'
 updates interleave differently on every run (see the notes)."""
