@@ -21,8 +21,9 @@ theta, REINFORCE's network), played greedily on 100 new episodes from a stream o
 own, against a random policy (actions uniformly at random) measured the same way:
 REINFORCE must balance the pole, and the two searches must each have learned something
 (at least 1.5 times the random policy's mean return: at seeds 0-9 ES ended at 1.9 to 21
-times it, except at seed 8, 0.4, stuck where it started (see the notes); and broken, its step theta + alpha/(n sigma) sum_i A_i eps_i with the sign
-flipped, ES ends at seed 0 with the initial network's 9 against the random policy's 22).
+times it, except at seed 8, 0.4, stuck where it started (see the notes); and broken, its
+step theta + alpha/(n sigma) sum_i A_i eps_i with the sign flipped, ES ends at seed 0 with
+the initial network's 9 against the random policy's 22).
 """
 
 from __future__ import annotations
