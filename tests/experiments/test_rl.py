@@ -128,17 +128,38 @@ def test_pong_reinforce_resumed_after_its_last_batch_ends_with_the_same_numbers(
     assert resumed["figures"] == whole["figures"] == ["pixels_and_weights.png", "returns.png"]
 
 
+@pytest.mark.parametrize("name, judged, passed", [("a2c", 500.0, True), ("a2c", 474.0, False),
+                                                  ("reinforce", 500.0, True)])
+def test_policy_gradients_are_judged_on_their_final_policy_on_new_episodes(
+        name, judged, passed, runs_dir, monkeypatch):
+    # the verdict follows the final policy's return on new episodes, whatever training's
+    # running mean did (a smoke run never reaches 475 in training)
+    import nnzoo.rl.training as training
+
+    asked = []
+
+    def judge_policy(policy, env_id, rng, episodes=100):
+        asked.append(policy(np.zeros((3, 4), dtype=np.float32)))  # the agent's greedy
+        return np.full(episodes, judged)
+
+    monkeypatch.setattr(training, "judge_policy", judge_policy)
+    _, s = execute(name, runs_dir, smoke=True)
+    assert s["passed"] == passed and len(asked) == {"a2c": 1, "reinforce": 2}[name]
+    assert "solved_at" in s["metrics"] and all(a.shape == (3,) for a in asked)
+
+
 @pytest.mark.slow
 def test_reinforce_claim(runs_dir):
     _, s = execute("reinforce", runs_dir)
     assert s["status"] == "PASS" and s["metrics"]["solved"] >= 4
+    assert sum(j >= 475 for j in s["metrics"]["judged"]) >= 4
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["a2c", "a3c"])
 def test_control_claims(name, runs_dir):
     _, s = execute(name, runs_dir)
-    assert s["status"] == "PASS" and s["metrics"]["solved_at"] is not None
+    assert s["status"] == "PASS" and s["metrics"]["judged_mean"] >= 475
 
 
 def test_double_q_claim(runs_dir):
@@ -151,7 +172,10 @@ def test_double_q_claim(runs_dir):
 @pytest.mark.slow
 def test_policy_search_claim(runs_dir):
     _, s = execute("policy-search", runs_dir)
-    assert s["status"] == "PASS" and s["metrics"]["solved_at_reinforce"] is not None
+    m = s["metrics"]
+    assert s["status"] == "PASS" and m["solved_at_reinforce"] is not None
+    assert m["judged_reinforce"] >= 475 and m["reinforce_first"]
+    assert min(m["judged_hill"], m["judged_evolutionary"]) >= 1.5 * m["random_policy"]
 
 
 @pytest.mark.slow

@@ -33,7 +33,8 @@ Training in a run (`nnzoo.rl.training`): `train_dqn` and `train_until_solved` le
 parts that the run checkpoints with the agent, so that a killed run resumes exactly;
 `solved_at` is gymnasium's CartPole test (mean of 100 episodes >= `SOLVED_MEAN`);
 `train_dqn` keeps the weights of DQN's best evaluation and `judge` plays them on new
-episodes.
+episodes; `judge_policy` plays any policy (an agent's `greedy`) on new episodes, as the
+CartPole claims of the policy gradients and policy search judge the policy a run ends with.
 
 Tabular learners (TDZero, QLearning) are scikit-learn style, `fit(env, ...) -> self`,
 learned attributes ending in `_`; QLearning also has `act(s)` and `greedy(s)`, TDZero

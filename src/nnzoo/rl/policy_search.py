@@ -6,12 +6,16 @@ theta is the flat vector of a policy network's parameters (by default REINFORCE'
 that a parameter vector has one return per start state. The fitness F(theta) is the mean
 return of `episodes` episodes (fresh start states every time it is measured).
 
-Hill climbing (keep a random step when it is no worse):
+Hill climbing (keep a random step when it is no worse than the incumbent):
 
     theta' = theta + sigma eps,   eps ~ N(0, I)
+    F_best = the mean of every measurement of F(theta), one more taken now beside F(theta')
     if F(theta') >= F_best:   theta <- theta',  F_best <- F(theta')
 
-(F_best is the fitness measured when theta was accepted; it is not measured again.)
+The incumbent theta is measured again at every step, and F_best is the mean of all its
+measurements: a lucky evaluation (a few long episodes of a poor policy) is not kept
+forever as the bar every later step must clear, it is averaged away as theta is measured
+again.
 
 Evolutionary strategy (Salimans et al. 2017's, with standardised returns): a population of
 n perturbations eps_i ~ N(0, I), F_i = F(theta + sigma eps_i), and a step along their
@@ -43,6 +47,11 @@ def hill_climbing_step(theta: torch.Tensor, F_best: float, candidate: torch.Tens
     if F_candidate >= F_best:
         return candidate, F_candidate, True
     return theta, F_best, False
+
+
+def running_mean(mean: float, n: int, x: float) -> tuple[float, int]:
+    """The mean of n measurements and one more, x. -> (mean of the n + 1, n + 1)"""
+    return mean + (x - mean) / (n + 1), n + 1
 
 
 def es_step(theta: torch.Tensor, eps: torch.Tensor, F: torch.Tensor, sigma: float,
@@ -130,33 +139,40 @@ class PolicySearch:
 
 class HillClimbing(PolicySearch):
     """Hill climbing in parameter space: one Gaussian step sigma eps at a time, kept when
-    its fitness (mean of `episodes` returns) is no worse than the best so far."""
+    its fitness (mean of `episodes` returns) is no worse than the incumbent's, F_best: the
+    mean of all the incumbent's measurements, one more taken beside each candidate's (so a
+    step costs 2 x `episodes` episodes)."""
 
     def __init__(self, obs_dim: int, n_actions: int, *, hidden: int = 16, sigma: float = 0.5,
                  episodes: int = 4, rng: Stream | int | None = None):
         super().__init__(obs_dim, n_actions, hidden=hidden, sigma=sigma, episodes=episodes,
                          rng=rng)
-        self.F_best_ = -float("inf")
+        self.F_best_ = 0.0  # the mean of the incumbent's measurements (none yet)
+        self.measured_ = 0  # how many measurements of the incumbent F_best_ averages
         self.accepted_ = 0
 
     def step(self, env_id: str) -> bool:
-        """One step; the first measures F of the initial theta. -> accepted"""
-        if self.F_best_ == -float("inf"):
-            self.F_best_ = float(self.fitness(self.theta_[None], env_id)[0])
+        """One step: the incumbent measured again beside a candidate. -> accepted"""
         # theta' = theta + sigma eps,  eps ~ N(0, I)
         eps = torch.randn(self.theta_.shape, generator=self.rng.torch)
         candidate = self.theta_ + self.sigma * eps
-        F = float(self.fitness(candidate[None], env_id)[0])
+        F_theta, F = self.fitness(torch.stack([self.theta_, candidate]), env_id).tolist()
+        # F_best: the mean of every measurement of theta, this one included
+        self.F_best_, self.measured_ = running_mean(self.F_best_, self.measured_, F_theta)
         self.theta_, self.F_best_, accepted = hill_climbing_step(self.theta_, self.F_best_,
                                                                  candidate, F)
+        if accepted:  # the new incumbent has been measured once
+            self.measured_ = 1
         self.accepted_ += accepted
         return accepted
 
     def _extra(self) -> dict:
-        return {"F_best": self.F_best_, "accepted": self.accepted_}
+        return {"F_best": self.F_best_, "measured": self.measured_,
+                "accepted": self.accepted_}
 
     def _load_extra(self, state: dict) -> None:
         self.F_best_, self.accepted_ = state["F_best"], state["accepted"]
+        self.measured_ = state["measured"]
 
 
 class EvolutionStrategy(PolicySearch):

@@ -48,3 +48,19 @@ DQN_TASKS: dict[str, DQNTask] = {
         "train_freq": 16, "gradient_steps": 8, "target_update": 600,
         "exploration_fraction": 0.2, "final_epsilon": 0.07})),
 }
+
+
+# CartPole-v1 for the policy gradients and policy search: gymnasium's threshold, and how
+# their claims judge the policy a run ends with (nnzoo.rl.training.judge_policy)
+SOLVED_MEAN = 475.0  # gymnasium's CartPole-v1 threshold: mean return over 100 episodes
+JUDGE_EPISODES = 100  # new episodes that judge the policy a run keeps
+
+
+def judged_expects(budget: str) -> str:
+    """The expected outcome of a policy-gradient experiment on CartPole-v1 whose training
+    stops at gymnasium's test or at `budget` (e.g. "500,000 steps"): the policy it ends
+    with, played greedily on new episodes, reaches the threshold."""
+    return (f"the policy that training ends with (it stops once the mean return of 100 "
+            f"consecutive training episodes reaches {SOLVED_MEAN:g}, or after {budget}), "
+            f"acting greedily (argmax_a pi(a|s)), scores a mean return >= {SOLVED_MEAN:g} on "
+            f"{JUDGE_EPISODES} new episodes (start states from their own random stream)")

@@ -7,9 +7,11 @@ random streams) is saved after each part and loaded back when a resumed run make
 same parts again, so that it goes on exactly.
 
 Solving CartPole-v1 is gymnasium's test: the mean return of 100 consecutive episodes
-reaches 475 (`SOLVED_MEAN`). DQN's tasks are judged on the policy a user keeps: the
-weights of the best greedy evaluation during training (`train_dqn` saves them), played
-again on `JUDGE_EPISODES` new episodes (`judge`).
+reaches 475 (`SOLVED_MEAN`). Claims are judged on the policy a user keeps, played again on
+`JUDGE_EPISODES` new episodes whose start states come from a stream of their own
+(`judge_policy`): for DQN's tasks the weights of the best greedy evaluation during training
+(`train_dqn` saves them; `judge`), for the policy gradients and policy search the policy
+that training ends with (a run that reached 475 once and then collapsed does not pass).
 
 Both loops are the run's divergence guard for the agent: after each `learn` they pass
 every update's loss (`agent.losses`, (step, loss) pairs) to `run.check_loss`, which ends
@@ -27,12 +29,10 @@ import numpy as np
 import torch
 
 from nnzoo.rl.envs import evaluate
+from nnzoo.rl.tasks import JUDGE_EPISODES, SOLVED_MEAN
 
 if TYPE_CHECKING:
     from nnzoo.runs import Run
-
-SOLVED_MEAN = 475.0  # gymnasium's CartPole-v1 threshold: mean return over 100 episodes
-JUDGE_EPISODES = 100  # new episodes that judge the weights DQN's training kept
 
 
 def solved_at(history: list[dict], threshold: float = SOLVED_MEAN) -> int | None:
@@ -132,6 +132,14 @@ def train_dqn(agent, env, run: Run, *, steps: int, eval_every: int, gamma: float
     return parts.results, best
 
 
+def judge_policy(policy, env_id: str, rng, episodes: int = JUDGE_EPISODES,
+                 gamma: float = 1.0) -> np.ndarray:
+    """`policy` (observations (B, D) -> actions (B,), e.g. an agent's `greedy`) played on
+    `episodes` episodes whose first states come from `rng` (a stream used for nothing
+    else). -> their returns (episodes,)"""
+    return evaluate(policy, env_id, episodes, rng=rng, gamma=gamma)[0]
+
+
 def judge(agent, weights: dict, env_id: str, rng, episodes: int = JUDGE_EPISODES,
           gamma: float = 1.0) -> np.ndarray:
     """The greedy policy of the Q-network `weights` (a state_dict of `agent.q`), played on
@@ -145,4 +153,4 @@ def judge(agent, weights: dict, env_id: str, rng, episodes: int = JUDGE_EPISODES
         x = torch.as_tensor(obs, dtype=torch.float32, device=next(q.parameters()).device)
         return q(x).argmax(dim=1).cpu().numpy()
 
-    return evaluate(greedy, env_id, episodes, rng=rng, gamma=gamma)[0]
+    return judge_policy(greedy, env_id, rng, episodes, gamma)
