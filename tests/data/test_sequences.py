@@ -12,6 +12,8 @@ from nnzoo.data.sequences import (
     batch,
     counting,
     counting_stream,
+    date_pairs,
+    date_sources,
     embedded_reber,
     long_range_position,
     one_hot,
@@ -114,3 +116,28 @@ def test_batches_pad_and_judge_predictions():
     assert judged["deterministic"].tolist() == [True, False]
     two_nets = np.stack([right, wrong])  # (R, B, T)
     assert b.judge(two_nets)["legal"].tolist() == [[True, True], [True, False]]
+
+
+def test_date_sources_by_hand():
+    assert date_sources("07/09/1994") == [{6}, {7}, {8}, {9}, None, {3}, {4}, None, {0}, {1}]
+    month = set(range(2, 11))  # "september" in "7 september 1994"
+    assert date_sources("7 september 1994") == [{12}, {13}, {14}, {15}, None, month, month,
+                                                 None, {0}, {0}]
+    assert date_sources("sep 17 1994")[5:] == [{0, 1, 2}, {0, 1, 2}, None, {4}, {5}]
+    assert date_sources("may 3, 2001")[:4] == [{7}, {8}, {9}, {10}]
+
+
+def test_every_iso_digit_comes_from_the_same_digit_or_its_month_name():
+    """Read back through its sources, each written date gives its own ISO date."""
+    from nnzoo.data.sequences import MONTHS
+
+    for written, iso in date_pairs(300, np.random.default_rng(0)):
+        for out, source in zip(iso, date_sources(written)):
+            if source is None:
+                assert out == "-"
+                continue
+            read = "".join(written[j] for j in sorted(source))
+            if read.isalpha():  # a month's name: its number is the ISO month
+                assert iso[5:7] == f"{[m[:len(read)] for m in MONTHS].index(read) + 1:02d}"
+            else:
+                assert read == out or (read != "0" and out == "0" and len(read) == 1)
