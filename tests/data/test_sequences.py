@@ -141,3 +141,19 @@ def test_every_iso_digit_comes_from_the_same_digit_or_its_month_name():
                 assert iso[5:7] == f"{[m[:len(read)] for m in MONTHS].index(read) + 1:02d}"
             else:
                 assert read == out or (read != "0" and out == "0" and len(read) == 1)
+
+
+def test_long_lag_hides_the_signal_among_noise_on_its_own_line():
+    from nnzoo.data.sequences import long_lag
+
+    x, t = long_lag(500, 7, np.random.default_rng(0))
+    assert x.shape == (500, 8, 2) and t.shape == (500, 8)
+    assert (x[:, 0, 0] == 1).all() and (x[:, 1:, 0] == 0).all()  # the marker: first step only
+    assert set(np.unique(x[:, :, 1])) == {-1.0, 1.0}
+    assert (t[:, :-1] == PAD).all() and (t[:, -1] == (x[:, 0, 1] > 0)).all()
+    # the answer is the first value, not a later one: the noise is independent of it
+    for k in range(1, 8):
+        assert abs(np.mean((x[:, k, 1] > 0) == t[:, -1]) - 0.5) < 0.1
+    assert 0.4 < t[:, -1].mean() < 0.6
+    with pytest.raises(ValueError, match="lag >= 1"):
+        long_lag(3, 0, np.random.default_rng(0))

@@ -142,22 +142,22 @@ def long_range_position(seq: Sequence) -> int:
     return len(seq.symbols) - 3
 
 
-def long_lag(n: int, lag: int, rng: np.random.Generator, signals: int = 2,
-             distractors: int = 4) -> tuple[np.ndarray, np.ndarray]:
-    """The long time lag task (after Hochreiter & Schmidhuber 1997, experiment 2): n sequences
-    of lag + 1 symbols, the first one of `signals` symbols (0 .. signals - 1), then `lag`
-    distractors drawn at random from the other `distractors` symbols; after the last one the
-    network must say which symbol came first. -> (one-hot inputs (n, lag + 1, signals +
-    distractors) float32, targets (n, lag + 1) int64: PAD except at the last position, which
-    holds the first symbol)."""
+def long_lag(n: int, lag: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The long time lag task with signal and noise on the same input line (Bengio, Simard &
+    Frasconi 1994; Hochreiter & Schmidhuber 1997, experiment 3): n sequences of lag + 1 steps
+    of two inputs, a marker and a value. At the first step the marker is 1 and the value,
+    -1 or +1, is the signal; at each of the `lag` steps after it the marker is 0 and the
+    value is -1 or +1 at random. After the last step the network must say what the signal
+    was. -> (inputs (n, lag + 1, 2) float32, targets (n, lag + 1) int64: PAD except at the
+    last position, which holds the signal's class, 0 for -1 and 1 for +1)."""
     if lag < 1:
         raise ValueError(f"expected lag >= 1, got {lag}")
-    first = rng.integers(signals, size=n)  # (n,)
-    symbols = np.concatenate([first[:, None], rng.integers(signals, signals + distractors,
-                                                           size=(n, lag))], axis=1)
+    inputs = np.zeros((n, lag + 1, 2), dtype=np.float32)
+    inputs[:, 0, 0] = 1  # the marker
+    inputs[:, :, 1] = 2 * rng.integers(2, size=(n, lag + 1)) - 1  # the signal, then noise
     targets = np.full((n, lag + 1), PAD, dtype=np.int64)
-    targets[:, -1] = first
-    return one_hot(symbols, signals + distractors), targets
+    targets[:, -1] = inputs[:, 0, 1] > 0
+    return inputs, targets
 
 
 @dataclass

@@ -38,7 +38,7 @@ class AnbnConfig(CountingConfig):
     expects="of 16 SRNs trained from different random weights, at least 4 predict every "
             "deterministic symbol (each b after the first, and the next string's a) right for "
             "every n from 1 to 10; the run reports the largest n the best one reaches",
-    smoke={"epochs": 100, "copies": 4, "at_least": 1},
+    smoke={"epochs": 100, "copies": 4, "at_least": 1, "at_most": 4},
 )
 def run(cfg: AnbnConfig, run: Run) -> Result:
     from nnzoo.models.recurrent import hidden_paths, learn_counting
@@ -53,7 +53,7 @@ def run(cfg: AnbnConfig, run: Run) -> Result:
                                           "while reading a^n b^n (then the next a)"),
                         "hidden_trajectories")
     run.save_figure(learning_figure(out["history"], cfg.copies, "learning a^n b^n"), "error")
-    ok = int(right.sum()) >= cfg.at_least
+    ok = cfg.holds(int(right.sum()))
     headline = (f"{int(right.sum())}/{cfg.copies} SRNs learned a^n b^n for n <= "
                 f"{cfg.train_max}; the best counts right up to n = {int(reach[best])}")
     return Result(ok, headline, {"learned": int(right.sum()), "copies": cfg.copies,

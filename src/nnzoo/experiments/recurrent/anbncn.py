@@ -36,7 +36,7 @@ class AnbncnConfig(CountingConfig):
     expects="of 16 SRNs trained from different random weights, at least 5 predict every "
             "deterministic symbol (each b after the first, every c, and the next string's a) "
             "right for every n from 1 to 8; the run reports the largest n the best one reaches",
-    smoke={"epochs": 100, "copies": 4, "at_least": 1},
+    smoke={"epochs": 100, "copies": 4, "at_least": 1, "at_most": 4},
 )
 def run(cfg: AnbncnConfig, run: Run) -> Result:
     from nnzoo.models.recurrent import hidden_paths, learn_counting
@@ -52,7 +52,7 @@ def run(cfg: AnbncnConfig, run: Run) -> Result:
                         "hidden_trajectories")
     run.save_figure(learning_figure(out["history"], cfg.copies, "learning a^n b^n c^n"),
                     "error")
-    ok = int(right.sum()) >= cfg.at_least
+    ok = cfg.holds(int(right.sum()))
     headline = (f"{int(right.sum())}/{cfg.copies} SRNs learned a^n b^n c^n for n <= "
                 f"{cfg.train_max}; the best counts right up to n = {int(reach[best])}")
     return Result(ok, headline, {"learned": int(right.sum()), "copies": cfg.copies,
