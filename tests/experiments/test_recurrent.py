@@ -47,3 +47,14 @@ def test_long_range_resumes_mid_sweep_to_the_same_numbers(runs_dir, monkeypatch)
 def test_long_range_reber_option_runs(runs_dir):
     _, s = execute("long-range", runs_dir, smoke=True, task="reber")
     assert {"srn_long_range", "lstm_long_range", "gru_long_range"} <= set(s["metrics"])
+
+
+@pytest.mark.parametrize("name", ["anbn", "anbncn"])
+def test_counting_claims_fail_when_all_or_none_learn(name):
+    cfg = registry.get(name).make_config({})
+    assert 0 < cfg.at_least <= cfg.at_most < cfg.copies
+    assert cfg.holds(cfg.at_least) and cfg.holds(cfg.at_most)
+    assert not cfg.holds(cfg.copies) and not cfg.holds(0)  # every copy, or none, learned
+    assert not cfg.holds(cfg.at_least - 1) and not cfg.holds(cfg.at_most + 1)
+    with pytest.raises(UserError, match="--at-least <= --at-most <= --copies"):
+        registry.get(name).make_config({"copies": 8, "at_most": 9})
