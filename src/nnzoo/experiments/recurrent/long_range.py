@@ -180,8 +180,9 @@ def _lag_figure(results: list[dict], solved: dict, cfg: LongRangeConfig):
     fig, axes = figure(1, 2, size=3.8)
     rate, acc = axes[0]
     for j, c in enumerate(CELLS):
-        rate.plot(cfg.lag_list, [solved[c][lag] / cfg.tries for lag in cfg.lag_list], "o-",
-                  color=f"C{j}", label=c.upper())
+        rate.plot(cfg.lag_list, [solved[c][lag] / cfg.tries for lag in cfg.lag_list],
+                  marker="os^"[j], ms=9 - 2 * j, ls=("-", "--", ":")[j], color=f"C{j}",
+                  label=c.upper())  # LSTM's and GRU's points may lie on each other
         mine = [r for r in results if r["cell"] == c]
         acc.scatter([r["lag"] * (0.94 + 0.06 * j) for r in mine],
                     [100 * r["held_out"] for r in mine], s=14, color=f"C{j}", label=c.upper())
@@ -192,6 +193,8 @@ def _lag_figure(results: list[dict], solved: dict, cfg: LongRangeConfig):
     acc.set(xscale="log", xlabel="time lag (steps)", ylabel="held-out sequences right (%)",
             ylim=(40, 102), title="each try after training (50%: chance)")
     for ax in (rate, acc):
+        ax.set_xticks(cfg.lag_list, [str(lag) for lag in cfg.lag_list])
+        ax.minorticks_off()
         ax.legend(fontsize=8)
     return fig
 
