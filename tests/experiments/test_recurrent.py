@@ -8,7 +8,8 @@ from nnzoo import registry
 from nnzoo.errors import UserError
 
 SMALL_LAGS = {"lags": "3,30", "tries": 1, "epochs": 3, "train_sequences": 64,
-              "test_sequences": 64, "hidden": 4, "short": 3, "long": 30, "gated_at_least": 1}
+              "test_sequences": 64, "hidden": 4, "short": 3, "long": 30, "srn_at_most": 0,
+              "gated_at_least": 1}
 
 
 @pytest.mark.parametrize("values, message", [
