@@ -59,3 +59,10 @@ def test_counting_claims_fail_when_all_or_none_learn(name):
     assert not cfg.holds(cfg.at_least - 1) and not cfg.holds(cfg.at_most + 1)
     with pytest.raises(UserError, match="--at-least <= --at-most <= --copies"):
         registry.get(name).make_config({"copies": 8, "at_most": 9})
+
+
+def test_reber_passes_on_the_share_of_strings_predicted_legally(runs_dir):
+    _, s = execute("reber", runs_dir / "a", smoke=True)  # 100 epochs on 20 strings: too few
+    assert s["metrics"]["legal_strings"] < 0.95 and s["status"] == "FAIL"
+    _, s = execute("reber", runs_dir / "b", epochs=300, test_strings=200)
+    assert s["metrics"]["legal_strings"] >= 0.95 and s["status"] == "PASS"
