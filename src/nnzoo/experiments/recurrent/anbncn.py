@@ -4,7 +4,9 @@ a^n b^n c^n, a language no finite-state machine accepts (nor any context-free gr
 As in `anbn`, the a's leave n open, and from the first b on everything is fixed: the
 remaining b's, the n c's and the next string's a. The network must count the a's, count
 down along the b's while counting up again for the c's; the figure shows the hidden state's
-path through the cube.
+path through the cube. How many of the 16 learn is the measurement: 11, 10 and 8 at seeds
+0, 1, 2 (not yet measured at other seeds); the claim is a range, 3 to 14, that fails when all
+or none learn.
 """
 
 from __future__ import annotations
