@@ -9,9 +9,9 @@ shows its hidden states, one dot per letter read, coloured by the node the walk 
 
 The check counts the held-out strings predicted legally at every position. At seeds 0-2
 all 1,000 were; at seeds 3-9, 994, 1,000, 979, 996, 1,000, 993 and 999 (nnzoo sweep reber
---seeds 3-9), so the claim asks for 95% of them, not every one. It fails when the lesson does: trained for
-100 epochs instead of 3,000, 440 strings; with the context layer cut (U = 0: the network
-sees only the current letter), none.
+--seeds 3-9), so the claim asks for 95% of them, not every one. It fails when the lesson
+does: trained for 100 epochs instead of 3,000, 440 strings; with the context layer cut
+(U = 0: the network sees only the current letter), none.
 """
 
 from __future__ import annotations
