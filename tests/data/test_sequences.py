@@ -12,6 +12,8 @@ from nnzoo.data.sequences import (
     batch,
     counting,
     counting_stream,
+    date_pairs,
+    date_sources,
     embedded_reber,
     long_range_position,
     one_hot,
@@ -114,3 +116,44 @@ def test_batches_pad_and_judge_predictions():
     assert judged["deterministic"].tolist() == [True, False]
     two_nets = np.stack([right, wrong])  # (R, B, T)
     assert b.judge(two_nets)["legal"].tolist() == [[True, True], [True, False]]
+
+
+def test_date_sources_by_hand():
+    assert date_sources("07/09/1994") == [{6}, {7}, {8}, {9}, None, {3}, {4}, None, {0}, {1}]
+    month = set(range(2, 11))  # "september" in "7 september 1994"
+    assert date_sources("7 september 1994") == [{12}, {13}, {14}, {15}, None, month, month,
+                                                 None, {0}, {0}]
+    assert date_sources("sep 17 1994")[5:] == [{0, 1, 2}, {0, 1, 2}, None, {4}, {5}]
+    assert date_sources("may 3, 2001")[:4] == [{7}, {8}, {9}, {10}]
+
+
+def test_every_iso_digit_comes_from_the_same_digit_or_its_month_name():
+    """Read back through its sources, each written date gives its own ISO date."""
+    from nnzoo.data.sequences import MONTHS
+
+    for written, iso in date_pairs(300, np.random.default_rng(0)):
+        for out, source in zip(iso, date_sources(written)):
+            if source is None:
+                assert out == "-"
+                continue
+            read = "".join(written[j] for j in sorted(source))
+            if read.isalpha():  # a month's name: its number is the ISO month
+                assert iso[5:7] == f"{[m[:len(read)] for m in MONTHS].index(read) + 1:02d}"
+            else:
+                assert read == out or (read != "0" and out == "0" and len(read) == 1)
+
+
+def test_long_lag_hides_the_signal_among_noise_on_its_own_line():
+    from nnzoo.data.sequences import long_lag
+
+    x, t = long_lag(500, 7, np.random.default_rng(0))
+    assert x.shape == (500, 8, 2) and t.shape == (500, 8)
+    assert (x[:, 0, 0] == 1).all() and (x[:, 1:, 0] == 0).all()  # the marker: first step only
+    assert set(np.unique(x[:, :, 1])) == {-1.0, 1.0}
+    assert (t[:, :-1] == PAD).all() and (t[:, -1] == (x[:, 0, 1] > 0)).all()
+    # the answer is the first value, not a later one: the noise is independent of it
+    for k in range(1, 8):
+        assert abs(np.mean((x[:, k, 1] > 0) == t[:, -1]) - 0.5) < 0.1
+    assert 0.4 < t[:, -1].mean() < 0.6
+    with pytest.raises(ValueError, match="lag >= 1"):
+        long_lag(3, 0, np.random.default_rng(0))

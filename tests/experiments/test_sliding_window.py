@@ -20,11 +20,33 @@ def test_asking_for_more_words_than_there_are(runs_dir):
         execute("sliding-window", runs_dir, smoke=True, train_words=140)
 
 
-def test_the_smoke_run_measures_every_width_on_aligned_held_out_words(runs_dir):
+def test_each_width_is_judged_on_its_own_net_and_on_held_out_words(runs_dir, monkeypatch):
+    """The metrics of width w are score_words of the net of width w on the held-out words,
+    which the nets never trained on."""
+    from nnzoo.models import nettalk
+
+    trained, scored = [], {}
+    real_train, real_score = nettalk.train_window_net, nettalk.score_words
+
+    def train(net, train, held_out, *args, **kwargs):
+        trained.append(set(train.words))
+        return real_train(net, train, held_out, *args, **kwargs)
+
+    def score(net, aligned, symbols, *args, **kwargs):
+        scored[net.width] = (set(aligned.words), real_score(net, aligned, symbols, *args,
+                                                             **kwargs))
+        return scored[net.width][1]
+
+    monkeypatch.setattr(nettalk, "train_window_net", train)
+    monkeypatch.setattr(nettalk, "score_words", score)
     run, s = execute("sliding-window", runs_dir, smoke=True, widths="1,3,7")
     m = s["metrics"]
-    for w in (1, 3, 7):
-        assert 0 <= m[f"word_w{w}"] <= m[f"spoken_w{w}"] <= 1 and 0 <= m[f"phoneme_w{w}"] <= 1
+    assert sorted(scored) == [1, 3, 7] and len(trained) == 3
+    for w, (words, measured) in scored.items():
+        assert not words & trained[0] and words  # held out
+        for k in ("phoneme", "word", "spoken"):
+            assert m[f"{k}_w{w}"] == measured[k]
+    assert m["gain_over_w1"] == m["phoneme_w7"] - m["phoneme_w1"]
     assert m["unaligned_train"] == 0 and m["symbols"] > 39
     assert {p.name for p in (run.dir / "figures").iterdir()} == {"accuracy_by_width.png",
                                                                   "examples.png"}

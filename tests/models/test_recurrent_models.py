@@ -46,3 +46,39 @@ def test_counting_generalisation_finds_how_far_a_network_counts():
     pred = Counter(7)(tensors(b)[0]).argmax(-1).numpy()
     assert b.judge(pred)["deterministic"].all()
     assert not np.all(b.judge(Counter(3)(tensors(b)[0]).argmax(-1).numpy())["deterministic"])
+
+
+def test_last_right_reads_only_the_last_step():
+    from nnzoo.models.recurrent import last_right
+
+    out = torch.zeros(4, 3, 2)
+    out[:, -1, 1] = 1.0  # says 1 at the end of every sequence
+    out[:, 0, 0] = 9.0  # and 0 earlier, which must not count
+    y = torch.full((4, 3), PAD)
+    y[:, -1] = torch.tensor([1, 1, 0, 1])
+    assert last_right(out, y) == 0.75
+
+
+def _solved(srn, gated, tries=3, lags=(10, 25, 100, 200)):
+    """solved[cell][lag]: the SRN's counts given, the gated cells' `gated` at every lag."""
+    return {"srn": dict(zip(lags, srn)), "lstm": dict.fromkeys(lags, gated),
+            "gru": dict.fromkeys(lags, gated)}
+
+
+def test_lag_contrast_holds_only_for_the_lesson():
+    from nnzoo.models.recurrent import lag_contrast
+
+    def check(solved):
+        return lag_contrast(solved, short=25, long=100, tries=3, srn_at_most=0,
+                            gated_at_least=3)
+
+    assert check(_solved([3, 3, 0, 0], 3))
+    assert not check(_solved([3, 3, 1, 0], 3))  # the SRN solved a long lag once
+    assert not check(_solved([3, 2, 0, 0], 3))  # a short lag not solved every time
+    assert not check(_solved([3, 3, 0, 0], 2))  # the gated cells missed (at every lag)
+    broken = _solved([3, 3, 0, 0], 3)
+    broken["gru"][200] = 2  # one gated cell at one long lag
+    assert not check(broken)
+    # with no long lag (or no short one) nothing is shown
+    assert not check(_solved([3, 3], 3, lags=(10, 25)))
+    assert not check(_solved([0, 0], 3, lags=(100, 200)))

@@ -34,3 +34,14 @@ def test_seq2seq_teacher_forcing_and_greedy_decoding_agree_on_its_own_choices():
     assert (alpha[0, :, 6:] == 0).all()  # never attends to padding
     # fed its own greedy outputs, teacher forcing picks the same symbols
     assert (net(x, y).argmax(-1) == y).all()
+
+
+def test_attends_to_source_counts_where_the_peak_falls():
+    from nnzoo.models.seq2seq import attends_to_source
+
+    alpha = torch.tensor([[[0.7, 0.2, 0.1], [0.1, 0.2, 0.7], [0.3, 0.4, 0.3]],
+                          [[0.1, 0.8, 0.1], [0.5, 0.4, 0.1], [0.2, 0.2, 0.6]]])  # (2, 3, 3)
+    sources = [[{0}, {2}, None], [{0, 1}, {1}, {2}]]
+    assert attends_to_source(alpha, sources) == 4 / 5  # the 2nd sequence's 2nd peak misses
+    # the same weights judged against other sources (the inputs shuffled) miss
+    assert attends_to_source(alpha, [[{1}, {0}, None], [{2}, {2}, {0}]]) == 0

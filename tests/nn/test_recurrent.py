@@ -138,3 +138,42 @@ def test_builtin_and_course_cells_compute_the_same_net(cell):
 
 
 GATES = {"srn": 1, "lstm": 4, "gru": 3}
+
+
+def _zeroed(module):
+    with torch.no_grad():
+        for p in module.parameters():
+            p.zero_()
+    return module.double()
+
+
+@pytest.mark.parametrize("builtin", [False, True])
+def test_hold_gates_starts_the_lstm_keeping_and_not_writing(builtin):
+    """With every weight 0 but the gate biases, c_1 = f c_0 + i g: f = sigma(b), i = sigma(-b)."""
+    from nnzoo.nn.recurrent import hold_gates
+
+    b, x, h = 3.0, torch.zeros(1, D, dtype=torch.float64), torch.zeros(1, H, dtype=torch.float64)
+    sig = torch.sigmoid(torch.tensor(b, dtype=torch.float64))
+    for c0, g_bias, expected in ((1.0, 0.0, sig), (0.0, 1.0, (1 - sig) * torch.tanh(
+            torch.tensor(1.0, dtype=torch.float64)))):
+        rnn = _zeroed(nn.LSTM(D, H) if builtin else LSTMCell(D, H))
+        with torch.no_grad():  # the candidate g = tanh(g_bias), third in both orders
+            (rnn.bias_ih_l0 if builtin else rnn.W.bias)[2 * H:3 * H] = g_bias
+        hold_gates(rnn, b)
+        cell = LSTMCell(D, H).double().load_torch(rnn) if builtin else rnn
+        _, c = cell(x, (h, torch.full((1, H), c0, dtype=torch.float64)))
+        torch.testing.assert_close(c, torch.full_like(c, float(expected)), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("builtin", [False, True])
+def test_hold_gates_starts_the_gru_keeping_its_state(builtin):
+    """Every weight 0: h~ = 0 and h_1 = (1 - z) h_0 with z = sigma(-b)."""
+    from nnzoo.nn.recurrent import hold_gates
+
+    rnn = hold_gates(_zeroed(nn.GRU(D, H) if builtin else GRUCell(D, H)), 3.0)
+    cell = GRUCell(D, H, reset="after").double().load_torch(rnn) if builtin else rnn
+    h1 = cell(torch.zeros(1, D, dtype=torch.float64), torch.ones(1, H, dtype=torch.float64))
+    keep = torch.sigmoid(torch.tensor(3.0, dtype=torch.float64))
+    torch.testing.assert_close(h1, torch.full_like(h1, float(keep)), rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="an LSTM or GRU"):
+        hold_gates(SRNCell(D, H), 3.0)

@@ -1,5 +1,6 @@
 """Symbol sequences from formal languages, for next-symbol prediction: a^n b^n, a^n b^n c^n,
-the Reber grammar and the embedded Reber grammar. Generated on the fly.
+the Reber grammar and the embedded Reber grammar; the long time lag task; written dates and
+their ISO forms. Generated on the fly.
 
 Every sequence comes with, for each position t, the set of symbols the language allows at
 t + 1 after the symbols so far (`legal`, a boolean mask over the alphabet), and whether that
@@ -40,6 +41,9 @@ class Sequence:
 
     def __str__(self) -> str:
         return "".join(self.alphabet[s] for s in self.symbols)
+
+
+PAD = -100  # the target of padding positions (torch's cross_entropy ignore_index)
 
 
 def one_hot(symbols: np.ndarray, size: int) -> np.ndarray:
@@ -138,6 +142,24 @@ def long_range_position(seq: Sequence) -> int:
     return len(seq.symbols) - 3
 
 
+def long_lag(n: int, lag: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The long time lag task with signal and noise on the same input line (Bengio, Simard &
+    Frasconi 1994; Hochreiter & Schmidhuber 1997, experiment 3): n sequences of lag + 1 steps
+    of two inputs, a marker and a value. At the first step the marker is 1 and the value,
+    -1 or +1, is the signal; at each of the `lag` steps after it the marker is 0 and the
+    value is -1 or +1 at random. After the last step the network must say what the signal
+    was. -> (inputs (n, lag + 1, 2) float32, targets (n, lag + 1) int64: PAD except at the
+    last position, which holds the signal's class, 0 for -1 and 1 for +1)."""
+    if lag < 1:
+        raise ValueError(f"expected lag >= 1, got {lag}")
+    inputs = np.zeros((n, lag + 1, 2), dtype=np.float32)
+    inputs[:, 0, 0] = 1  # the marker
+    inputs[:, :, 1] = 2 * rng.integers(2, size=(n, lag + 1)) - 1  # the signal, then noise
+    targets = np.full((n, lag + 1), PAD, dtype=np.int64)
+    targets[:, -1] = inputs[:, 0, 1] > 0
+    return inputs, targets
+
+
 @dataclass
 class Batch:
     """Sequences of different lengths padded into arrays, for a network reading (B, T, V)
@@ -165,9 +187,6 @@ class Batch:
         right = predicted == self.targets
         return {"legal": (legal | ~self.mask).all(axis=-1),
                 "deterministic": (right | ~self.deterministic).all(axis=-1)}
-
-
-PAD = -100  # the target of padding positions (torch's cross_entropy ignore_index)
 
 
 def batch(seqs: list[Sequence]) -> Batch:
@@ -211,6 +230,26 @@ def date_pairs(n: int, rng: np.random.Generator, first_year: int = 1950,
         if written not in exclude:
             pairs.append((written, day.isoformat()))
     return pairs
+
+
+def date_sources(written: str) -> list[frozenset[int] | None]:
+    """For each of the 10 characters of a written date's ISO form (YYYY-MM-DD), the positions
+    of the written characters it comes from: each year digit from that digit; the month's
+    two digits from the month's name (all of its letters) or from the same digit of "mm";
+    the day's two digits from the same digit of the day, or from its one digit ("7" gives
+    both the 0 and the 7 of "07"). The hyphens come from nowhere (None)."""
+    import re
+
+    year = re.search(r"\d{4}", written).start()
+    if "/" in written:  # dd/mm/yyyy
+        month, day = [{3}, {4}], [{0}, {1}]
+    else:
+        word = re.search(r"[a-z]+", written).span()
+        month = [set(range(*word))] * 2
+        d = next(m.span() for m in re.finditer(r"\d+", written) if m.end() - m.start() <= 2)
+        day = [{d[0]}, {d[1] - 1}]
+    sources = [{year + k} for k in range(4)] + [None] + month + [None] + day
+    return [None if s is None else frozenset(s) for s in sources]
 
 
 def encode(strings: list[str], alphabet: str, pad_to: int | None = None) -> np.ndarray:

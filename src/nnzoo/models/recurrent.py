@@ -96,3 +96,24 @@ def hidden_paths(net: nn.Module, letters: str, ns) -> dict[str, tuple[np.ndarray
         with torch.no_grad():
             paths[f"n = {n}"] = (net.hidden(x)[0][0].cpu().numpy(), s.inputs)
     return paths
+
+
+def last_right(out: Tensor, targets: Tensor) -> float:
+    """The fraction of sequences whose last target is predicted right (the long time lag
+    task, whose only target is the last): outputs (B, T, V), targets (B, T)."""
+    return float((out[:, -1].argmax(dim=-1) == targets[:, -1]).float().mean())
+
+
+def lag_contrast(solved: dict[str, dict[int, int]], short: int, long: int,
+                 tries: int, srn_at_most: int, gated_at_least: int) -> bool:
+    """The long time lag lesson, from solved[cell][lag] = how many of `tries` networks
+    solved the task: at every lag <= short all three cells solve it every time, and at
+    every lag >= long the SRN solves it at most `srn_at_most` times while LSTM and GRU
+    each solve it at least `gated_at_least` times. False when no lag is <= short or >= long
+    (nothing would be shown)."""
+    lags = sorted(solved["srn"])
+    shorts, longs = [lag for lag in lags if lag <= short], [lag for lag in lags if lag >= long]
+    return bool(shorts and longs) and all(
+        solved[cell][lag] == tries for lag in shorts for cell in ("srn", "lstm", "gru")) and all(
+        solved["srn"][lag] <= srn_at_most and solved["lstm"][lag] >= gated_at_least
+        and solved["gru"][lag] >= gated_at_least for lag in longs)

@@ -89,3 +89,14 @@ class TeacherForcing(nn.Module):
 
     def forward(self, xy: Tensor) -> Tensor:
         return self.net(xy[:, :self.input_length], xy[:, self.input_length:])
+
+
+def attends_to_source(alpha, sources) -> float:
+    """The share of output positions whose largest attention weight falls on a character
+    that output comes from: alpha (B, T_out, T_in) attention weights (e.g. `decode`'s),
+    sources[b][t] the set of input positions output t of sequence b comes from, or None
+    for an output that comes from nowhere in particular (not counted)."""
+    peak = alpha.argmax(-1).tolist()  # (B, T_out) where each output looked most
+    hits = [peak[b][t] in s for b, row in enumerate(sources) for t, s in enumerate(row)
+            if s is not None]
+    return sum(hits) / len(hits)

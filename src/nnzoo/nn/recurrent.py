@@ -152,6 +152,33 @@ class GRUCell(nn.Module):
         return self
 
 
+@torch.no_grad()
+def hold_gates(rnn: nn.Module, bias: float) -> nn.Module:
+    """Start a gated cell holding its state: add `bias` to the biases of the gates that keep
+    the state and subtract it from those that write into it, so that at first the cell
+    writes little and forgets little. LSTM: forget gate f +bias, input gate i -bias (as
+    Hochreiter & Schmidhuber 1997 started the input gates shut and Gers et al. 2000 the
+    forget gates open); GRU: update gate z -bias (the course's z writes h~; nn.GRU's z' =
+    1 - z keeps h, so +bias there). Works on LSTMCell, GRUCell, nn.LSTM and nn.GRU (one
+    layer); an SRN has no gate to bias. Returns `rnn`."""
+    if isinstance(rnn, (nn.LSTM, nn.GRU)):
+        H, b = rnn.hidden_size, rnn.bias_ih_l0
+        if isinstance(rnn, nn.LSTM):  # PyTorch's order i, f, g, o
+            b[:H] -= bias
+            b[H:2 * H] += bias
+        else:  # r, z', n
+            b[H:2 * H] += bias
+    elif isinstance(rnn, LSTMCell):  # f, i, g, o
+        H, b = rnn.hidden_size, rnn.W.bias
+        b[:H] += bias
+        b[H:2 * H] -= bias
+    elif isinstance(rnn, GRUCell):  # z, r, h
+        rnn.W.bias[:rnn.hidden_size] -= bias
+    else:
+        raise ValueError(f"expected an LSTM or GRU (cell), got {type(rnn).__name__}")
+    return rnn
+
+
 CELLS = {"srn": SRNCell, "lstm": LSTMCell, "gru": GRUCell}
 BUILTIN = {"srn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 

@@ -18,9 +18,15 @@ class CountingConfig:
     lr: PositiveFloat = 0.003
     """Learning rate (Adam)."""
     at_least: PositiveInt = 4
-    """The claim: at least this many of the copies learn every training string."""
+    """The claim: at least this many of the copies learn every training string..."""
+    at_most: PositiveInt = 14
+    """...and at most this many (from many initial weights a network does not learn it)."""
 
     def __post_init__(self):
-        if self.at_least > self.copies:
-            raise UserError(f"expected --at-least at most --copies ({self.copies}), got "
-                            f"{self.at_least}; lower --at-least or raise --copies")
+        if not self.at_least <= self.at_most <= self.copies:
+            raise UserError(f"expected --at-least <= --at-most <= --copies, got "
+                            f"{self.at_least}, {self.at_most} and {self.copies}")
+
+    def holds(self, learned: int) -> bool:
+        """The claim's check: between at_least and at_most of the copies learned."""
+        return self.at_least <= learned <= self.at_most

@@ -8,7 +8,10 @@ path with every a and back along another with every b.
 
 Small SRNs learn this from some initial weights and not others, so the run trains --copies
 networks from different random weights at once (nnzoo.nn.copies) and reports how many
-learned, and how far beyond the training strings the best one still counts.
+learned, and how far beyond the training strings the best one still counts. How many learn
+is itself the measurement: at seeds 0-9 (nnzoo sweep anbn --seeds 0-9) 7, 8, 7, 9, 3, 3, 5,
+6, 5 and 4 of the 16 learned; the claim is a range around them that fails when all or none
+(or only one) learn.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ class AnbnConfig(CountingConfig):
     """Training strings: a^n b^n for n = 1 .. train_max."""
     test_max: PositiveInt = 40
     """The longest string a^n b^n tried when measuring how far a network generalises."""
+    at_least: PositiveInt = 2
+    """The claim: at least this many of the copies learn every training string..."""
+    at_most: PositiveInt = 12
+    """...and at most this many (from many initial weights a network does not learn it)."""
 
 
 @experiment(
@@ -35,10 +42,11 @@ class AnbnConfig(CountingConfig):
     claim="a simple recurrent network with 2 hidden units (2-2-2) can learn to predict "
           "a^n b^n, from the first b on every next symbol right, though from many initial "
           "weights it does not",
-    expects="of 16 SRNs trained from different random weights, at least 4 predict every "
-            "deterministic symbol (each b after the first, and the next string's a) right for "
-            "every n from 1 to 10; the run reports the largest n the best one reaches",
-    smoke={"epochs": 100, "copies": 4, "at_least": 1},
+    expects="of 16 SRNs trained from different random weights, at least 2 and at most 12 "
+            "predict every deterministic symbol (each b after the first, and the next string's "
+            "a) right for every n from 1 to 10; the run reports the largest n the best one "
+            "reaches",
+    smoke={"epochs": 100, "copies": 4, "at_least": 1, "at_most": 4},
 )
 def run(cfg: AnbnConfig, run: Run) -> Result:
     from nnzoo.models.recurrent import hidden_paths, learn_counting
@@ -53,7 +61,7 @@ def run(cfg: AnbnConfig, run: Run) -> Result:
                                           "while reading a^n b^n (then the next a)"),
                         "hidden_trajectories")
     run.save_figure(learning_figure(out["history"], cfg.copies, "learning a^n b^n"), "error")
-    ok = int(right.sum()) >= cfg.at_least
+    ok = cfg.holds(int(right.sum()))
     headline = (f"{int(right.sum())}/{cfg.copies} SRNs learned a^n b^n for n <= "
                 f"{cfg.train_max}; the best counts right up to n = {int(reach[best])}")
     return Result(ok, headline, {"learned": int(right.sum()), "copies": cfg.copies,

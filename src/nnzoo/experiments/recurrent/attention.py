@@ -8,6 +8,19 @@ surroundings from both sides; at each output step the decoder scores every input
 e_j = v^T tanh(W s + U h_j), and reads their softmax-weighted sum (nnzoo.models.seq2seq).
 The alignment is not monotonic (the year comes last in the input and first in the output),
 which is what attention makes easy: the figure's heat maps show it.
+
+Where the decoder looks is measured, not only drawn: each output digit comes from known input
+characters (nnzoo.data.sequences.date_sources: a year digit from the same digit, the month
+from its name or its digits, the day from its digits), and the run counts the output digits
+whose largest attention weight alpha_j falls on one of them (models.seq2seq.attends_to_source;
+the hyphens are not counted). At seeds 0, 1, 2, 85.7%, 85.4% and 87.0% of them did. One in
+eight of the digits counted is the year's first, and the decoder reads it from the year's
+second digit (in the heat maps both of the first two output digits look there): with years
+1950-2049 the century follows from it (9: 19, 0: 20), so the share stops near 7/8. The claim
+asks for 75%; judged against the sources of dates written in other formats (a shuffled
+source), the seed-0 run scores 29% and FAILs. A bidirectional state knows its neighbours
+too, so an attention that looked next to the digits could still translate, and would fail
+this.
 """
 
 from __future__ import annotations
@@ -16,6 +29,8 @@ from dataclasses import dataclass
 
 from nnzoo.registry import PositiveFloat, PositiveInt, experiment
 from nnzoo.runs import Result, Run
+
+ALIGNED = 0.75  # the claim: this share of output digits attend most to their source
 
 
 @dataclass
@@ -38,7 +53,8 @@ class AttentionConfig:
           "written dates into ISO dates, attending to the input characters each output "
           "character comes from",
     expects="at least 95% of 1,000 held-out dates (never seen in training) translated "
-            "exactly (all 10 characters right, greedy decoding)",
+            "exactly (all 10 characters right, greedy decoding), and for at least 75% of their "
+            "output digits the largest attention weight on a character the digit comes from",
     smoke={"train_pairs": 300, "test_pairs": 50, "epochs": 1, "hidden": 16},
 )
 def run(cfg: AttentionConfig, run: Run) -> Result:
@@ -46,8 +62,15 @@ def run(cfg: AttentionConfig, run: Run) -> Result:
     import torch
     from torch.nn import functional as F
 
-    from nnzoo.data.sequences import DATE_INPUT, DATE_OUTPUT, date_pairs, decode, encode
-    from nnzoo.models.seq2seq import Seq2Seq, TeacherForcing
+    from nnzoo.data.sequences import (
+        DATE_INPUT,
+        DATE_OUTPUT,
+        date_pairs,
+        date_sources,
+        decode,
+        encode,
+    )
+    from nnzoo.models.seq2seq import Seq2Seq, TeacherForcing, attends_to_source
     from nnzoo.train import Data, fit, torch_threads
 
     train = date_pairs(cfg.train_pairs, run.rng("train dates").numpy)
@@ -80,13 +103,15 @@ def run(cfg: AttentionConfig, run: Run) -> Result:
     out, alpha = net.decode(Xt, 10)
     got = [decode(row, DATE_OUTPUT) for row in out.cpu().numpy()]
     right = np.array([g == iso for g, (_, iso) in zip(got, test)])
+    aligned = attends_to_source(alpha.cpu(), [date_sources(w) for w, _ in test])
     run.save_figure(_heat_maps(test[:4], got[:4], alpha[:4].cpu().numpy()), "attention")
     for (w, iso), g in list(zip(test, got))[:5]:
         run.log(f"{w!r} -> {g!r} ({'right' if g == iso else 'expected ' + iso})")
-    ok = right.mean() >= 0.95
+    ok = right.mean() >= 0.95 and aligned >= ALIGNED
     return Result(bool(ok), f"{right.mean():.1%} of {len(test)} held-out dates translated "
-                  "exactly", {"exact": float(right.mean()),
-                              "final_loss": history.last()["loss"]})
+                  f"exactly; {aligned:.1%} of their output digits looked hardest at the "
+                  "character they come from", {"exact": float(right.mean()), "aligned": aligned,
+                                                "final_loss": history.last()["loss"]})
 
 
 def _heat_maps(pairs, got, alpha):

@@ -6,6 +6,12 @@ and ends with E. Most letters leave two continuations open, so no network can pr
 next letter exactly; what it can learn is to predict only letters the grammar allows. To do
 so it must know which node of the graph it is in, though it only sees letters: the figure
 shows its hidden states, one dot per letter read, coloured by the node the walk was in.
+
+The check counts the held-out strings predicted legally at every position. At seeds 0-2
+all 1,000 were; at seeds 3-9, 994, 1,000, 979, 996, 1,000, 993 and 999 (nnzoo sweep reber
+--seeds 3-9), so the claim asks for 95% of them, not every one. It fails when the lesson
+does: trained for 100 epochs instead of 3,000, 440 strings; with the context layer cut
+(U = 0: the network sees only the current letter), none.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from dataclasses import dataclass
 
 from nnzoo.registry import PositiveFloat, PositiveInt, experiment
 from nnzoo.runs import Result, Run
+
+LEGAL = 0.95  # the claim: this share of held-out strings predicted legally throughout
 
 
 @dataclass
@@ -34,9 +42,9 @@ class ReberConfig:
 @experiment(
     "reber", kind="supervised", config=ReberConfig, seconds=11,
     claim="a simple recurrent network with 3 hidden units (7-3-7) trained on Reber strings "
-          "predicts only letters the grammar allows on strings it has never seen",
-    expects="trained on 200 strings, on 1,000 held-out Reber strings every predicted next "
-            "letter (the most likely one) is legal at every position",
+          "predicts only letters the grammar allows on nearly every string it has never seen",
+    expects="trained on 200 strings, on at least 95% of 1,000 held-out Reber strings every "
+            "predicted next letter (the most likely one) is legal at every position",
     smoke={"epochs": 100, "train_strings": 20, "test_strings": 50},
 )
 def run(cfg: ReberConfig, run: Run) -> Result:
@@ -72,7 +80,7 @@ def run(cfg: ReberConfig, run: Run) -> Result:
         nodes = np.concatenate([n for _, n in held_out])
         run.save_figure(_states_figure(H[test.mask], nodes), "hidden_states")  # (n, 2 or 3)
     run.save_figure(_curve(history), "learning")
-    ok = bool(strings_ok.all())
+    ok = bool(strings_ok.mean() >= LEGAL)
     headline = (f"held-out strings predicted legally throughout: {int(strings_ok.sum())}/"
                 f"{len(strings_ok)} (legal at {positions_ok.mean():.2%} of positions)")
     return Result(ok, headline, {"legal_strings": float(strings_ok.mean()),

@@ -10,7 +10,9 @@ aligned with the table the training words taught, and a word that cannot be alig
 out (counted in the log). Then the same network (w x 27 one-hot inputs, 80 logistic hidden
 units, a softmax over the chunks: nnzoo.models.nettalk.WindowNet) is trained for each width
 w, and judged on held-out words it never saw: the fraction of letters whose chunk it names
-(phoneme accuracy) and of words whose every letter it names (word accuracy).
+(phoneme accuracy) and of words whose every letter it names (word accuracy). The claim
+compares the 7-letter window with the 1- and 3-letter ones; the other widths (5 and 9 by
+default) are measured and drawn beside them, not checked.
 """
 
 from __future__ import annotations
@@ -65,8 +67,8 @@ class SlidingWindowConfig:
 @experiment(
     "sliding-window", kind="supervised", config=SlidingWindowConfig, seconds=75,
     claim="a network that sees a window of 7 letters (NetTalk's sliding window) says the "
-          "phoneme of the letter in its centre, in English words it has never seen, and the "
-          "wider its window, the more it gets right",
+          "phoneme of the letter in its centre, in English words it has never seen, and "
+          "gets more of them right than a window of 1 or 3 letters",
     expects="trained on 30,000 words of the CMU pronouncing dictionary, on 5,000 held-out "
             "words a 7-letter window names at least 86% of the letters' phonemes (their "
             "aligned chunks) and every letter of at least 40% of the words; that is at least "
