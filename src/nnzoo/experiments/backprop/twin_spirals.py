@@ -140,7 +140,9 @@ def _spiral_figures(net, X, y, done, best, name: str) -> dict:
     P = np.column_stack([a.ravel() for a in np.meshgrid(g, g)])  # (n*n, 2)
     with torch.no_grad():
         layers = [h.numpy() for h in net.hidden(torch.from_numpy(P))]  # [(n*n, H), ...]
-    cols = 10  # units per row of pictures; a layer takes as many rows as it needs
+    # units per row of pictures (at most 10, no more than the widest layer: a net of 4 or 7
+    # units leaves no empty columns); a layer takes as many rows as it needs
+    cols = min(10, max(h.shape[1] for h in layers))
     rows = [(layer, j0) for layer, h in enumerate(layers) for j0 in range(0, h.shape[1], cols)]
     fig_hid, axes = figure(len(rows), cols, size=1.3)
     for (layer, j0), row in zip(rows, axes):
