@@ -1,7 +1,8 @@
 """The energy-based learners against their equations: Hebbian weights and the update rule by
 hand, the Hopfield energy at every flip, Gibbs sampling against exp(-E/T)/Z by enumeration,
 the Boltzmann learning rule's and CD-k's statistics against the exact log-likelihood
-gradient, one CD-1 step by hand, free energy and pseudo-likelihood by enumeration.
+gradient, one CD-1 step by hand, CD-3's and persistent CD's v_k against T^k by enumeration
+(readable `step` and fused loop), free energy and pseudo-likelihood by enumeration.
 
 Statistical tests use independent chains (one sample each) at a fixed seed. For the
 distributions, Pearson's chi-square statistic over the enumerated states is chi-square
@@ -307,3 +308,73 @@ def test_a_recall_replays_its_flips_to_every_intermediate_state():
     assert torch.equal(r.state_after(len(r.units)), r.final)
     for t in range(9):  # E of the replayed state is the energy recorded after update t
         assert net.energy(r.state_after(t)).item() == r.energies[t, 0].item()
+
+
+# CD-k with k > 1 and persistent CD on a machine where k and the chain's start matter
+def bimodal_rbm(**kw):
+    """A 3-2 RBM with two modes, v = 111 (h_1 on) and v = 000 (h_2 on), weights of +-2: its
+    chain takes tens of steps to forget where it started, so the distribution of v_k depends
+    on k and on the chain's start (the biases of +-20 above fix v_k whatever came before)."""
+    rbm = RBM(3, 2, rng=5, **kw).initialize(dtype=torch.float64)
+    rbm.W_ = torch.tensor([[2.0, -2.0]] * 3, dtype=torch.float64)
+    rbm.b_ = torch.zeros(3, dtype=torch.float64)
+    rbm.c_ = torch.tensor([-3.0, 3.0], dtype=torch.float64)
+    return rbm
+
+
+def transition(rbm):
+    """T[v, v'] = sum_h p(h | v) p(v' | h), over every visible state (2^D, 2^D): v_k of a chain
+    started at v is distributed as row v of T^k."""
+    v, h = all_states(rbm.n_visible), all_states(rbm.n_hidden)
+
+    def given(x, p):  # (S_x, S_p) prod_i p_i^x_i (1 - p_i)^(1 - x_i)
+        return torch.prod(torch.where(x.bool()[None], p[:, None], 1 - p[:, None]), -1)
+
+    return given(h, rbm.hidden_probs(v)) @ given(v, rbm.visible_probs(h))
+
+
+def expected_cd_gradient(rbm, v0, pi):
+    """<v^0 p(h | v^0)^T> - sum_v pi(v) v p(h | v)^T: the mean of CD's dW when v_k ~ pi."""
+    v = all_states(rbm.n_visible)
+    return v0.T @ rbm.hidden_probs(v0) / len(v0) - (v.T * pi) @ rbm.hidden_probs(v)
+
+
+@pytest.mark.parametrize("path", ["step", "fused"])
+@pytest.mark.parametrize("persistent", [False, True])
+def test_cd3_and_persistent_cd_sample_v_k_from_the_chain_k_steps_on(path, persistent):
+    """Two updates from the data v^0 = 111, every chain of persistent CD starting at 000: CD-3
+    samples v_k from row 111 of T^3 both times; persistent CD-3 from row 000 of T^3 and then of
+    T^6 (its chains go on). Checked by chi-square on v_k of the second update and on the mean
+    update over both, with the readable `step` and the fused loop of `partial_fit`."""
+    lr = 1e-3  # two small updates: the machine, and so T, hardly changes in between
+    rbm = bimodal_rbm(k=3, persistent=persistent, batch_size=CHAINS, lr=lr)
+    rbm.chains_.zero_()  # the chains' start, 000
+    W0 = rbm.W_.clone()
+    v0 = torch.ones(CHAINS, 3, dtype=torch.float64)
+    T = transition(rbm)
+    Tk = {k: torch.linalg.matrix_power(T, k) for k in (1, 2, 3, 6)}
+    start = 0 if persistent else 7  # the row of T^k: the chains' start, or the data
+    pi1 = Tk[3][start]  # v_k of the first update
+    pi2 = Tk[6][start] if persistent else pi1  # and of the second
+    expected = (expected_cd_gradient(rbm, v0, pi1) + expected_cd_gradient(rbm, v0, pi2)) / 2
+    # what a broken update would sample (first, second): k = 1; persistent chains restarted
+    # at the data, or at their first start (not carried over)
+    wrong = ([(Tk[1][0], Tk[2][0]), (Tk[3][7], Tk[3][7]), (Tk[3][0], Tk[3][0])] if persistent
+             else [(Tk[1][7], Tk[1][7])])
+    if path == "step":
+        rbm.step(v0)
+        vk = rbm.step(v0)
+    else:  # both mini-batches in one call of the fused loop
+        A, _ = rbm._updates(torch.cat([v0, v0]), torch.arange(2 * CHAINS), CHAINS)
+        vk = A[CHAINS:, :3]
+    assert chi_square_p(vk, pi2) > 1e-3
+    for _, second in wrong:  # the test can tell them
+        assert chi_square_p(vk, second) < 1e-6
+    if persistent:
+        assert torch.equal(rbm.chains_, vk)
+    # the mean of the two updates: eta times the mean of the two expected gradients
+    dW = (rbm.W_ - W0) / (2 * lr)
+    assert (dW - expected).abs().max() < 0.02
+    for first, second in wrong:  # twice the tolerance from each broken update's mean
+        broken = (expected_cd_gradient(rbm, v0, first) + expected_cd_gradient(rbm, v0, second)) / 2
+        assert (broken - expected).abs().max() > 0.04

@@ -72,6 +72,29 @@ def capacity_curves(load: Sequence[float], rates: dict[str, Sequence[float]],
     return fig
 
 
+def finite_size_curve(ns: Sequence[int], breakdowns: Sequence[float], c: float,
+                      exponent: float, tol: float, classic: float = 0.138) -> Figure:
+    """The breakdown load against N^(-exponent), the curve classic + c N^(-exponent) (a
+    line here, running to the classic capacity at N = infinity) and its band +-tol."""
+    x = np.asarray(ns, dtype=float) ** -exponent
+    xs = np.linspace(0, x.max() * 1.1, 50)
+    fig, axes = figure(1, 1, size=4.8)
+    ax = axes[0, 0]
+    ax.fill_between(xs, classic + c * xs - tol, classic + c * xs + tol, color="tab:gray",
+                    alpha=0.25, label=f"+-{tol:g}")
+    ax.plot(xs, classic + c * xs, "--", color="k", lw=1,
+            label=f"{classic:g} + {c:g} N^(-{exponent:.2g})")
+    ax.plot(x, breakdowns, "o", color="tab:blue", label="measured breakdown")
+    for xi, a, n in zip(x, breakdowns, ns):
+        ax.annotate(f"N = {n}", (xi, a), textcoords="offset points", xytext=(4, -12), fontsize=8)
+    ax.plot([0], [classic], "k*", ms=12, label=f"classic {classic:g} (N = infinity)")
+    ax.set(xlabel=f"N^(-{exponent:.2g})", ylabel="load P/N at which recall falls through 1/2",
+           xlim=(-0.002, xs.max()), title="the breakdown against the network's size")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    return fig
+
+
 def distribution_bars(p_model, p_data, title: str = "") -> Figure:
     """The model's probability of every state (bars, log scale) and the data's (dots)."""
     pm, pd = _np(p_model), _np(p_data)

@@ -1,5 +1,13 @@
 """twin-spirals: networks with polar inputs, two hidden layers, or shortcut connections learn
-the twin spirals, and the hidden units' pictures show how."""
+the twin spirals, and the hidden units' pictures show how; the course's two-layer network
+(one hidden layer on (x, y)) of the same width does not.
+
+The contrast is trained in the default run at the same width, initial weights' scale,
+optimiser and budget of epochs. At seeds 0-2 it ended at 84.5%, 83.5% and 82.0% training
+accuracy after its 20,000 epochs (its loss still creeping down), while the other three
+reached 100% in 500-4,300; the claim asks it to stay below 95%. It costs the most of the
+run's time.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +21,10 @@ from nnzoo.runs import Result, Run
 @dataclass
 class TwinSpiralsConfig:
     net: Literal["all", "polar", "raw", "short", "two-layer"] = "all"
-    """all: polar, raw and short in turn; polar: (r, theta) then one hidden layer; raw: two
-    hidden layers; short: two hidden layers with shortcut connections; two-layer: one hidden
-    layer on (x, y) (the course's net that cannot; with --hidden 45 it has 181 weights, as
-    many as short with --hidden 10)."""
+    """all: polar, raw, short and two-layer in turn; polar: (r, theta) then one hidden layer;
+    raw: two hidden layers; short: two hidden layers with shortcut connections; two-layer: one
+    hidden layer on (x, y) (the course's net that cannot; with --hidden 45 it has 181
+    weights, as many as short with --hidden 10)."""
     hidden: PositiveInt = 20
     """Hidden units in each hidden layer."""
     init: PositiveFloat = 0.3
@@ -34,16 +42,21 @@ class TwinSpiralsConfig:
         "net": "the default run checks every net the claim names (spiral_net's is polar)"}
 
 
-ALL_NETS = ("polar", "raw", "short")  # --net all: the nets the claim names
+LEARNERS = ("polar", "raw", "short")  # the nets the claim says learn the spirals
+CONTRAST = "two-layer"  # the one it says does not
+ALL_NETS = (*LEARNERS, CONTRAST)  # --net all
+BELOW = 0.95  # the contrast's training accuracy stays below this
 
 
 @experiment(
-    "twin-spirals", kind="supervised", config=TwinSpiralsConfig, seconds=5,
+    "twin-spirals", kind="supervised", config=TwinSpiralsConfig, seconds=12,
     claim="networks with polar inputs, two hidden layers, or shortcut connections learn the "
-          "twin spirals, and the hidden units' pictures show how",
-    expects="every run of each net reaches 100% training accuracy within 20,000 epochs (at "
-            "the defaults: one run each of polar, raw and short, 20 hidden units, init 0.3, "
-            "Adam lr 0.01); with --net NAME, every run of that net",
+          "twin spirals, and the hidden units' pictures show how; a two-layer network (one "
+          "hidden layer on (x, y)) of the same width does not",
+    expects="every run of polar, raw and short reaches 100% training accuracy within 20,000 "
+            "epochs, and every run of two-layer ends below 95% after them (at the defaults: "
+            "one run of each, 20 hidden units, init 0.3, Adam lr 0.01); with --net NAME, "
+            "every run of that net",
     smoke={"epochs": 200, "hidden": 4},
 )
 def run(cfg: TwinSpiralsConfig, run: Run) -> Result:
@@ -69,10 +82,14 @@ def run(cfg: TwinSpiralsConfig, run: Run) -> Result:
     for name in nets:
         done = [r for r in runs.results if r["net"] == name]
         solved = [r for r in done if r["solved"]]
-        passed &= len(solved) == cfg.runs
         headline = f"{name} {len(solved)}/{cfg.runs}"
-        if solved:
-            headline += f" (median {int(np.median([r['epochs'] for r in solved]))} epochs)"
+        if name == CONTRAST:  # the net that cannot: every run ends below BELOW
+            passed &= all(r["acc"] < BELOW for r in done)
+            headline += f" (best {max(r['acc'] for r in done):.1%}, below {BELOW:.0%} expected)"
+        else:
+            passed &= len(solved) == cfg.runs
+            if solved:
+                headline += f" (median {int(np.median([r['epochs'] for r in solved]))} epochs)"
         headlines.append(headline)
         best = max(done, key=lambda r: (r["acc"], -r["epochs"]))
         net = build(spiral_net, cfg, net=name)
@@ -140,7 +157,9 @@ def _spiral_figures(net, X, y, done, best, name: str) -> dict:
     P = np.column_stack([a.ravel() for a in np.meshgrid(g, g)])  # (n*n, 2)
     with torch.no_grad():
         layers = [h.numpy() for h in net.hidden(torch.from_numpy(P))]  # [(n*n, H), ...]
-    cols = 10  # units per row of pictures; a layer takes as many rows as it needs
+    # units per row of pictures (at most 10, no more than the widest layer: a net of 4 or 7
+    # units leaves no empty columns); a layer takes as many rows as it needs
+    cols = min(10, max(h.shape[1] for h in layers))
     rows = [(layer, j0) for layer, h in enumerate(layers) for j0 in range(0, h.shape[1], cols)]
     fig_hid, axes = figure(len(rows), cols, size=1.3)
     for (layer, j0), row in zip(rows, axes):

@@ -126,6 +126,8 @@ def _xor_figures(done: list[dict], best: dict, cfg: XorBackpropConfig) -> dict:
     for j, colour in enumerate(["tab:green", "tab:purple"]):
         boundary_line(ax, W1[j], b1[j], color=colour, label=f"hidden unit {j + 1}")
     ax.legend(loc="upper center", fontsize=7, ncol=2)
+    ticks = [-0.5, 0, 0.5, 1, 1.5]
+    ax.set(xlabel="input x1", ylabel="input x2", xticks=ticks, yticks=ticks)
     ax.set_title(f"run {best['run']}: output z and the hidden units' lines", fontsize=9)
 
     fig_l, axes = figure(1, 1, size=4.2)
