@@ -27,8 +27,9 @@ def test_both_generator_losses_run_with_the_contrast(runs_dir, loss):
 
 def test_a_generator_of_the_test_digits_is_judged_as_the_test_digits(runs_dir, monkeypatch):
     # G replaced by one that returns the test digits in turn (scaled to [-1, 1], as G's tanh
-    # is), so that the scored samples are the test set once, in some rotation: the score, class shares and Frechet distance must then be the test digits'
-    # own, which they are not if the samples reach the judge scaled or standardised wrongly
+    # is), so that the scored samples are the test set once, in some rotation: the score
+    # and the Frechet distance must then be the test digits' own, which they are not if the
+    # samples reach the judge scaled or standardised wrongly
     from nnzoo.data import load
 
     X_test = load("digits").tensors()[2]  # (N, 1, 8, 8) in [0, 1]
