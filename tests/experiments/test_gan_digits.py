@@ -50,7 +50,7 @@ def test_a_generator_of_the_test_digits_is_judged_as_the_test_digits(runs_dir, m
 
 
 @pytest.mark.parametrize("values", [{"generator_loss": "wasserstein"}, {"k": 0},
-                                    {"lr": -1.0}, {"min_share": 1.5}])
+                                    {"lr": -1.0}, {"saturating_rounds": -1}])
 def test_bad_options_are_user_errors(values):
     with pytest.raises(UserError):
         registry.get("gan-digits").make_config(values)
