@@ -72,6 +72,47 @@ def test_generator_step_changes_only_G(kind):
     assert all(p.grad is None for p in gan.D.parameters())  # D's gradients dropped
 
 
+def _log_D(gan, x):
+    """log D(x) and log(1 - D(x)) for images x, D as it is in training (batch norm on the
+    batch), without a gradient: (B,), (B,)."""
+    with torch.no_grad():
+        a = gan.D(x)
+    return torch.log(torch.sigmoid(a)), torch.log(1 - torch.sigmoid(a))
+
+
+def test_a_discriminator_step_raises_Ds_objective_on_its_batch():
+    # the course's ascent: 1/m sum_i [log D(x_i) + log(1 - D(G(z_i)))] rises (one small step)
+    gan = _gan(lr=1e-4)
+    g = torch.Generator().manual_seed(4)
+    x, z = torch.rand(16, 1, 8, 8, generator=g) * 2 - 1, gan.z(16, g)
+
+    def V():
+        with torch.no_grad():
+            fake = gan.G(z)
+        return (_log_D(gan, x)[0] + _log_D(gan, fake)[1]).mean().item()
+
+    before = V()
+    E = gan.discriminator_step(x, z)
+    assert E == pytest.approx(-before, rel=1e-6)  # it descends minus the objective
+    assert V() > before + 1e-5
+
+
+@pytest.mark.parametrize("kind", ["non-saturating", "saturating"])
+def test_a_generator_step_raises_log_D_of_its_images(kind):
+    # either loss moves G so that D takes its images for real: 1/m sum_i log D(G(z_i)) rises
+    gan = _gan(generator_loss=kind, lr=1e-4)
+    g = torch.Generator().manual_seed(5)
+    z = gan.z(16, g)
+
+    def log_D_G():
+        with torch.no_grad():
+            return _log_D(gan, gan.G(z))[0].mean().item()
+
+    before = log_D_G()
+    gan.generator_step(z)
+    assert log_D_G() > before + 1e-5
+
+
 def test_train_rounds_takes_k_discriminator_steps_per_generator_step():
     gan = _gan(k=3)
     loss_D, loss_G = gan.train_rounds(torch.rand(20, 1, 8, 8) * 2 - 1, rounds=2, m=4,

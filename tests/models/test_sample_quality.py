@@ -10,6 +10,7 @@ import torch
 
 from nnzoo.models.cnn import NetConv
 from nnzoo.models.sample_quality import (
+    class_shares,
     classifier_score,
     classify_with_features,
     frechet_distance,
@@ -33,6 +34,13 @@ def test_classifier_score_by_hand():
     p = torch.tensor([[1.0, 0.0], [0.5, 0.5]])
     kl = [math.log(1 / 0.75), 0.5 * math.log(0.5 / 0.75) + 0.5 * math.log(0.5 / 0.25)]
     assert classifier_score(p) == pytest.approx(math.exp(sum(kl) / 2), rel=1e-12)
+
+
+def test_class_shares_count_each_samples_first_choice():
+    # four samples of three classes: first choices 0, 2, 2, 2 (p(y|x) need not be one-hot);
+    # class 1 is nobody's first choice although every sample gives it some probability
+    p = torch.tensor([[0.5, 0.3, 0.2], [0.1, 0.4, 0.5], [0.2, 0.2, 0.6], [0.0, 0.3, 0.7]])
+    assert class_shares(p) == [0.25, 0.0, 0.75]
 
 
 def test_frechet_distance_by_hand():

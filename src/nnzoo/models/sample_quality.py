@@ -35,6 +35,14 @@ def classifier_score(p: Tensor) -> float:
     return float(kl.mean().exp())
 
 
+def class_shares(p: Tensor) -> list[float]:
+    """For the rows p (N, K) of p(y|x): the share of the N samples whose most probable class
+    is k, for each k (K numbers summing to 1). A classifier score near K needs each near
+    1/K; one class missing shows here as a 0 that the score may hide."""
+    top = p.argmax(dim=1)  # (N,)
+    return (torch.bincount(top, minlength=p.shape[1]).double() / len(top)).tolist()
+
+
 def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray,
                      sigma2: np.ndarray) -> float:
     """||mu1 - mu2||^2 + Tr(Sigma1 + Sigma2 - 2 (Sigma1 Sigma2)^{1/2}) for means (F,) and
