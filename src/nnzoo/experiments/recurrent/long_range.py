@@ -42,7 +42,8 @@ at every lag (held-out 98.6% or more); the SRN 3 / 3 / 3 at lag 10, 1 / 2 / 3 at
 sometimes finds the way (it also did in a run with the gated cells replaced by SRNs), lies
 between the claim's short and long lags. The gated cells stopped after 2 to 11 of the 20
 epochs.
-The default run takes about four minutes on a quiet two-core CPU (one thread), most of it
+The default run took 107 s of wall time (94 s of CPU) at seed 0 on a two-core CPU under a
+light load (load average about 4), most of it
 the SRN, which never stops early at the long lags, and the GRU, whose fused kernel is the
 slowest per step on a CPU.
 
@@ -117,7 +118,7 @@ class LongRangeConfig:
 
 
 @experiment(
-    "long-range", kind="supervised", config=LongRangeConfig, seconds=240,
+    "long-range", kind="supervised", config=LongRangeConfig, seconds=110,
     claim="a simple recurrent network cannot learn to hold a signal across a long time lag, "
           "which LSTM and GRU networks of the same size, trained the same way, learn",
     expects="on the long time lag task (16 units, 1,000 training sequences, at most 20 "
