@@ -18,7 +18,8 @@ def test_both_generator_losses_run_with_the_contrast(runs_dir, loss):
     assert loss in s["headline"] and "saturating loss from the same start" in s["headline"]
     assert len(m["class_shares"]) == 10 and sum(m["class_shares"]) == pytest.approx(1)
     assert m["min_share"] == min(m["class_shares"])
-    assert s["status"] == "FAIL"  # six rounds of a tiny GAN draw no digits
+    # a smoke run is not judged, but its checks still run: six rounds of a tiny GAN draw no digits
+    assert s["status"] == "SMOKE OK" and not s["passed"] and "(FAILED: score" in s["headline"]
     assert sorted(s["figures"]) == ["losses.png", "samples.png"]
     lines = [line for line in (run.dir / "metrics.jsonl").read_text().splitlines()
              if "loss_D" in line]
@@ -44,7 +45,7 @@ def test_a_generator_of_the_test_digits_is_judged_as_the_test_digits(runs_dir, m
     run, s = execute("gan-digits", runs_dir, smoke=True, scored=len(X_test),
                      saturating_rounds=0)
     m = s["metrics"]
-    assert m["score"] == pytest.approx(m["real_score"], rel=1e-9)
+    assert m["score"] == pytest.approx(m["real_score"], rel=1e-6)
     assert m["frechet"] == pytest.approx(0, abs=1e-6)
     assert 0.05 < m["min_share"] <= 0.1  # every digit is among the test digits
 

@@ -63,6 +63,6 @@ def test_counting_claims_fail_when_all_or_none_learn(name):
 
 def test_reber_passes_on_the_share_of_strings_predicted_legally(runs_dir):
     _, s = execute("reber", runs_dir / "a", smoke=True)  # 100 epochs on 20 strings: too few
-    assert s["metrics"]["legal_strings"] < 0.95 and s["status"] == "FAIL"
+    assert s["metrics"]["legal_strings"] < 0.95 and not s["passed"]  # judged, not shown: SMOKE OK
     _, s = execute("reber", runs_dir / "b", epochs=300, test_strings=200)
     assert s["metrics"]["legal_strings"] >= 0.95 and s["status"] == "PASS"
