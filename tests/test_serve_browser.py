@@ -51,7 +51,7 @@ def test_a_run_from_the_browser_shows_errors_beside_fields_then_its_verdict(addr
         page.check("#f-common-smoke")
         page.click("#run-button")
         page.wait_for_url("**/r/perceptron/**", timeout=120_000)
-        sync_api.expect(page.locator("#status")).to_have_text("PASS", timeout=180_000)
+        sync_api.expect(page.locator("#status")).to_have_text("SMOKE OK", timeout=180_000)
         sync_api.expect(page.locator("#verdict")).to_contain_text("converged")
         figure = page.locator("#figures img").first
         sync_api.expect(figure).to_be_visible()

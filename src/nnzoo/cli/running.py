@@ -70,6 +70,7 @@ def _resume(opts: dict[str, Any], name: str | None = None, args: list[str] = ())
     if nproc > 1 or launched():
         check_supported(run.experiment)
     if nproc > 1 and not launched():  # the folder is checked: now start the processes
+        run._unlock()  # rank 0 of the launch owns the folder from here (its own run.lock)
         return launch(run.experiment, list(args), nproc, run.device_name)
     return _execute(run)
 
