@@ -79,25 +79,6 @@ def make_folder(directory: Path, exist_ok: bool = True) -> None:
                         "another with --out") from None
 
 
-def _lock_owner(path: Path) -> int | None:
-    """The process id written in a lock file, or None when it cannot be read."""
-    try:
-        return int(path.read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _alive(pid: int) -> bool:
-    """Whether the process `pid` exists (another user's counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def discard_if_empty(directory: Path) -> bool:
     """Remove a new run's folder that kept nothing (no checkpoint, figure or metric: a run
     stopped by a user's or a data error before its work began); -> whether it did."""
