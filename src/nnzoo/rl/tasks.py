@@ -56,6 +56,16 @@ SOLVED_MEAN = 475.0  # gymnasium's CartPole-v1 threshold: mean return over 100 e
 JUDGE_EPISODES = 100  # new episodes that judge the policy a run keeps
 
 
+def judged_words(at: int | None, judged) -> tuple[str, str]:
+    """A policy-gradient run on CartPole-v1 in words: when training's mean of 100 episodes
+    reached the threshold (`at`, a step, or None), and what the final policy scored on the
+    judging episodes (`judged`, their returns)."""
+    outcome = (f"training's mean of 100 reached {SOLVED_MEAN:g} at step {at}" if at else
+               f"training's mean of 100 never reached {SOLVED_MEAN:g}")
+    score = f"the final policy scores {judged.mean():.1f} on {len(judged)} new episodes"
+    return outcome, score
+
+
 def judged_expects(budget: str) -> str:
     """The expected outcome of a policy-gradient experiment on CartPole-v1 whose training
     stops at gymnasium's test or at `budget` (e.g. "500,000 steps"): the policy it ends

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nnzoo.registry import NonNegativeFloat, PositiveFloat, PositiveInt, UnitFloat, experiment
-from nnzoo.rl.tasks import judged_expects
+from nnzoo.rl.tasks import judged_expects, judged_words
 from nnzoo.runs import Result, Run
 
 
@@ -69,9 +69,7 @@ def run(cfg: A3CConfig, run: Run) -> Result:
     # the shared network the workers leave, played greedily on new episodes
     judged = judge_policy(agent.greedy, "CartPole-v1", run.rng("judge"))
     seconds = run.elapsed_before + time.time() - start
-    outcome = (f"training's mean of 100 reached {SOLVED_MEAN:g} at step {at}" if at else
-               f"training's mean of 100 never reached {SOLVED_MEAN:g}")
-    score = f"the final policy scores {judged.mean():.1f} on {len(judged)} new episodes"
+    outcome, score = judged_words(at, judged)
     run.log(f"A3C, {cfg.workers} workers: {outcome}; {agent.t} steps, "
             f"{len(agent.history)} episodes, {seconds:.0f} s; {score} (min {judged.min():.0f})")
     run.save_figure(returns_figure({f"A3C (final policy judged {judged.mean():.0f})":
