@@ -113,9 +113,19 @@ def start() -> None:
 
 
 def _stop() -> None:
+    """Leave the process group together: a rank that tears gloo down while its peer is
+    still writing (rank 0 saves the checkpoint after an interrupt) can abort the other in
+    C++ ("terminate called without an active exception"), so the ranks meet first; a peer
+    that died already only costs the barrier's timeout."""
+    import datetime
+
     import torch.distributed as dist
 
     if dist.is_initialized():
+        try:
+            dist.monitored_barrier(timeout=datetime.timedelta(seconds=60))
+        except Exception:  # noqa: BLE001 - a dead peer: tear down all the same
+            pass
         dist.destroy_process_group()
 
 
