@@ -20,6 +20,7 @@ from starlette.testclient import TestClient  # noqa: E402
 import nnzoo  # noqa: E402
 from nnzoo import registry  # noqa: E402
 from nnzoo.errors import UserError  # noqa: E402
+from nnzoo.serve import files  # noqa: E402
 from nnzoo.serve.app import TOKEN_HEADER, create_app  # noqa: E402
 from nnzoo.serve.forms import FORM_ERROR  # noqa: E402
 
@@ -186,6 +187,12 @@ def test_uploads_need_the_token_are_size_limited_safely_named_and_overwrite_noth
     assert post("/api/uploads?name=big.txt", content=b"x" * 1001).status_code == 413
     chunks = (b"x" * 100 for _ in range(11))  # no Content-Length: refused as it streams
     assert post("/api/uploads?name=big.txt", content=chunks).status_code == 413
+    monkeypatch.setattr(app_module, "MAX_UPLOAD", 10**6)
+    monkeypatch.setattr(files, "MAX_UPLOADS", 1000)  # the folder's total: 6 bytes held
+    full = post("/api/uploads?name=fill.txt", content=b"x" * 995)
+    assert full.status_code == 413 and "delete the files" in full.json()["error"]
+    assert post("/api/uploads?name=fits.txt", content=b"x" * 994).status_code == 201
+    (server.runs / "uploads" / "fits.txt").unlink()
     assert sorted(p.name for p in (server.runs / "uploads").iterdir()) == \
         ["my_notes-1.txt", "my_notes.txt"]  # nothing half-written left
     assert [u["path"] for u in client.get("/api/uploads").json()] == \

@@ -22,6 +22,7 @@ HEARTBEAT_S = 15.0  # a comment line now and then keeps proxies and browsers fro
 UPLOADS = "uploads"  # the folder of the runs folder that the pages' uploads go to: no run in it
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")  # what an uploaded file's name may not hold
 MAX_NAME = 100  # characters of an uploaded file's name
+MAX_UPLOADS = 4 * 1024**3  # bytes that the uploads folder holds at most, all files together
 
 
 class Refused(UserError):
@@ -101,6 +102,17 @@ def list_runs(root: Path) -> list[dict[str, Any]]:
     return rows
 
 
+class UploadsFull(UserError):
+    """The uploads folder holds as much as the server takes (status 413)."""
+
+    status = 413
+
+    def __init__(self, folder: Path, limit: int):
+        super().__init__(f"the uploads folder {folder} would hold over {limit // 1024**2} MiB "
+                         "of files, the most this server keeps; delete the files you no "
+                         "longer need there, then upload again")
+
+
 def uploads_folder(root: Path) -> Path:
     """The runs folder's uploads folder, made if missing; Refused if it leads elsewhere."""
     (root / UPLOADS).mkdir(parents=True, exist_ok=True)
@@ -132,13 +144,16 @@ async def save_upload(root: Path, name: str, chunks: AsyncIterable[bytes]) -> Pa
     there (then NAME-1.EXT, NAME-2.EXT, ...): the path of the new file. The file appears
     whole or not at all (written aside, then linked in under its free name)."""
     folder, safe = uploads_folder(root), upload_name(name)
+    room = MAX_UPLOADS - sum(u["bytes"] for u in list_uploads(root))
     fd, part = tempfile.mkstemp(dir=folder, prefix=".part-")
     try:
         size = 0
         with os.fdopen(fd, "wb") as f:
             async for chunk in chunks:
-                f.write(chunk)
                 size += len(chunk)
+                if size > room:  # one file under its own limit can still fill the disk
+                    raise UploadsFull(folder, MAX_UPLOADS)
+                f.write(chunk)
         if size == 0:
             raise UserError(f"{name!r} is empty; upload a file with something in it")
         stem, suffix = Path(safe).stem, Path(safe).suffix
