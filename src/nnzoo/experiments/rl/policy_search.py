@@ -61,7 +61,7 @@ class PolicySearchConfig:
 
 
 @experiment(
-    "policy-search", kind="reinforcement", config=PolicySearchConfig, seconds=60,
+    "policy-search", kind="reinforcement", config=PolicySearchConfig, seconds=55,
     claim="hill climbing (its incumbent measured again at every step) and an evolutionary "
           "strategy search a policy network's parameters by random perturbations, judged by "
           "returns alone, and learn; on CartPole-v1, at the same budget of episodes, "
