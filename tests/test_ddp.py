@@ -25,15 +25,15 @@ from nnzoo.runs import Run
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
-# Trains a small network by nnzoo.train.fit; run under torchrun it trains data-parallel
-# (fit sees the process group) and rank 0 saves what it got.
+# Trains a small network by nnzoo.training.supervised.fit; run under torchrun it trains
+# data-parallel (fit sees the process group) and rank 0 saves what it got.
 TRAIN = textwrap.dedent('''
     import sys
     import torch
     import torch.nn.functional as F
     from torch import nn
     from nnzoo.errors import UserError
-    from nnzoo.train import Data, fit
+    from nnzoo.training.supervised import Data, fit
 
     def train(dtype, optimizer):
         g = torch.Generator().manual_seed(0)

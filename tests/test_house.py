@@ -1,5 +1,6 @@
 """The house's rules, checked from the source: one experiment per file, seeds only from the
-run, nothing imports experiments, one default per hyper-parameter, files under 400 lines."""
+run, nothing imports experiments, only experiments and training loops name a run, no family
+imports another's, one default per hyper-parameter, files under 400 lines."""
 
 import ast
 import dataclasses
@@ -41,6 +42,37 @@ def test_nothing_outside_the_experiments_imports_from_them():
     offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in outside
                  for m in imported_modules(p) if m.startswith("nnzoo.experiments")]
     assert not offenders, "move the helper into the library: " + "; ".join(offenders)
+
+
+BELOW_TRAINING = ("nn", "models", "rl", "data", "viz")  # the floors under nnzoo.training
+RUN_MODULES = ("nnzoo.training", "nnzoo.runs", "nnzoo.train")
+
+
+def names_a_run(module: str) -> bool:
+    return any(module == m or module.startswith(m + ".") for m in RUN_MODULES)
+
+
+def test_only_the_experiments_and_the_training_loops_name_a_run():
+    # models, agents, data, equations and pictures take numbers and generators, not a run:
+    # the loops that take one live in nnzoo.training, one floor up
+    paths = python_files(*(SRC / floor for floor in BELOW_TRAINING))
+    offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in paths
+                 for m in imported_modules(p) if names_a_run(m)]
+    offenders += [f"{p.relative_to(ROOT)} imports {a.name} from nnzoo" for p in paths
+                  for node in ast.walk(ast.parse(p.read_text()))
+                  if isinstance(node, ast.ImportFrom) and node.module == "nnzoo"
+                  for a in node.names if names_a_run(f"nnzoo.{a.name}")]
+    assert not offenders, "move the loop into nnzoo.training: " + "; ".join(offenders)
+
+
+def test_no_experiment_family_imports_another_familys_modules():
+    offenders = [f"{p.relative_to(ROOT)} imports {m}"
+                 for family in EXPERIMENTS.iterdir() if family.is_dir()
+                 for p in python_files(family) for m in imported_modules(p)
+                 if m.startswith("nnzoo.experiments.")
+                 and not m.startswith(f"nnzoo.experiments.{family.name}")]
+    assert not offenders, "what two families share belongs in the library: " + \
+        "; ".join(offenders)
 
 
 SEEDING = re.compile(r"manual_seed\(|np\.random\.seed\(|random\.seed\(|default_rng\(|"

@@ -65,7 +65,7 @@ def run(cfg: BackpropVariationsConfig, run: Run) -> Result:
     import torch.nn.functional as F
 
     from nnzoo.data import load
-    from nnzoo.train import evaluate
+    from nnzoo.training.supervised import evaluate
 
     digits = load("digits")
     # the validation images come out of the training part; the test images stay unseen
@@ -121,7 +121,7 @@ def _train_variation(cfg: BackpropVariationsConfig, run: Run, name: str, data,
 
     from nnzoo.nn import sse, weight_decay, whole_set_statistics_
     from nnzoo.nn.optim import Momentum
-    from nnzoo.train import Data, evaluate, fit
+    from nnzoo.training.supervised import Data, evaluate, fit
 
     error, mom, wd, _, _ = VARIATIONS[name]
     net = _net(cfg, run, name)

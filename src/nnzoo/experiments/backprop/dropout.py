@@ -115,7 +115,7 @@ def _train(cfg: DropoutConfig, run: Run, p: float, data, wrong) -> dict:
 
     from nnzoo.models.mlp import MLP
     from nnzoo.nn.optim import Momentum
-    from nnzoo.train import Data, fit, predict
+    from nnzoo.training.supervised import Data, fit, predict
 
     with run.seeded("init"):  # the same stream for both: the same initial weights
         net = MLP([64, *[cfg.hidden] * cfg.layers, 10], activation=cfg.activation,

@@ -16,8 +16,9 @@ from nnzoo.runs import Result, Run
     smoke={"data": "digits", "epochs": 1},
 )
 def run(cfg: MnistLinearConfig, run: Run) -> Result:
-    from nnzoo.classify import load_images, train_classifier
+    from nnzoo.data.imageset import load_images
     from nnzoo.models.cnn import NetLin
+    from nnzoo.training.classifiers import train_classifier
     from nnzoo.viz.images import classifier_figures
 
     images = load_images(cfg.data, cfg.data_dir, run.device, run.log)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnzoo.experiments.embeddings._word2vec import TrainingConfig, corpus_of, train, trained_vectors
+from nnzoo.experiments.embeddings._word2vec import TrainingConfig, corpus_of, train, word2vec
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 
@@ -81,8 +81,9 @@ def run(cfg: Word2VecConfig, run: Run) -> Result:
     import numpy as np
 
     from nnzoo.data import load
+    from nnzoo.training.word2vec import trained_vectors
 
-    wv, words_per_second = trained_vectors(cfg, run)
+    wv, words_per_second = trained_vectors(word2vec(cfg, run), lambda: corpus_of(cfg, run), run)
     for word in ("king", "france", "whale", "good", "man"):
         if word in wv:
             near = ", ".join(f"{w} {c:.2f}" for w, c in wv.most_similar([word], topn=6))

@@ -103,7 +103,7 @@ def run(cfg: AutoencodersConfig, run: Run) -> Result:
 
     from nnzoo.data import load
     from nnzoo.models.autoencoders import Autoencoder
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     ds = load(cfg.data, log=run.log)
     X, _, X_test, _ = ds.tensors(run.device)  # (N, 1, H, W) grey levels in [0, 1]

@@ -86,7 +86,7 @@ def run(cfg: VaeDigitsConfig, run: Run) -> Result:
 
     from nnzoo.data import load
     from nnzoo.models.autoencoders import VAE
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     ds = load(cfg.data, log=run.log)
     X, y, X_test, y_test = ds.tensors(run.device)  # (N, 1, H, W) grey levels in [0, 1]

@@ -1,5 +1,5 @@
 """Declarations shared by anbn and anbncn: the options of training many SRNs at once on a
-counting language (no algorithms here; those are nnzoo.models.recurrent.learn_counting)."""
+counting language (no algorithms here; those are nnzoo.training.sequences.learn_counting)."""
 
 from __future__ import annotations
 

@@ -49,7 +49,8 @@ class AnbnConfig(CountingConfig):
     smoke={"epochs": 100, "copies": 4, "at_least": 1, "at_most": 4},
 )
 def run(cfg: AnbnConfig, run: Run) -> Result:
-    from nnzoo.models.recurrent import hidden_paths, learn_counting
+    from nnzoo.models.recurrent import hidden_paths
+    from nnzoo.training.sequences import learn_counting
     from nnzoo.viz.recurrent import learning_figure, trajectory_figure
 
     out = learn_counting("ab", cfg.hidden, cfg.train_max, cfg.copies, cfg.epochs, cfg.lr,

@@ -44,7 +44,8 @@ class AnbncnConfig(CountingConfig):
     smoke={"epochs": 100, "copies": 4, "at_least": 1, "at_most": 4},
 )
 def run(cfg: AnbncnConfig, run: Run) -> Result:
-    from nnzoo.models.recurrent import hidden_paths, learn_counting
+    from nnzoo.models.recurrent import hidden_paths
+    from nnzoo.training.sequences import learn_counting
     from nnzoo.viz.recurrent import learning_figure, trajectory_figure
 
     out = learn_counting("abc", cfg.hidden, cfg.train_max, cfg.copies, cfg.epochs, cfg.lr,

@@ -71,7 +71,7 @@ def run(cfg: AttentionConfig, run: Run) -> Result:
         encode,
     )
     from nnzoo.models.seq2seq import Seq2Seq, TeacherForcing, attends_to_source
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     train = date_pairs(cfg.train_pairs, run.rng("train dates").numpy)
     test = date_pairs(cfg.test_pairs, run.rng("test dates").numpy,

@@ -137,7 +137,7 @@ def run(cfg: LongRangeConfig, run: Run) -> Result:
     from nnzoo.data.sequences import long_lag
     from nnzoo.models.recurrent import lag_contrast, last_right, next_symbol_loss
     from nnzoo.nn.recurrent import RecurrentNet, hold_gates
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     def sequences(n: int, lag: int, *key):  # -> inputs (n, T, 2), targets (n, T)
         return (torch.from_numpy(a).to(run.device) for a in long_lag(n, lag, run.rng(*key)
@@ -217,7 +217,7 @@ def _reber(cfg: LongRangeConfig, run: Run) -> Result:
     from nnzoo.data.sequences import PAD, batch, embedded_reber, long_range_position
     from nnzoo.models.recurrent import next_symbol_loss, predictions, tensors
     from nnzoo.nn.recurrent import RecurrentNet, hold_gates
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     train_rng, test_rng = run.rng("train strings").numpy, run.rng("test strings").numpy
     train = batch([embedded_reber(train_rng) for _ in range(cfg.train_sequences)])

@@ -81,7 +81,8 @@ class SlidingWindowConfig:
 def run(cfg: SlidingWindowConfig, run: Run) -> Result:
     from nnzoo.data import load
     from nnzoo.data.pronunciation import Aligner, align_words, sample
-    from nnzoo.models.nettalk import WindowNet, score_words, train_window_net
+    from nnzoo.models.nettalk import WindowNet
+    from nnzoo.training.sequences import score_words, train_window_net
 
     pairs = load("cmudict", log=run.log) if cfg.words == "cmudict" else sample()
     if cfg.train_words + cfg.test_words > len(pairs):

@@ -30,8 +30,8 @@ def learn_task(cfg: DQNConfig, run: Run, name: str) -> Result:
     JUDGE_EPISODES new episodes, from a stream ("judge") that training never drew from."""
     from nnzoo.rl.envs import make_env
     from nnzoo.rl.tasks import DQN_TASKS
-    from nnzoo.rl.training import JUDGE_EPISODES, judge, train_dqn
-    from nnzoo.train import torch_threads
+    from nnzoo.training.agents import JUDGE_EPISODES, judge, train_dqn
+    from nnzoo.training.supervised import torch_threads
     from nnzoo.viz.rl import dqn_figure
 
     task = DQN_TASKS[name]

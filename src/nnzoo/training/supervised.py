@@ -1,4 +1,4 @@
-"""The one supervised training loop that experiments share.
+"""The one supervised training loop that experiments share (`fit`), and what it measures with.
 
 Small data sets live on the device as whole tensors and mini-batches are slices of a
 shuffled index, not a per-sample DataLoader. Every `eval_every` epochs the loop
@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import torch
 from torch import Tensor, nn
@@ -27,6 +27,7 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 from nnzoo import distributed
 from nnzoo.errors import Diverged
 from nnzoo.nn import sse, weight_decay
+from nnzoo.training.protocol import TrainingRun
 
 
 @dataclass
@@ -77,18 +78,6 @@ def evaluate(model: nn.Module, loss_fn: Callable, X: Tensor, y: Tensor,
 
 
 Loss = Callable[[Tensor, Tensor], Tensor]
-
-
-class TrainingRun(Protocol):
-    """What `fit` needs from a run (nnzoo.runs.Run is one): resumable parts, the metrics
-    log and the divergence guard."""
-
-    def parts(self, n: int, *, label: str, desc: str | None, keep: dict[str, Any],
-              until: Callable[[list], bool] | None) -> Any: ...
-
-    def log_metrics(self, step: int, **values: Any) -> None: ...
-
-    def check_loss(self, loss: float, step: int) -> float: ...
 
 
 @dataclass

@@ -4,7 +4,7 @@ import torch
 from nnzoo import registry
 from nnzoo.nn import nll
 from nnzoo.runs import Run
-from nnzoo.train import Data, accuracy, evaluate, fit, predict
+from nnzoo.training.supervised import Data, accuracy, evaluate, fit, predict
 
 
 def blobs(n=120, seed=0):
@@ -113,7 +113,7 @@ def test_shuffling_without_a_generator_is_refused():
 def test_hill_climbing_solves_an_easy_problem():
     from nnzoo.models.mlp import MLP
     from nnzoo.random import stream
-    from nnzoo.train import hill_climb
+    from nnzoo.training.supervised import hill_climb
 
     # one step unit, AND: from most random starts local search finds zero errors quickly
     # (from some it wanders off on the plateau of one error: the crawl weight-space-search shows)
@@ -130,7 +130,7 @@ def test_hill_climbing_solves_an_easy_problem():
 
 
 def test_fit_to_convergence_reaches_least_squares_and_ridge():
-    from nnzoo.train import fit_to_convergence
+    from nnzoo.training.supervised import fit_to_convergence
 
     # a linear model z = w x + b: L-BFGS must land on the normal equations' solution, and with
     # lambda/2 w^2 (weight only, not the bias) on the ridge solution
@@ -150,7 +150,7 @@ def test_fit_to_convergence_reaches_least_squares_and_ridge():
 
 def test_fit_to_convergence_stops_at_a_non_finite_error():
     from nnzoo.errors import Diverged
-    from nnzoo.train import fit_to_convergence
+    from nnzoo.training.supervised import fit_to_convergence
 
     X = torch.linspace(-1, 1, 5, dtype=torch.float64)[:, None]  # (5, 1)
     t = X.clone()
