@@ -65,6 +65,18 @@ def test_only_the_experiments_and_the_training_loops_name_a_run():
     assert not offenders, "move the loop into nnzoo.training: " + "; ".join(offenders)
 
 
+def test_only_the_data_floor_reads_weights_files():
+    # a VGG-19 of the user's (--weights) is opened by nnzoo.data.weights; models map state
+    # dicts, they never torch.load a file (WordVectors' own text format is the one exception
+    # left: see models/embeddings/vectors.py)
+    paths = python_files(*(SRC / floor for floor in BELOW_TRAINING if floor != "data"))
+    offenders = [f"{p.relative_to(ROOT)}:{node.lineno}" for p in paths
+                 for node in ast.walk(ast.parse(p.read_text()))
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                 and node.func.attr == "load" and getattr(node.func.value, "id", "") == "torch"]
+    assert not offenders, "read the file in nnzoo.data: " + ", ".join(offenders)
+
+
 def test_no_experiment_family_imports_another_familys_modules():
     offenders = [f"{p.relative_to(ROOT)} imports {m}"
                  for family in EXPERIMENTS.iterdir() if family.is_dir()

@@ -43,9 +43,7 @@ class PixelsConfig:
             raise UserError("--weights are VGG-19's: drop --weights, or use --features vgg19")
         check_file(self.weights, "--weights", "a VGG-19 state dict saved by torch.save")
         if self.weights:  # read as the run will: VGG-19's tensors, before any run folder
-            from nnzoo.models.style.vgg import read_state_file
-
-            read_state_file(self.weights)
+            own_vgg19(self.weights)
 
     def optimisation(self) -> dict:
         """The options of nnzoo.training.pixels.optimise that these fields set."""
@@ -63,18 +61,28 @@ class PixelsConfig:
                 read_image(spec, f"--{option}")
 
 
+def own_vgg19(path: str):
+    """The VGG-19 state dict in the file `path` (--weights), mapped onto VGG19's layout; a
+    UserError for a file that is not one."""
+    from nnzoo.data.weights import read_state_file
+    from nnzoo.errors import user_path
+    from nnzoo.models.style import vgg19_state
+
+    return vgg19_state(read_state_file(path, "--weights"), f"the weights in {user_path(path)}")
+
+
 def feature_network(cfg: PixelsConfig, run: Run):
     """VGG-19 with its weights (the fetched ones or --weights; missing: a DataError naming
     the fetch command), or random filters from the run's "features" stream; frozen, on the
     run's device."""
     from nnzoo.data import load
-    from nnzoo.models.style import VGG19, RandomFeatures, read_state_file, vgg19_state
+    from nnzoo.models.style import VGG19, RandomFeatures, vgg19_state
 
     if cfg.features == "random":
         net = RandomFeatures(filters=RANDOM_FILTERS, generator=run.rng("features").torch)
     else:
         try:
-            state = read_state_file(cfg.weights) if cfg.weights else \
+            state = own_vgg19(cfg.weights) if cfg.weights else \
                 vgg19_state(load("vgg19", fetch=False), "the fetched vgg19 weights")
         except DataError as e:
             raise DataError(f"{e}; or give your own VGG-19 with --weights PATH, or use "

@@ -24,13 +24,12 @@ textures?"): one layer of random convolution filters at several sizes, each size
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import torch
 import torch.nn.functional as nnf
 from torch import nn
 
-from nnzoo.errors import UserError, user_path
+from nnzoo.errors import UserError
 
 # the conv layers of VGG-19 to conv5_4, block by block: (name, in channels, out channels)
 BLOCKS = ((64, 2), (128, 2), (256, 4), (512, 4), (512, 4))
@@ -189,20 +188,3 @@ def _shape(v) -> tuple:
 
 def _few(keys: Sequence[str], n: int = 4) -> str:
     return ", ".join(keys[:n]) + (f" (and {len(keys) - n} more)" if len(keys) > n else "")
-
-
-def read_state_file(path: str | Path) -> dict[str, torch.Tensor]:
-    """A VGG-19 state dict from a file written by torch.save, read with weights_only=True (a
-    file cannot run code), mapped onto our layout; a UserError for anything else."""
-    path = user_path(path)
-    if not path.is_file():
-        raise UserError(f"--weights {path}: no such file; give a VGG-19 state dict saved with "
-                        f"torch.save")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:  # not a torch file, or one that only an unpickler could read
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise UserError(f"--weights {path} is not a state dict that torch.load(weights_only="
-                        f"True) reads ({first}); give a VGG-19 state dict saved with "
-                        f"torch.save") from None
-    return vgg19_state(state, f"the weights in {path}")
