@@ -124,6 +124,14 @@ def test_one_experiment_per_module_and_families_are_packages():
             pytest.fail(f"{path.name}: experiments live in family packages")
 
 
+def test_a_family_shares_its_helpers_in_one_module_named_shared():
+    # one name for what a family's experiments share (their options, the common part of their
+    # stories): experiments/<family>/_shared.py; anything reusable beyond that is library
+    helpers = [p.relative_to(EXPERIMENTS) for p in EXPERIMENTS.glob("*/_*.py")
+               if p.name not in ("__init__.py", "_shared.py")]
+    assert not helpers, f"name the family's helper module _shared.py: {helpers}"
+
+
 def test_every_family_orders_only_its_own_experiments():
     experiments = registry.load_all()
     for fam in registry.FAMILIES.values():

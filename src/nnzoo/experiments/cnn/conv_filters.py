@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnzoo.experiments.cnn._configs import REAL_DATA, ImageClassifierConfig
+from nnzoo.experiments.cnn._shared import REAL_DATA, ImageClassifierConfig
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 

@@ -4,7 +4,7 @@ by their own experiments' defaults (fashion-cnn tells the same story on clothes)
 
 from __future__ import annotations
 
-from nnzoo.experiments.cnn._configs import (
+from nnzoo.experiments.cnn._shared import (
     REAL_DATA,
     MnistCnnConfig,
     MnistLinearConfig,

@@ -3,7 +3,7 @@ than 9 in 10 MNIST digits."""
 
 from __future__ import annotations
 
-from nnzoo.experiments.cnn._configs import REAL_DATA, MnistLinearConfig
+from nnzoo.experiments.cnn._shared import REAL_DATA, MnistLinearConfig
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 

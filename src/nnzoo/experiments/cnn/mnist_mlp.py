@@ -4,7 +4,7 @@ trained in the same run, NetLin by mnist-linear's defaults."""
 
 from __future__ import annotations
 
-from nnzoo.experiments.cnn._configs import REAL_DATA, MnistLinearConfig, MnistMlpConfig
+from nnzoo.experiments.cnn._shared import REAL_DATA, MnistLinearConfig, MnistMlpConfig
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 

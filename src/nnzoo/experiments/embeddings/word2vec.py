@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnzoo.experiments.embeddings._word2vec import TrainingConfig, corpus_of, train, word2vec
+from nnzoo.experiments.embeddings._shared import TrainingConfig, corpus_of, train, word2vec
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nnzoo.errors import check_file
-from nnzoo.experiments.embeddings._word2vec import TrainingConfig, corpus_of, word2vec
+from nnzoo.experiments.embeddings._shared import TrainingConfig, corpus_of, word2vec
 from nnzoo.paths import FilePath
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run

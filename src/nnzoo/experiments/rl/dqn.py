@@ -5,7 +5,7 @@ target and budget, and the defaults of its options all come from `nnzoo.rl.tasks
 
 from __future__ import annotations
 
-from nnzoo.experiments.rl._dqn import CLAIM, KEPT, DQNConfig, task_expects
+from nnzoo.experiments.rl._shared import CLAIM, KEPT, DQNConfig, task_expects
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from nnzoo.experiments.style._common import (
+from nnzoo.experiments.style._shared import (
     Picture,
     PixelsConfig,
     feature_network,
