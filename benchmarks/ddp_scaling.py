@@ -52,7 +52,7 @@ def train(images: int, epochs: int, device: str) -> dict:
     dist.barrier()
     started, cpu = time.perf_counter(), time.process_time()
     fit(model, opt, F.cross_entropy, Data(X, y, eval_train=False), epochs=epochs,
-        batch_size=cfg.batch_size, scheduler=sched, generator=shuffle)
+        batch_size=cfg.batch_size, scheduler=sched, rng=shuffle)
     if X.device.type == "cuda":
         torch.cuda.synchronize()
     cpu = torch.tensor([time.process_time() - cpu])

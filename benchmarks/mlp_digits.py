@@ -33,7 +33,7 @@ def make(seed: int):
 def ours(Xtr, ytr, seed):
     net, opt = make(seed)
     fit(net, opt, F.cross_entropy, Data(Xtr, ytr), epochs=EPOCHS, batch_size=BATCH,
-        eval_every=EPOCHS, generator=torch.Generator().manual_seed(seed))
+        eval_every=EPOCHS, rng=torch.Generator().manual_seed(seed))
     return net
 
 

@@ -46,7 +46,7 @@ TRAIN = textwrap.dedent('''
         opt = optimizer(model.parameters())
         decay = lambda: 1e-3 * sum((p ** 2).sum() for p in model.parameters())
         h = fit(model, opt, F.cross_entropy, Data(X, y), epochs=4, batch_size=7,
-                regularizer=decay, generator=torch.Generator().manual_seed(1))
+                regularizer=decay, rng=torch.Generator().manual_seed(1))
         return {"weights": {k: v.clone() for k, v in model.state_dict().items()},
                 "loss": h.series("loss")}
 

@@ -114,7 +114,7 @@ def test_vgg19_layers_stop_at_the_deepest_asked():
 
 
 def test_random_features_are_seeded_by_their_generator():
-    a, b = (RandomFeatures(generator=torch.Generator().manual_seed(3)) for _ in range(2))
+    a, b = (RandomFeatures(rng=torch.Generator().manual_seed(3)) for _ in range(2))
     assert torch.equal(a.convs["k5"].weight, b.convs["k5"].weight)
     F = a.features(torch.rand(1, 3, 16, 16), a.layers)
     assert [f.shape for f in F.values()] == [(1, 64, 16, 16)] * 4
@@ -135,7 +135,7 @@ def test_a_pixel_optimiser_restored_from_its_state_takes_the_same_steps():
 
 def test_a_grey_canvas_stays_grey_where_three_colours_do_not():
     # random filters mix the colours unequally, so a grey target still pulls the colours apart
-    net = RandomFeatures(sizes=(3,), filters=8, generator=torch.Generator().manual_seed(0))
+    net = RandomFeatures(sizes=(3,), filters=8, rng=torch.Generator().manual_seed(0))
     g = torch.Generator().manual_seed(1)
     grey_style = torch.rand(1, 1, 12, 12, generator=g).expand(1, 3, 12, 12)
     cost = StyleCost(net, grey_style, {"k3": 1.0})

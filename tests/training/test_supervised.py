@@ -40,7 +40,7 @@ def test_minibatches_learn_and_stop_when_asked():
     net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
     h = fit(net, torch.optim.Adam(net.parameters(), lr=0.05), nll,
             Data(X, y, X_val=X[:30], y_val=y[:30]), epochs=200, batch_size=16,
-            generator=torch.Generator().manual_seed(0), stop_when=lambda s: s["train_acc"] == 1.0)
+            rng=torch.Generator().manual_seed(0), stop_when=lambda s: s["train_acc"] == 1.0)
     assert h.stopped_early and h.last()["train_acc"] == 1.0 and "val_acc" in h.last()
     assert h.epochs[-1] < 200
 
@@ -63,7 +63,7 @@ def test_checkpointed_fit_resumes_to_the_same_weights(tmp_path, monkeypatch):
         # a per-batch schedule: resuming must also restore where the schedule was
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.3, total_steps=30 * 4)
         fit(net, opt, nll, Data(X, y), epochs=30, batch_size=32, run=run, checkpoint_every=10,
-            generator=torch.Generator().manual_seed(5), scheduler=sched)
+            rng=torch.Generator().manual_seed(5), scheduler=sched)
         return net
 
     def make_run(name):
@@ -105,7 +105,7 @@ def test_accuracy_of_all_correct_is_exactly_one():
 def test_shuffling_without_a_generator_is_refused():
     X, y = blobs()
     net = torch.nn.Linear(2, 3)
-    with pytest.raises(ValueError, match="needs a generator"):
+    with pytest.raises(ValueError, match="needs an rng"):
         fit(net, torch.optim.SGD(net.parameters(), lr=0.1), nll, Data(X, y), epochs=1,
             batch_size=16)
 
@@ -123,7 +123,7 @@ def test_hill_climbing_solves_an_easy_problem():
     for seed in range(20):
         g = stream(seed, "hill climbing").torch
         net = MLP([2, 1], activation="step", output="step").init_normal_(0.5, g)
-        n = hill_climb(net, X, t, budget=5000, sigma=0.5, generator=g)
+        n = hill_climb(net, X, t, budget=5000, sigma=0.5, rng=g)
         assert n is None or (n <= 5000 and (net(X) == t).all())
         solved += n is not None
     assert solved >= 14

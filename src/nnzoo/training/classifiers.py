@@ -109,7 +109,7 @@ def train_classifier(build: Build, images: Images, run: TrainingRun, *, epochs: 
     # -log Prob(correct class) of the softmax: F.cross_entropy, proved equal to the
     # course's nnzoo.nn.nll in tests/nn/test_losses.py
     history = fit(model, opt, F.cross_entropy, data, epochs=epochs, batch_size=batch_size,
-                  scheduler=sched, generator=run.rng("shuffle", name or ds.name).torch,
+                  scheduler=sched, rng=run.rng("shuffle", name or ds.name).torch,
                   run=run, label=name or "fit")
     pred = predict(model, images.X_test, 1000).argmax(dim=1)  # (N_test,)
     K = len(ds.classes)

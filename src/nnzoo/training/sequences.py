@@ -56,7 +56,7 @@ def learn_counting(letters: str, hidden: int, train_max: int, copies: int, epoch
 
 
 def train_window_net(net: WindowNet, train, held_out, symbols: Sequence[str], *, epochs: int,
-                     batch_size: int, lr: float, generator: torch.Generator,
+                     batch_size: int, lr: float, rng: torch.Generator,
                      run: TrainingRun, label: str = "fit") -> list[float]:
     """Train `net` on the windows of the aligned words `train` by Adam on the cross-entropy
     of each letter's chunk (fit, resumable through `run`); -> the held-out phoneme accuracy
@@ -67,7 +67,7 @@ def train_window_net(net: WindowNet, train, held_out, symbols: Sequence[str], *,
     with torch_threads(1 if device.type == "cpu" else torch.get_num_threads()):
         history = fit(net, torch.optim.Adam(net.parameters(), lr=lr), F.cross_entropy,
                       Data(X, y, X_val, y_val, eval_train=False), epochs=epochs,
-                      batch_size=batch_size, generator=generator, run=run, label=label)
+                      batch_size=batch_size, rng=rng, run=run, label=label)
     return history.series("val_acc")
 
 

@@ -136,7 +136,7 @@ def _train_variation(cfg: BackpropVariationsConfig, run: Run, name: str, data,
     # PyTorch's fused kernel, proved equal to it in tests/nn/test_losses.py
     loss = sse_one_hot if error == "sse" else F.cross_entropy
     history = fit(net, opt, loss, Data(*data), epochs=cfg.epochs, batch_size=cfg.batch_size,
-                  regularizer=penalty, generator=run.rng("shuffle").torch, run=run,
+                  regularizer=penalty, rng=run.rng("shuffle").torch, run=run,
                   label=label or name)
     val = history.series("val_acc") if len(data) > 2 else []
     if VARIATIONS[name][4] and cfg.bn_statistics == "whole-set":

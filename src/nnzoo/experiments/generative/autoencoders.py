@@ -121,11 +121,11 @@ def run(cfg: AutoencodersConfig, run: Run) -> Result:
         name = VARIANTS[k]
         with run.seeded("init"):  # the same initial weights for all five
             ae = Autoencoder(X.shape[1], cfg.hidden, name, strength[name],
-                             generator=run.rng("corruption").torch).to(run.device)
+                             rng=run.rng("corruption").torch).to(run.device)
         with torch_threads(1):
             fit(ae, torch.optim.Adam(ae.parameters(), lr=cfg.lr), ae.loss,
                 Data(X, X, eval_train=False), epochs=cfg.epochs, batch_size=cfg.batch_size,
-                generator=run.rng("shuffle").torch, run=run, label=name)
+                rng=run.rng("shuffle").torch, run=run, label=name)
         variants.done(_judge(ae.eval(), X_test, corrupted, half))
         run.log(f"{name:12s} " + ", ".join(f"{m} {v:.4g}" for m, v in
                                             variants.results[-1].items() if m != "pictures"))

@@ -157,7 +157,7 @@ def run(cfg: LongRangeConfig, run: Run) -> Result:
             history = fit(net, torch.optim.Adam(net.parameters(), lr=cfg.lr), next_symbol_loss,
                           Data(X, y), epochs=cfg.epochs, batch_size=cfg.batch_size,
                           stop_when=lambda stats: stats["train_acc"] >= STOP,
-                          generator=run.rng("shuffle", cell, lag, k).torch, run=run,
+                          rng=run.rng("shuffle", cell, lag, k).torch, run=run,
                           label=f"{cell} lag {lag} try {k + 1}", score=last_right)
             X_test, y_test = sequences(cfg.test_sequences, lag, "test", lag)
             with torch.no_grad():
@@ -241,7 +241,7 @@ def _reber(cfg: LongRangeConfig, run: Run) -> Result:
         with torch_threads(1 if run.device.type == "cpu" else torch.get_num_threads()):
             history = fit(net, torch.optim.Adam(net.parameters(), lr=cfg.lr), next_symbol_loss,
                           Data(X, y), epochs=cfg.reber_epochs, batch_size=50, eval_every=5,
-                          generator=run.rng("shuffle", CELLS[i]).torch, run=run,
+                          rng=run.rng("shuffle", CELLS[i]).torch, run=run,
                           label=CELLS[i], score=long_range)
         pred = predictions(net, test)  # (N, T)
         rows = np.arange(len(at))

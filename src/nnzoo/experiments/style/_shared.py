@@ -79,7 +79,7 @@ def feature_network(cfg: PixelsConfig, run: Run):
     from nnzoo.models.style import VGG19, RandomFeatures, vgg19_state
 
     if cfg.features == "random":
-        net = RandomFeatures(filters=RANDOM_FILTERS, generator=run.rng("features").torch)
+        net = RandomFeatures(filters=RANDOM_FILTERS, rng=run.rng("features").torch)
     else:
         try:
             state = own_vgg19(cfg.weights) if cfg.weights else \

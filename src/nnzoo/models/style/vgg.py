@@ -88,14 +88,14 @@ class RandomFeatures(nn.Module):
     N_l^2 M_l^2, becomes so small that L-BFGS takes its curvature for noise and stalls."""
 
     def __init__(self, sizes: Sequence[int] = (3, 5, 7, 11), filters: int = 64,
-                 gain: float = 8.0, generator: torch.Generator | None = None):
+                 gain: float = 8.0, rng: torch.Generator | None = None):
         super().__init__()
         self.convs = nn.ModuleDict()
         for s in sizes:
             conv = nn.Conv2d(3, filters, s, padding=s // 2, padding_mode="reflect")
             bound = gain * (3 / (3 * s * s)) ** 0.5
             with torch.no_grad():
-                conv.weight.copy_(torch.rand(conv.weight.shape, generator=generator) * 2 * bound
+                conv.weight.copy_(torch.rand(conv.weight.shape, generator=rng) * 2 * bound
                                   - bound)
                 conv.bias.zero_()
             self.convs[f"k{s}"] = conv
