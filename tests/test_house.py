@@ -132,6 +132,16 @@ def test_a_family_shares_its_helpers_in_one_module_named_shared():
     assert not helpers, f"name the family's helper module _shared.py: {helpers}"
 
 
+def test_trial_tables_sit_in_the_notes_at_the_end_not_in_the_opening_docstring():
+    # the opening docstring tells the experiment; what was measured on the way (a table of
+    # seeds, trials) goes into the "# ---- Notes" comments at the end of the file
+    table = re.compile(r"^\s*(seed|seeds|trial)\s{2,}\S", re.IGNORECASE)
+    offenders = [str(p.relative_to(ROOT)) for p in python_files(EXPERIMENTS)
+                 if any(table.match(line) for line in
+                        (ast.get_docstring(ast.parse(p.read_text())) or "").splitlines())]
+    assert not offenders, "move the table to the notes at the end: " + ", ".join(offenders)
+
+
 def test_every_family_orders_only_its_own_experiments():
     experiments = registry.load_all()
     for fam in registry.FAMILIES.values():

@@ -35,17 +35,7 @@ course has tanh(W x_t + U (r_t * h_{t-1}) + b) (nnzoo.nn.recurrent.GRUCell(reset
 nn.GRU's form, reset="before" the course's; tests/nn/test_recurrent.py shows them equal to
 nn.GRU and to each other only when r = 1). The GRU here is nn.GRU's variant, as in cuDNN.
 
-What we measured at the defaults (tries solved of 3, seeds 0 / 1 / 2): LSTM and GRU 3 / 3 / 3
-at every lag (held-out 98.6% or more); the SRN 3 / 3 / 3 at lag 10, 1 / 2 / 3 at lag 25,
-0 / 0 / 1 at lag 50 (the others near chance, one at 71%), 0 / 0 / 0 at lags 100 (best 91%) and
-200. The claim leaves room for one SRN in three at the long lags, and lag 50, where an SRN
-sometimes finds the way (it also did in a run with the gated cells replaced by SRNs), lies
-between the claim's short and long lags. The gated cells stopped after 2 to 11 of the 20
-epochs.
-The default run took 107 s of wall time (94 s of CPU) at seed 0 on a two-core CPU under a
-light load (load average about 4), most of it
-the SRN, which never stops early at the long lags, and the GRU, whose fused kernel is the
-slowest per step on a CPU.
+What was measured at the defaults, seeds 0-2, is in the notes at the end of this file.
 
 --task reber is the older comparison on the embedded Reber grammar (the second letter comes
 back at the end, 6 to 17 steps later): there, trained with Adam, the SRN learns the
@@ -277,3 +267,17 @@ def _reber_figure(results: dict[str, dict]):
     bars.set(ylabel="% of held-out strings", ylim=(0, 105), title="after training")
     bars.legend(fontsize=7, loc="lower right")
     return fig
+
+
+# ---- Notes: what was measured at the defaults, seeds 0-2
+#
+# What we measured at the defaults (tries solved of 3, seeds 0 / 1 / 2): LSTM and GRU 3 / 3 / 3
+# at every lag (held-out 98.6% or more); the SRN 3 / 3 / 3 at lag 10, 1 / 2 / 3 at lag 25,
+# 0 / 0 / 1 at lag 50 (the others near chance, one at 71%), 0 / 0 / 0 at lags 100 (best 91%) and
+# 200. The claim leaves room for one SRN in three at the long lags, and lag 50, where an SRN
+# sometimes finds the way (it also did in a run with the gated cells replaced by SRNs), lies
+# between the claim's short and long lags. The gated cells stopped after 2 to 11 of the 20
+# epochs.
+# The default run took 107 s of wall time (94 s of CPU) at seed 0 on a two-core CPU under a
+# light load (load average about 4), most of it the SRN, which never stops early at the long
+# lags, and the GRU, whose fused kernel is the slowest per step on a CPU.
