@@ -6,7 +6,7 @@
 Each count of processes is started by PyTorch's elastic launcher, as `nnzoo run mnist-cnn
 --nproc N` starts them (nnzoo.launch), and trains NetConv at mnist-cnn's default settings
 (16/32 5x5 convolutions with batch norm, Adam under a one-cycle schedule, global batch 128)
-on the first --images MNIST training images through `nnzoo.train.fit`, which splits every
+on the first --images MNIST training images through nnzoo.training's `fit`, which splits every
 global batch among the processes (nnzoo.distributed). The clock runs from a barrier after
 the set-up to a barrier after the last epoch: training only, no evaluation, no start-up.
 On the CPU each process computes with cores / N threads (or --threads; gloo between them); on CUDA
@@ -30,12 +30,13 @@ def train(images: int, epochs: int, device: str) -> dict:
     import torch.nn.functional as F
 
     from nnzoo import registry
-    from nnzoo.classify import adam_one_cycle, load_images
+    from nnzoo.data.imageset import load_images
     from nnzoo.launch import start
     from nnzoo.models.cnn import build_cnn
     from nnzoo.random import stream
     from nnzoo.runs import resolve_device
-    from nnzoo.train import Data, fit
+    from nnzoo.training.classifiers import adam_one_cycle
+    from nnzoo.training.supervised import Data, fit
 
     start()  # the process group, as `nnzoo run` joins it
     cfg = registry.get("mnist-cnn").make_config()
@@ -51,7 +52,7 @@ def train(images: int, epochs: int, device: str) -> dict:
     dist.barrier()
     started, cpu = time.perf_counter(), time.process_time()
     fit(model, opt, F.cross_entropy, Data(X, y, eval_train=False), epochs=epochs,
-        batch_size=cfg.batch_size, scheduler=sched, generator=shuffle)
+        batch_size=cfg.batch_size, scheduler=sched, rng=shuffle)
     if X.device.type == "cuda":
         torch.cuda.synchronize()
     cpu = torch.tensor([time.process_time() - cpu])

@@ -4,7 +4,7 @@ backprop-variations uses it: the first 1,500 images train, the last 297 test).
 
     python benchmarks/mlp_digits.py [--repeats 3]
 
-Prints the time of `nnzoo.train.fit` and of the bare loop for the same network, data,
+Prints the time of `nnzoo.training.supervised.fit` and of the bare loop for the same network, data,
 batches and optimiser (goal: ratio <= 1.1), and scikit-learn's accuracy and fit time
 beside ours.
 """
@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from nnzoo.data import load
 from nnzoo.models.mlp import MLP
-from nnzoo.train import Data, fit
+from nnzoo.training.supervised import Data, fit
 
 EPOCHS, BATCH, LR, HIDDEN = 60, 32, 0.1, 128
 
@@ -33,7 +33,7 @@ def make(seed: int):
 def ours(Xtr, ytr, seed):
     net, opt = make(seed)
     fit(net, opt, F.cross_entropy, Data(Xtr, ytr), epochs=EPOCHS, batch_size=BATCH,
-        eval_every=EPOCHS, generator=torch.Generator().manual_seed(seed))
+        eval_every=EPOCHS, rng=torch.Generator().manual_seed(seed))
     return net
 
 
@@ -68,9 +68,9 @@ def main() -> None:
     args = parser.parse_args()
     Xtr, ytr, Xte, yte = load("digits").tensors()  # (N, 1, 8, 8) pixels / 255
     Xtr, Xte = Xtr.flatten(1), Xte.flatten(1)  # (N, 64)
-    rows = {"nnzoo.train.fit": [], "bare PyTorch loop": []}
+    rows = {"nnzoo.training.supervised.fit": [], "bare PyTorch loop": []}
     for seed in range(args.repeats):  # alternate, so that drift hits both alike
-        for name, fn in (("nnzoo.train.fit", ours), ("bare PyTorch loop", bare)):
+        for name, fn in (("nnzoo.training.supervised.fit", ours), ("bare PyTorch loop", bare)):
             net, secs = timed(fn, Xtr, ytr, seed)
             rows[name].append((secs, accuracy(net, Xte, yte)))
     from sklearn.neural_network import MLPClassifier
@@ -88,7 +88,7 @@ def main() -> None:
         accs = [a for _, a in r]
         med[name] = secs
         print(f"{name:28s} {secs:9.2f} {sum(accs) / len(accs):9.4f}")
-    ratio = med["nnzoo.train.fit"] / med["bare PyTorch loop"]
+    ratio = med["nnzoo.training.supervised.fit"] / med["bare PyTorch loop"]
     print(f"\nnnzoo / bare PyTorch time ratio: {ratio:.2f} (goal <= 1.1)")
 
 

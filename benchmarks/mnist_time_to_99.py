@@ -22,9 +22,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from nnzoo import registry
-from nnzoo.classify import adam_one_cycle
 from nnzoo.data import load
 from nnzoo.models.cnn import build_cnn
+from nnzoo.training.classifiers import adam_one_cycle
 
 
 class PyTorchExampleNet(nn.Module):

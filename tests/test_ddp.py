@@ -25,15 +25,15 @@ from nnzoo.runs import Run
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
-# Trains a small network by nnzoo.train.fit; run under torchrun it trains data-parallel
-# (fit sees the process group) and rank 0 saves what it got.
+# Trains a small network by nnzoo.training.supervised.fit; run under torchrun it trains
+# data-parallel (fit sees the process group) and rank 0 saves what it got.
 TRAIN = textwrap.dedent('''
     import sys
     import torch
     import torch.nn.functional as F
     from torch import nn
     from nnzoo.errors import UserError
-    from nnzoo.train import Data, fit
+    from nnzoo.training.supervised import Data, fit
 
     def train(dtype, optimizer):
         g = torch.Generator().manual_seed(0)
@@ -46,7 +46,7 @@ TRAIN = textwrap.dedent('''
         opt = optimizer(model.parameters())
         decay = lambda: 1e-3 * sum((p ** 2).sum() for p in model.parameters())
         h = fit(model, opt, F.cross_entropy, Data(X, y), epochs=4, batch_size=7,
-                regularizer=decay, generator=torch.Generator().manual_seed(1))
+                regularizer=decay, rng=torch.Generator().manual_seed(1))
         return {"weights": {k: v.clone() for k, v in model.state_dict().items()},
                 "loss": h.series("loss")}
 

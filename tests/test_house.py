@@ -1,5 +1,6 @@
 """The house's rules, checked from the source: one experiment per file, seeds only from the
-run, nothing imports experiments, one default per hyper-parameter, files under 400 lines."""
+run, nothing imports experiments, only experiments and training loops name a run, no family
+imports another's, one default per hyper-parameter, files under 400 lines."""
 
 import ast
 import dataclasses
@@ -43,6 +44,49 @@ def test_nothing_outside_the_experiments_imports_from_them():
     assert not offenders, "move the helper into the library: " + "; ".join(offenders)
 
 
+BELOW_TRAINING = ("nn", "models", "rl", "data", "viz")  # the floors under nnzoo.training
+RUN_MODULES = ("nnzoo.training", "nnzoo.runs", "nnzoo.train")
+
+
+def names_a_run(module: str) -> bool:
+    return any(module == m or module.startswith(m + ".") for m in RUN_MODULES)
+
+
+def test_only_the_experiments_and_the_training_loops_name_a_run():
+    # models, agents, data, equations and pictures take numbers and generators, not a run:
+    # the loops that take one live in nnzoo.training, one floor up
+    paths = python_files(*(SRC / floor for floor in BELOW_TRAINING))
+    offenders = [f"{p.relative_to(ROOT)} imports {m}" for p in paths
+                 for m in imported_modules(p) if names_a_run(m)]
+    offenders += [f"{p.relative_to(ROOT)} imports {a.name} from nnzoo" for p in paths
+                  for node in ast.walk(ast.parse(p.read_text()))
+                  if isinstance(node, ast.ImportFrom) and node.module == "nnzoo"
+                  for a in node.names if names_a_run(f"nnzoo.{a.name}")]
+    assert not offenders, "move the loop into nnzoo.training: " + "; ".join(offenders)
+
+
+def test_only_the_data_floor_reads_weights_files():
+    # a VGG-19 of the user's (--weights) is opened by nnzoo.data.weights; models map state
+    # dicts, they never torch.load a file (WordVectors' own text format is the one exception
+    # left: see models/embeddings/vectors.py)
+    paths = python_files(*(SRC / floor for floor in BELOW_TRAINING if floor != "data"))
+    offenders = [f"{p.relative_to(ROOT)}:{node.lineno}" for p in paths
+                 for node in ast.walk(ast.parse(p.read_text()))
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                 and node.func.attr == "load" and getattr(node.func.value, "id", "") == "torch"]
+    assert not offenders, "read the file in nnzoo.data: " + ", ".join(offenders)
+
+
+def test_no_experiment_family_imports_another_familys_modules():
+    offenders = [f"{p.relative_to(ROOT)} imports {m}"
+                 for family in EXPERIMENTS.iterdir() if family.is_dir()
+                 for p in python_files(family) for m in imported_modules(p)
+                 if m.startswith("nnzoo.experiments.")
+                 and not m.startswith(f"nnzoo.experiments.{family.name}")]
+    assert not offenders, "what two families share belongs in the library: " + \
+        "; ".join(offenders)
+
+
 SEEDING = re.compile(r"manual_seed\(|np\.random\.seed\(|random\.seed\(|default_rng\(|"
                      r"seed_everything\(|fork_rng\(")
 
@@ -78,6 +122,24 @@ def test_one_experiment_per_module_and_families_are_packages():
     for path in EXPERIMENTS.iterdir():
         if path.suffix == ".py" and path.name != "__init__.py":
             pytest.fail(f"{path.name}: experiments live in family packages")
+
+
+def test_a_family_shares_its_helpers_in_one_module_named_shared():
+    # one name for what a family's experiments share (their options, the common part of their
+    # stories): experiments/<family>/_shared.py; anything reusable beyond that is library
+    helpers = [p.relative_to(EXPERIMENTS) for p in EXPERIMENTS.glob("*/_*.py")
+               if p.name not in ("__init__.py", "_shared.py")]
+    assert not helpers, f"name the family's helper module _shared.py: {helpers}"
+
+
+def test_trial_tables_sit_in_the_notes_at_the_end_not_in_the_opening_docstring():
+    # the opening docstring tells the experiment; what was measured on the way (a table of
+    # seeds, trials) goes into the "# ---- Notes" comments at the end of the file
+    table = re.compile(r"^\s*(seed|seeds|trial)\s{2,}\S", re.IGNORECASE)
+    offenders = [str(p.relative_to(ROOT)) for p in python_files(EXPERIMENTS)
+                 if any(table.match(line) for line in
+                        (ast.get_docstring(ast.parse(p.read_text())) or "").splitlines())]
+    assert not offenders, "move the table to the notes at the end: " + ", ".join(offenders)
 
 
 def test_every_family_orders_only_its_own_experiments():

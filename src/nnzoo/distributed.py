@@ -1,5 +1,6 @@
-"""Data-parallel training with DistributedDataParallel: what `nnzoo.train.fit` does inside a
-launch of several processes (`nnzoo run NAME --nproc N`, or torchrun: nnzoo.launch).
+"""Data-parallel training with DistributedDataParallel: what
+`nnzoo.training.supervised.fit` does inside a launch of several processes
+(`nnzoo run NAME --nproc N`, or torchrun: nnzoo.launch).
 
 `fit` wraps the model in DistributedDataParallel (`wrap`) and gives each process its share
 of every mini-batch (`share`). All processes shuffle alike (the same named stream of the

@@ -134,7 +134,7 @@ def test_policy_gradients_are_judged_on_their_final_policy_on_new_episodes(
         name, judged, passed, runs_dir, monkeypatch):
     # the verdict follows the final policy's return on new episodes, whatever training's
     # running mean did (a smoke run never reaches 475 in training)
-    import nnzoo.rl.training as training
+    import nnzoo.training.agents as agents
 
     asked = []
 
@@ -142,7 +142,7 @@ def test_policy_gradients_are_judged_on_their_final_policy_on_new_episodes(
         asked.append(policy(np.zeros((3, 4), dtype=np.float32)))  # the agent's greedy
         return np.full(episodes, judged)
 
-    monkeypatch.setattr(training, "judge_policy", judge_policy)
+    monkeypatch.setattr(agents, "judge_policy", judge_policy)
     _, s = execute(name, runs_dir, smoke=True)
     assert s["passed"] == passed and len(asked) == {"a2c": 1, "reinforce": 2}[name]
     assert "solved_at" in s["metrics"] and all(a.shape == (3,) for a in asked)

@@ -23,10 +23,10 @@ def test_asking_for_more_words_than_there_are(runs_dir):
 def test_each_width_is_judged_on_its_own_net_and_on_held_out_words(runs_dir, monkeypatch):
     """The metrics of width w are score_words of the net of width w on the held-out words,
     which the nets never trained on."""
-    from nnzoo.models import nettalk
+    from nnzoo.training import sequences
 
     trained, scored = [], {}
-    real_train, real_score = nettalk.train_window_net, nettalk.score_words
+    real_train, real_score = sequences.train_window_net, sequences.score_words
 
     def train(net, train, held_out, *args, **kwargs):
         trained.append(set(train.words))
@@ -37,8 +37,8 @@ def test_each_width_is_judged_on_its_own_net_and_on_held_out_words(runs_dir, mon
                                                              **kwargs))
         return scored[net.width][1]
 
-    monkeypatch.setattr(nettalk, "train_window_net", train)
-    monkeypatch.setattr(nettalk, "score_words", score)
+    monkeypatch.setattr(sequences, "train_window_net", train)
+    monkeypatch.setattr(sequences, "score_words", score)
     run, s = execute("sliding-window", runs_dir, smoke=True, widths="1,3,7")
     m = s["metrics"]
     assert sorted(scored) == [1, 3, 7] and len(trained) == 3

@@ -71,16 +71,17 @@ def test_a_texture_that_copies_its_source_fails(runs_dir, no_cache, monkeypatch)
     import torch
 
     from nnzoo import registry
+    from nnzoo.training import pixels
 
     names = registry.get("texture-synthesis").fn.__globals__  # the experiment's own names
-    real_picture, real_optimise, seen = names["picture"], names["optimise"], {}
+    real_picture, real_optimise, seen = names["picture"], pixels.optimise, {}
 
     def picture(*args, **kwargs):
         seen["source"] = real_picture(*args, **kwargs)
         return seen["source"]
 
-    def copying(cfg, run, cost, x0, **kwargs):
-        start, _, parts = real_optimise(cfg, run, cost, x0, **kwargs)
+    def copying(cost, x0, run, **kwargs):
+        start, _, parts = real_optimise(cost, x0, run, **kwargs)
         copy = torch.roll(seen["source"][0], (3, 5), dims=(1, 2)).cpu()  # (3, h, w)
         parts[-1]["image"] = copy
         with torch.no_grad():
@@ -88,7 +89,7 @@ def test_a_texture_that_copies_its_source_fails(runs_dir, no_cache, monkeypatch)
         return start, final, parts
 
     monkeypatch.setitem(names, "picture", picture)
-    monkeypatch.setitem(names, "optimise", copying)
+    monkeypatch.setattr(pixels, "optimise", copying)
     _, summary = execute("texture-synthesis", runs_dir, smoke=True, size=64, steps=2,
                          snapshots=1)
     m = summary["metrics"]

@@ -7,7 +7,7 @@ from nnzoo.models.autoencoders import VAE, Encoded
 
 
 def test_reparameterisation_passes_gradients_to_mu_and_sigma():
-    vae = VAE(n_in=6, hidden=5, latent_dim=3, generator=torch.Generator().manual_seed(0))
+    vae = VAE(n_in=6, hidden=5, latent_dim=3, rng=torch.Generator().manual_seed(0))
     mu = torch.tensor([[0.5, -1.0, 2.0]], requires_grad=True)
     log_var = torch.tensor([[0.0, -1.0, 0.4]], requires_grad=True)
     z = vae.sample(mu, log_var)
@@ -23,7 +23,7 @@ def test_the_reparameterised_sample_reaches_the_decoder():
     # the decoder reads z = mu + sigma * eps, not the mean mu: the logits are those of that
     # very sample, and the reconstruction term alone (without the KL, which reaches log
     # sigma^2 in any case) sends a gradient to the encoder's log sigma^2 weights
-    vae = VAE(n_in=6, hidden=5, latent_dim=3, generator=torch.Generator().manual_seed(0))
+    vae = VAE(n_in=6, hidden=5, latent_dim=3, rng=torch.Generator().manual_seed(0))
     x = torch.rand(4, 6)
     out = vae(x)
     mu, log_var = vae.encode(x)
@@ -37,9 +37,9 @@ def test_the_reparameterised_sample_reaches_the_decoder():
 
 def test_sampling_follows_the_given_generator():
     mu, log_var = torch.zeros(2, 4), torch.zeros(2, 4)
-    a = VAE(4, 3, 4, generator=torch.Generator().manual_seed(7)).sample(mu, log_var)
-    b = VAE(4, 3, 4, generator=torch.Generator().manual_seed(7)).sample(mu, log_var)
-    c = VAE(4, 3, 4, generator=torch.Generator().manual_seed(8)).sample(mu, log_var)
+    a = VAE(4, 3, 4, rng=torch.Generator().manual_seed(7)).sample(mu, log_var)
+    b = VAE(4, 3, 4, rng=torch.Generator().manual_seed(7)).sample(mu, log_var)
+    c = VAE(4, 3, 4, rng=torch.Generator().manual_seed(8)).sample(mu, log_var)
     assert torch.equal(a, b) and not torch.equal(a, c)
 
 
@@ -101,7 +101,7 @@ def test_autoencoder_losses_by_hand():
 def test_denoising_corrupts_the_input_of_the_training_forward_pass():
     from nnzoo.models.autoencoders import Autoencoder
 
-    ae = Autoencoder(50, 8, "denoising", 0.3, generator=torch.Generator().manual_seed(3))
+    ae = Autoencoder(50, 8, "denoising", 0.3, rng=torch.Generator().manual_seed(3))
     x = torch.rand(4, 50) + 0.1  # no pixel is 0 before the corruption
     out = ae(x)  # training mode
     keep = torch.rand(x.shape, generator=torch.Generator().manual_seed(3)) >= 0.3  # same draw
@@ -117,7 +117,7 @@ def test_denoising_corrupts_only_while_training_and_dropout_drops_hidden_units()
     from nnzoo.models.autoencoders import Autoencoder
 
     g = torch.Generator().manual_seed(2)
-    ae = Autoencoder(1000, 8, "denoising", 0.3, generator=g)
+    ae = Autoencoder(1000, 8, "denoising", 0.3, rng=g)
     x = torch.ones(4, 1000)
     zeroed = (ae.corrupt(x) == 0).float().mean().item()
     assert abs(zeroed - 0.3) < 0.03  # about 30% of 4,000 pixels
@@ -164,11 +164,11 @@ def test_importance_sampled_log_likelihood_against_the_exact_marginal():
         g = torch.Generator().manual_seed(5)
         n = 20000  # independent estimates for each image
         for k in (1, 10):
-            L = vae.log_likelihood(x.repeat_interleave(n, 0), k=k, generator=g).view(4, n)
+            L = vae.log_likelihood(x.repeat_interleave(n, 0), k=k, rng=g).view(4, n)
             mean, se = L.mean(1), L.std(1) / math.sqrt(n)
             if k == 1:  # one sample: the ELBO in expectation
                 assert ((mean - elbo).abs() < 4 * se + 1e-3).all(), (mean, elbo)
             else:  # more samples: strictly between the ELBO and log p(x)
                 assert (mean > elbo + 4 * se).all() and (mean < log_p_x - 4 * se).all()
-        many = vae.log_likelihood(x, k=200000, generator=g)
+        many = vae.log_likelihood(x, k=200000, rng=g)
         torch.testing.assert_close(many, log_p_x, atol=5e-3, rtol=0)

@@ -378,3 +378,35 @@ def test_cd3_and_persistent_cd_sample_v_k_from_the_chain_k_steps_on(path, persis
     for first, second in wrong:  # twice the tolerance from each broken update's mean
         broken = (expected_cd_gradient(rbm, v0, first) + expected_cd_gradient(rbm, v0, second)) / 2
         assert (broken - expected).abs().max() > 0.04
+
+
+def test_an_epoch_is_the_readable_step_on_each_mini_batch_unless_fused():
+    X = torch.randint(0, 2, (25, 4), generator=torch.Generator().manual_seed(1)).double()
+    a, b = tiny_rbm(seed=5, batch_size=10), tiny_rbm(seed=5, batch_size=10)
+    a.partial_fit(X)
+    order = torch.randperm(25, generator=b._generator(X.device))  # partial_fit's draw
+    for i in range(0, 25, 10):  # batches of 10, 10 and 5
+        b.step(X[order[i:i + 10]])
+    assert torch.equal(a.W_, b.W_) and torch.equal(a.b_, b.b_) and torch.equal(a.c_, b.c_)
+    c = tiny_rbm(seed=5, batch_size=10, fused=True).partial_fit(X)
+    assert not torch.equal(a.W_, c.W_)  # the fused loop draws its noise otherwise
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+def test_the_fused_loop_makes_the_readable_steps_updates_in_distribution(persistent):
+    """One mini-batch of CHAINS rows v^0 = 1011 (persistent CD's chains at 0000): the update
+    of `step` (the default) and of the fused loop (fused=True) each match CD-1's expected
+    gradient, computed exactly, within about 4 standard errors, and each other."""
+    lr = 1e-3
+    v0 = torch.tensor([[1.0, 0, 1, 1]], dtype=torch.float64).repeat(CHAINS, 1)
+    before = tiny_rbm(seed=3, persistent=persistent, batch_size=CHAINS, lr=lr)
+    pi = transition(before)[0 if persistent else 0b1011]  # v_1: one step from the start
+    expected = expected_cd_gradient(before, v0, pi)
+    updates = {}
+    for fused in (False, True):
+        rbm = tiny_rbm(seed=3, persistent=persistent, batch_size=CHAINS, lr=lr, fused=fused)
+        rbm.partial_fit(v0)
+        updates[fused] = ((rbm.W_ - before.W_) / lr, (rbm.b_ - before.b_) / lr)
+        assert (updates[fused][0] - expected).abs().max() < 0.03
+    for readable, fused in zip(updates[False], updates[True]):
+        assert (readable - fused).abs().max() < 0.04

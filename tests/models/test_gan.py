@@ -116,7 +116,7 @@ def test_a_generator_step_raises_log_D_of_its_images(kind):
 def test_train_rounds_takes_k_discriminator_steps_per_generator_step():
     gan = _gan(k=3)
     loss_D, loss_G = gan.train_rounds(torch.rand(20, 1, 8, 8) * 2 - 1, rounds=2, m=4,
-                                      generator=torch.Generator().manual_seed(0))
+                                      rng=torch.Generator().manual_seed(0))
     assert len(loss_D) == 6 and len(loss_G) == 2
 
 

@@ -4,7 +4,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from nnzoo.data.pronunciation import BOUNDARY, AlignedWords, windows
-from nnzoo.models.nettalk import SYMBOLS, WindowNet, judge_words, score_words, window_data
+from nnzoo.models.nettalk import SYMBOLS, WindowNet, judge_words, window_data
 
 
 def test_the_window_net_is_a_layer_on_one_hot_windows():
@@ -34,34 +34,6 @@ def test_the_window_net_starts_like_a_linear_layer_of_its_inputs():
     bound = 1 / (7 * SYMBOLS) ** 0.5
     assert net.input_weights().shape == (80, 7 * SYMBOLS)
     assert net.input_weights().abs().max() <= bound and net.b.abs().max() <= bound
-
-
-def reading_net(says: dict[str, int], symbols: int) -> WindowNet:
-    """A 1-letter window net that says symbol says[letter] for the letters given and symbol
-    0 for the others: hidden unit k is on for letter k alone."""
-    net = WindowNet(width=1, outputs=symbols, hidden=SYMBOLS)
-    with torch.no_grad():
-        net.W.weight.copy_(20 * torch.eye(SYMBOLS) - 10)  # unit k: +10 for letter k, else -10
-        net.b.zero_()
-        net.out.weight.zero_()
-        net.out.bias.zero_()
-        net.out.bias[0] = 1.0
-        for letter, symbol in says.items():
-            net.out.weight[symbol, ord(letter) - ord("a")] = 10.0
-    return net
-
-
-def test_word_scores_count_letters_words_and_pronunciations():
-    symbols = ("_", "K", "AE", "T", "B", "L")
-    net = reading_net({"c": 1, "a": 2, "t": 3, "b": 4}, len(symbols))  # l -> "_"
-    words = AlignedWords(["cat", "tab", "all"], [("K", "AE", "T"), ("T", "AE", "B"),
-                                                 ("AE", "L", "_")],
-                         [("K", "AE", "T"), ("T", "AE", "B"), ("AE", "L")], unaligned=0)
-    scores = score_words(net, words, symbols)
-    # all: a -> AE right, l -> _ wrong (L), l -> _ right; it says AE, not AE L
-    assert scores["phoneme"] == pytest.approx(8 / 9)
-    assert scores["word"] == pytest.approx(2 / 3) and scores["spoken"] == pytest.approx(2 / 3)
-    assert scores["examples"][2] == ["all", ["AE", "L", "_"], ["AE", "_", "_"]]
 
 
 def test_an_equivalent_alignment_is_spoken_right_but_not_every_letter():

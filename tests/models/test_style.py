@@ -7,6 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as nnf
 
+from nnzoo.data.weights import read_state_file
 from nnzoo.errors import UserError
 from nnzoo.models.style import (
     CONVS,
@@ -19,11 +20,16 @@ from nnzoo.models.style import (
     expected_shapes,
     gram,
     nearest_crop_distances,
-    read_state_file,
     style_loss,
     vgg19_state,
 )
 from nnzoo.models.style.vgg import SEQUENTIAL_INDEX, TORCHVISION_INDEX
+
+
+def read_vgg19(path):
+    """A VGG-19 file of the user's as the style experiments read one: nnzoo.data opens it,
+    the model maps it."""
+    return vgg19_state(read_state_file(path, "--weights"), f"the weights in {path}")
 
 
 def test_gram_matrix_by_hand():
@@ -108,7 +114,7 @@ def test_vgg19_layers_stop_at_the_deepest_asked():
 
 
 def test_random_features_are_seeded_by_their_generator():
-    a, b = (RandomFeatures(generator=torch.Generator().manual_seed(3)) for _ in range(2))
+    a, b = (RandomFeatures(rng=torch.Generator().manual_seed(3)) for _ in range(2))
     assert torch.equal(a.convs["k5"].weight, b.convs["k5"].weight)
     F = a.features(torch.rand(1, 3, 16, 16), a.layers)
     assert [f.shape for f in F.values()] == [(1, 64, 16, 16)] * 4
@@ -129,7 +135,7 @@ def test_a_pixel_optimiser_restored_from_its_state_takes_the_same_steps():
 
 def test_a_grey_canvas_stays_grey_where_three_colours_do_not():
     # random filters mix the colours unequally, so a grey target still pulls the colours apart
-    net = RandomFeatures(sizes=(3,), filters=8, generator=torch.Generator().manual_seed(0))
+    net = RandomFeatures(sizes=(3,), filters=8, rng=torch.Generator().manual_seed(0))
     g = torch.Generator().manual_seed(1)
     grey_style = torch.rand(1, 1, 12, 12, generator=g).expand(1, 3, 12, 12)
     cost = StyleCost(net, grey_style, {"k3": 1.0})
@@ -202,7 +208,7 @@ def tiny_state(layout):
 def test_weights_in_either_layout_map_onto_vgg19(layout, tmp_path):
     path = tmp_path / "vgg.pth"
     torch.save(tiny_state(layout), path)
-    state = read_state_file(path)
+    state = read_vgg19(path)
     assert {k: tuple(v.shape) for k, v in state.items()} == expected_shapes()
     assert state["convs.conv2_1.weight"].unique().tolist() == [2.0]  # the third conv
     assert state["convs.conv5_4.bias"].unique().tolist() == [15.0]
@@ -224,7 +230,7 @@ def test_a_wrong_shape_or_a_missing_key_is_one_clear_error(tmp_path):
     del state["features.34.bias"]
     torch.save(state, tmp_path / "bad.pth")
     with pytest.raises(UserError) as e:
-        read_state_file(tmp_path / "bad.pth")
+        read_vgg19(tmp_path / "bad.pth")
     message = str(e.value)
     assert "torchvision layout" in message and "missing features.34.bias" in message
     assert "features.2.weight is (64, 3, 3, 3), expected (64, 64, 3, 3)" in message
@@ -233,16 +239,16 @@ def test_a_wrong_shape_or_a_missing_key_is_one_clear_error(tmp_path):
 def test_a_file_that_is_not_a_state_dict_is_refused(tmp_path):
     torch.save([torch.zeros(3)], tmp_path / "list.pth")
     with pytest.raises(UserError, match="not a state dict .* but a list"):
-        read_state_file(tmp_path / "list.pth")
+        read_vgg19(tmp_path / "list.pth")
     (tmp_path / "text.pth").write_text("hello")
     with pytest.raises(UserError, match="not a state dict that torch.load"):
-        read_state_file(tmp_path / "text.pth")
+        read_vgg19(tmp_path / "text.pth")
     # a pickle that would run code when unpickled: weights_only refuses it, nothing runs
     (tmp_path / "evil.pth").write_bytes(pickle.dumps(Evil()))
     with pytest.raises(UserError, match="not a state dict that torch.load"):
-        read_state_file(tmp_path / "evil.pth")
+        read_vgg19(tmp_path / "evil.pth")
     with pytest.raises(UserError, match="no such file"):
-        read_state_file(tmp_path / "absent.pth")
+        read_vgg19(tmp_path / "absent.pth")
 
 
 class Evil:

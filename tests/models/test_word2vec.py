@@ -240,3 +240,15 @@ def test_gensim_reads_our_vectors(tmp_path):
     wv.save(tmp_path / "v.txt")
     kv = KeyedVectors.load_word2vec_format(tmp_path / "v.txt")
     np.testing.assert_allclose(kv[wv.words], wv.vectors, rtol=1e-6)
+
+
+def test_the_kernels_cache_in_nnzoos_folder_and_leave_numbas_setting_alone():
+    import os
+
+    from numba.core import config
+
+    from nnzoo.data.cache import cache_dir
+
+    assert config.CACHE_DIR == os.environ.get("NUMBA_CACHE_DIR", "")  # as numba read it
+    for kernel in (kernels.train_part, kernels.ns_step, kernels.sigmoid):
+        assert kernel._cache._cache_path.startswith(str(cache_dir() / "numba"))

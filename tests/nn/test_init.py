@@ -49,7 +49,7 @@ def test_relu_and_linear_rules_agree_and_others_differ():
 def _linear(n_in, n_out, name, rule, g):
     # a layer drawn by `rule` (built without PyTorch's own initial draw: faster)
     layer = build_uninitialised(lambda: torch.nn.Linear(n_in, n_out))
-    return variance_preserving_(layer, name, generator=g, rule=rule)
+    return variance_preserving_(layer, name, rng=g, rule=rule)
 
 
 def _variances(name, rule, unit_preactivations=False, depth=DEPTH, nets=NETS):

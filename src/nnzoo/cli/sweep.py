@@ -267,7 +267,7 @@ def work(argv: list[str]) -> int:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
         from nnzoo.api import verdict_text
         from nnzoo.runs import Run
-        from nnzoo.train import torch_threads
+        from nnzoo.training.supervised import torch_threads
 
         if (directory / "config.json").exists():
             run = Run.reopen(directory, device=task["device"], quiet=True)

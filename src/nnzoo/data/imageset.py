@@ -1,10 +1,16 @@
-"""ImageSet: a labelled image data set split into training and test images, as uint8 arrays."""
+"""ImageSet: a labelled image data set split into training and test images, as uint8 arrays;
+Images: one as standardised tensors on a device, as the image classifiers take it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from torch import Tensor
 
 
 @dataclass
@@ -82,3 +88,34 @@ def nudged(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             x[:, max(-dy, 0):H + min(-dy, 0), max(-dx, 0):W + min(-dx, 0)]
         copies.append(s)
     return np.concatenate(copies), np.tile(y, 5)
+
+
+@dataclass
+class Images:
+    """An image set as tensors on one device, standardised with the training images' mean
+    and standard deviation (kept: `standardise` treats new images, e.g. a generative
+    model's, as the classifier's inputs were); `data` keeps the original ImageSet (names,
+    uint8 pictures)."""
+
+    data: ImageSet
+    X: Tensor  # (N, C, H, W)
+    y: Tensor  # (N,)
+    X_test: Tensor  # (N_test, C, H, W)
+    y_test: Tensor  # (N_test,)
+    mean: float = 0.0
+    std: float = 1.0
+
+    def standardise(self, x: Tensor) -> Tensor:
+        """Images x with grey levels in [0, 1] (B, C, H, W), standardised like X."""
+        return (x - self.mean) / self.std
+
+
+def load_images(name: str, data_dir: str = "", device: Any = "cpu",
+                log: Callable[[str], None] | None = None) -> Images:
+    """The data set `name` (or your own files in `data_dir`) as standardised tensors."""
+    from nnzoo.data import load
+
+    ds = load(name, data_dir=data_dir or None, log=log)
+    X, y, Xt, yt = ds.tensors(device)  # (N, C, H, W) in [0, 1]
+    mean, std = X.mean(), X.std()
+    return Images(ds, (X - mean) / std, y, (Xt - mean) / std, yt, float(mean), float(std))

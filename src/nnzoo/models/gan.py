@@ -150,10 +150,10 @@ class GAN(nn.Module):
     def keep(self) -> dict[str, object]:
         return {"G": self.G, "D": self.D, "opt_G": self.opt_G, "opt_D": self.opt_D}
 
-    def z(self, m: int, generator: torch.Generator | None = None) -> Tensor:
+    def z(self, m: int, rng: torch.Generator | None = None) -> Tensor:
         """A minibatch of m latent samples z ~ N(0, I): (m, L)."""
         device = next(self.G.parameters()).device
-        return torch.randn(m, self.G.latent, generator=generator).to(device)
+        return torch.randn(m, self.G.latent, generator=rng).to(device)
 
     def discriminator_step(self, x: Tensor, z: Tensor) -> float:
         """One step of gradient ascent on psi for real images x (m, C, H, W) and latent
@@ -179,7 +179,7 @@ class GAN(nn.Module):
         return E.item()
 
     def train_rounds(self, X: Tensor, rounds: int, m: int,
-                     generator: torch.Generator | None = None) -> tuple[list, list]:
+                     rng: torch.Generator | None = None) -> tuple[list, list]:
         """`rounds` repetitions of the course's loop over the real images X (N, C, H, W) in
         [-1, 1]: k times (sample m training items and m latent samples, step D), then
         (sample m latent samples, step G). -> (D's losses, G's losses), one per step."""
@@ -187,9 +187,9 @@ class GAN(nn.Module):
         losses_D, losses_G = [], []
         for _ in range(rounds):
             for _ in range(self.k):
-                idx = torch.randint(len(X), (m,), generator=generator).to(X.device)
-                losses_D.append(self.discriminator_step(X[idx], self.z(m, generator)))
-            losses_G.append(self.generator_step(self.z(m, generator)))
+                idx = torch.randint(len(X), (m,), generator=rng).to(X.device)
+                losses_D.append(self.discriminator_step(X[idx], self.z(m, rng)))
+            losses_G.append(self.generator_step(self.z(m, rng)))
         return losses_D, losses_G
 
     @torch.no_grad()

@@ -86,10 +86,10 @@ class MLP(nn.Module):
         return self.g_out(self.layers[-1](self._inputs(feats)))  # z = g_out(W h + b)  (B, O)
 
     @torch.no_grad()
-    def init_normal_(self, scale: float, generator: torch.Generator | None = None) -> MLP:
+    def init_normal_(self, scale: float, rng: torch.Generator | None = None) -> MLP:
         """Draw every weight and bias from N(0, scale^2)."""
         for p in self.parameters():
-            p.copy_(torch.randn(p.shape, generator=generator) * scale)
+            p.copy_(torch.randn(p.shape, generator=rng) * scale)
         return self
 
 
@@ -120,8 +120,8 @@ class PolarNet(nn.Module):
         return self.net(to_polar(x))
 
     @torch.no_grad()
-    def init_normal_(self, scale: float, generator: torch.Generator | None = None) -> PolarNet:
-        self.net.init_normal_(scale, generator)
+    def init_normal_(self, scale: float, rng: torch.Generator | None = None) -> PolarNet:
+        self.net.init_normal_(scale, rng)
         return self
 
 

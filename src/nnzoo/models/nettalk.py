@@ -15,7 +15,8 @@ vector), a few times faster.
 
 NetTalk had w = 7 positions of 29 symbols (letters, space and two punctuation marks), 80
 hidden units and 26 output units, each an articulatory feature, trained on squared error;
-here the outputs are the phoneme symbols themselves (softmax), as a classifier.
+here the outputs are the phoneme symbols themselves (softmax), as a classifier. Training and
+scoring a WindowNet on words are nnzoo.training.sequences' train_window_net and score_words.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from torch import Tensor, nn
-from torch.nn import functional as F
 
 from nnzoo.data.pronunciation import pronounce, windows
 
@@ -70,36 +70,6 @@ def window_data(aligned, width: int, symbols: Sequence[str], device=None
     X = torch.from_numpy(windows(aligned.words, width))  # (N, w)
     y = torch.tensor([index[c] for chunks in aligned.chunks for c in chunks])  # (N,)
     return X.to(device), y.to(device)
-
-
-def train_window_net(net: WindowNet, train, held_out, symbols: Sequence[str], *, epochs: int,
-                     batch_size: int, lr: float, generator: torch.Generator, run,
-                     label: str = "fit") -> list[float]:
-    """Train `net` on the windows of the aligned words `train` by Adam on the cross-entropy
-    of each letter's chunk (fit, resumable through `run`); -> the held-out phoneme accuracy
-    after each epoch."""
-    from nnzoo.train import Data, fit, torch_threads
-
-    device = next(net.parameters()).device
-    X, y = window_data(train, net.width, symbols, device)
-    X_val, y_val = window_data(held_out, net.width, symbols, device)
-    with torch_threads(1 if device.type == "cpu" else torch.get_num_threads()):
-        history = fit(net, torch.optim.Adam(net.parameters(), lr=lr), F.cross_entropy,
-                      Data(X, y, X_val, y_val, eval_train=False), epochs=epochs,
-                      batch_size=batch_size, generator=generator, run=run, label=label)
-    return history.series("val_acc")
-
-
-@torch.no_grad()
-def score_words(net: WindowNet, aligned, symbols: Sequence[str], examples: int = 10) -> dict:
-    """`judge_words` of what `net` says for every letter of the aligned words."""
-    from nnzoo.train import predict
-
-    X, _ = window_data(aligned, net.width, symbols, next(net.parameters()).device)
-    pred = predict(net, X, batch_size=65536).argmax(dim=-1).cpu().numpy()  # (N,)
-    starts = np.cumsum([0] + [len(w) for w in aligned.words])
-    said = [tuple(symbols[k] for k in pred[a:b]) for a, b in zip(starts[:-1], starts[1:])]
-    return judge_words(said, aligned, examples)
 
 
 def judge_words(said: Sequence[Sequence[str]], aligned, examples: int = 10) -> dict:

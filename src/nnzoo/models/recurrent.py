@@ -4,7 +4,8 @@ The networks themselves are `nnzoo.nn.recurrent.RecurrentNet` (one, or many `Cop
 trained at once); this module holds what the recurrent experiments share: the error
 (cross-entropy of the next symbol, summed over copies), the course's judgement of a
 prediction (only legal symbols; the deterministic ones exactly), and how far a network
-that learned a^n b^n from n <= N generalises beyond N.
+that learned a^n b^n from n <= N generalises beyond N. (Training many copies at once on a
+counting language is nnzoo.training.sequences.learn_counting.)
 """
 
 from __future__ import annotations
@@ -51,37 +52,6 @@ def counting_generalisation(model: nn.Module, letters: str, n_max: int) -> np.nd
     right = np.atleast_2d(right)
     wrong = ~right
     return np.where(wrong.any(axis=1), wrong.argmax(axis=1), n_max)
-
-
-def learn_counting(letters: str, hidden: int, train_max: int, copies: int, epochs: int,
-                   lr: float, test_max: int, run) -> dict:
-    """Train `copies` SRNs (len(letters) inputs and outputs, `hidden` hidden units) from
-    different random weights at once, by full-batch Adam on the strings a^n b^n (c^n) for
-    n = 1 .. train_max, backpropagating through each whole string; then judge each.
-    Returns {"nets": the Copies, "right": (R,) bool, every deterministic prediction right
-    on every training string, "reach": (R,) how far each counts (counting_generalisation up
-    to test_max), "best": the copy that learned and reaches furthest, "history": fit's}."""
-    from nnzoo.nn.copies import Copies
-    from nnzoo.nn.recurrent import RecurrentNet
-    from nnzoo.train import Data, fit, torch_threads
-
-    V = len(letters)
-    strings = batch([counting(n, letters) for n in range(1, train_max + 1)])
-    X, y = tensors(strings, run.device)  # (N, T, V) one-hot inputs, (N, T) next symbols
-    with run.seeded("init"):
-        nets = Copies(lambda: RecurrentNet("srn", V, hidden, V), copies).to(run.device)
-
-    def learned(out: Tensor, y: Tensor) -> float:  # fraction of copies right on every string
-        return float(strings.judge(out.argmax(dim=-1).cpu().numpy())["deterministic"]
-                     .all(axis=-1).mean())
-
-    with torch_threads(1 if run.device.type == "cpu" else torch.get_num_threads()):
-        history = fit(nets, torch.optim.Adam(nets.parameters(), lr=lr), next_symbol_loss,
-                      Data(X, y), epochs=epochs, eval_every=100, run=run, score=learned)
-    right = strings.judge(predictions(nets, strings))["deterministic"].all(axis=-1)  # (R,)
-    reach = counting_generalisation(nets, letters, test_max)  # (R,)
-    best = int(max(range(copies), key=lambda r: (right[r], reach[r])))
-    return {"nets": nets, "right": right, "reach": reach, "best": best, "history": history}
 
 
 def hidden_paths(net: nn.Module, letters: str, ns) -> dict[str, tuple[np.ndarray, np.ndarray]]:

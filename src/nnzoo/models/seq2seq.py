@@ -80,8 +80,8 @@ class Seq2Seq(nn.Module):
 
 class TeacherForcing(nn.Module):
     """A Seq2Seq trained on rows that hold an input sequence and its target side by side,
-    xy = [x | y] (B, T_in + T_out), so that a loop which feeds one tensor (nnzoo.train.fit)
-    can train it: forward(xy) = net(x, y)."""
+    xy = [x | y] (B, T_in + T_out), so that a loop which feeds one tensor
+    (nnzoo.training.supervised.fit) can train it: forward(xy) = net(x, y)."""
 
     def __init__(self, net: Seq2Seq, input_length: int):
         super().__init__()

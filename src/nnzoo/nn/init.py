@@ -38,7 +38,7 @@ RULES = ("backward", "forward")
 
 @torch.no_grad()
 def variance_preserving_(layer: nn.Linear, activation: str, scale: float = 1.0,
-                         generator: torch.Generator | None = None,
+                         rng: torch.Generator | None = None,
                          rule: str = "backward") -> nn.Linear:
     """Draw W ~ N(0, scale^2 Var[w]) and b = 0 for `layer`, fed by units with transfer
     function `activation`, with Var[w] from the course's backward rule
@@ -52,7 +52,7 @@ def variance_preserving_(layer: nn.Linear, activation: str, scale: float = 1.0,
     else:
         raise ValueError(f"expected a rule among {', '.join(RULES)}, got {rule!r}")
     std = scale * math.sqrt(1.0 / (gain * n))  # G n Var[w] = scale^2
-    layer.weight.copy_(torch.randn(layer.weight.shape, generator=generator) * std)
+    layer.weight.copy_(torch.randn(layer.weight.shape, generator=rng) * std)
     if layer.bias is not None:
         layer.bias.zero_()
     return layer
@@ -68,13 +68,13 @@ def build_uninitialised(make: Callable[[], nn.Module]) -> nn.Module:
 
 
 @torch.no_grad()
-def uniform_fan_in_(module: nn.Module, generator: torch.Generator | None = None) -> nn.Module:
-    """PyTorch's default for nn.Linear, drawn from `generator`: W and b of every linear
+def uniform_fan_in_(module: nn.Module, rng: torch.Generator | None = None) -> nn.Module:
+    """PyTorch's default for nn.Linear, drawn from `rng`: W and b of every linear
     layer ~ U(-1/sqrt(n), 1/sqrt(n)), n the layer's fan-in."""
     for layer in module.modules():
         if isinstance(layer, nn.Linear):
             bound = 1.0 / math.sqrt(layer.weight.shape[1])
             for p in (layer.weight, layer.bias):
                 if p is not None:
-                    p.copy_(torch.rand(p.shape, generator=generator) * (2 * bound) - bound)
+                    p.copy_(torch.rand(p.shape, generator=rng) * (2 * bound) - bound)
     return module

@@ -29,8 +29,9 @@ One meaning for the agents' verbs (DQN, REINFORCE, A2C, A3C):
                        step count, history, the random streams' positions and (A2C) the
                        state of the environments between two rollouts
 
-Training in a run (`nnzoo.rl.training`): `train_dqn` and `train_until_solved` learn in
-parts that the run checkpoints with the agent, so that a killed run resumes exactly;
+Training in a run (`nnzoo.training.agents`, the floor above): `train_dqn` and
+`train_until_solved` learn in parts that the run checkpoints with the agent, so that a
+killed run resumes exactly;
 `solved_at` is gymnasium's CartPole test (mean of 100 episodes >= `SOLVED_MEAN`);
 `train_dqn` keeps the weights of DQN's best evaluation and `judge` plays them on new
 episodes; `judge_policy` plays any policy (an agent's `greedy`) on new episodes, as the

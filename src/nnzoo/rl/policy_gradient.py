@@ -31,11 +31,11 @@ from nnzoo.random import Stream, as_stream
 from nnzoo.rl.returns import discounted_returns
 
 
-def tanh_mlp(sizes: Sequence[int], generator: torch.Generator) -> MLP:
+def tanh_mlp(sizes: Sequence[int], rng: torch.Generator) -> MLP:
     """An MLP with tanh hidden units and linear outputs, its initial weights PyTorch's
-    default drawn from `generator` (torch's global generator is left alone)."""
+    default drawn from `rng` (torch's global generator is left alone)."""
     net = build_uninitialised(lambda: MLP(sizes, activation="tanh", output="linear"))
-    return uniform_fan_in_(net, generator)
+    return uniform_fan_in_(net, rng)
 
 
 def vector_env(env_id: str, n: int) -> gym.vector.VectorEnv:

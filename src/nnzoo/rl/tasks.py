@@ -51,7 +51,7 @@ DQN_TASKS: dict[str, DQNTask] = {
 
 
 # CartPole-v1 for the policy gradients and policy search: gymnasium's threshold, and how
-# their claims judge the policy a run ends with (nnzoo.rl.training.judge_policy)
+# their claims judge the policy a run ends with (nnzoo.training.agents.judge_policy)
 SOLVED_MEAN = 475.0  # gymnasium's CartPole-v1 threshold: mean return over 100 episodes
 JUDGE_EPISODES = 100  # new episodes that judge the policy a run keeps
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nnzoo.viz.planes import figure
-
-if TYPE_CHECKING:
-    from nnzoo.classify import Classified
 
 
 def _as_image(a) -> np.ndarray:
@@ -115,12 +111,13 @@ def curves(series: dict[str, tuple[Sequence[float], Sequence[float]]], xlabel: s
     return fig if fig is not None else ax.figure
 
 
-def classifier_figures(c: Classified, first_layer, first_layer_title: str,
+def classifier_figures(c, first_layer, first_layer_title: str,
                        per_class: bool = False, stages: Sequence | None = None) -> dict:
-    """The pictures of a trained image classifier `c` (nnzoo.classify.Classified):
-    "confusion", "misclassified" (up to 32 test images, when any), "learning_curve",
-    "first_layer" (the images `first_layer`, one per class when `per_class`) and, given
-    `stages` [(name, maps (C, H, W)), ...], "feature_maps"."""
+    """The pictures of a trained image classifier `c` (what
+    nnzoo.training.classifiers.train_classifier returns: its images, pred, confusion,
+    test_acc and history): "confusion", "misclassified" (up to 32 test images, when any),
+    "learning_curve", "first_layer" (the images `first_layer`, one per class when
+    `per_class`) and, given `stages` [(name, maps (C, H, W)), ...], "feature_maps"."""
     ds, pred = c.images.data, c.pred
     short = [name.split("/")[0] for name in ds.classes]
     figs = {"confusion": confusion_matrix(c.confusion, short,
@@ -146,8 +143,8 @@ def classifier_figures(c: Classified, first_layer, first_layer_title: str,
 
 
 def comparison_curves(results: dict[str, dict], title: str) -> Figure:
-    """Networks compared (nnzoo.classify.train_several's results): training loss and test
-    accuracy per epoch, each network one line."""
+    """Networks compared (nnzoo.training.classifiers.train_several's results): training
+    loss and test accuracy per epoch, each network one line."""
     fig, axes = figure(1, 2, size=4.2)
     curves({n: (r["epochs"], r["loss"]) for n, r in results.items()}, "epoch",
            "training loss (cross-entropy)", title, logy=True, ax=axes[0, 0])

@@ -65,7 +65,7 @@ def run(cfg: BackpropVariationsConfig, run: Run) -> Result:
     import torch.nn.functional as F
 
     from nnzoo.data import load
-    from nnzoo.train import evaluate
+    from nnzoo.training.supervised import evaluate
 
     digits = load("digits")
     # the validation images come out of the training part; the test images stay unseen
@@ -121,7 +121,7 @@ def _train_variation(cfg: BackpropVariationsConfig, run: Run, name: str, data,
 
     from nnzoo.nn import sse, weight_decay, whole_set_statistics_
     from nnzoo.nn.optim import Momentum
-    from nnzoo.train import Data, evaluate, fit
+    from nnzoo.training.supervised import Data, evaluate, fit
 
     error, mom, wd, _, _ = VARIATIONS[name]
     net = _net(cfg, run, name)
@@ -136,7 +136,7 @@ def _train_variation(cfg: BackpropVariationsConfig, run: Run, name: str, data,
     # PyTorch's fused kernel, proved equal to it in tests/nn/test_losses.py
     loss = sse_one_hot if error == "sse" else F.cross_entropy
     history = fit(net, opt, loss, Data(*data), epochs=cfg.epochs, batch_size=cfg.batch_size,
-                  regularizer=penalty, generator=run.rng("shuffle").torch, run=run,
+                  regularizer=penalty, rng=run.rng("shuffle").torch, run=run,
                   label=label or name)
     val = history.series("val_acc") if len(data) > 2 else []
     if VARIATIONS[name][4] and cfg.bn_statistics == "whole-set":

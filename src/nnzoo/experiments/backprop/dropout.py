@@ -115,7 +115,7 @@ def _train(cfg: DropoutConfig, run: Run, p: float, data, wrong) -> dict:
 
     from nnzoo.models.mlp import MLP
     from nnzoo.nn.optim import Momentum
-    from nnzoo.train import Data, fit, predict
+    from nnzoo.training.supervised import Data, fit, predict
 
     with run.seeded("init"):  # the same stream for both: the same initial weights
         net = MLP([64, *[cfg.hidden] * cfg.layers, 10], activation=cfg.activation,
@@ -124,7 +124,7 @@ def _train(cfg: DropoutConfig, run: Run, p: float, data, wrong) -> dict:
     # -log Prob(i) of the softmax, PyTorch's fused kernel (proved equal to nnzoo.nn.nll)
     history = fit(net, opt, F.cross_entropy, Data(*data), epochs=cfg.epochs,
                   batch_size=cfg.batch_size, eval_every=cfg.eval_every,
-                  generator=run.rng("shuffle").torch, run=run, label=f"dropout {p:g}")
+                  rng=run.rng("shuffle").torch, run=run, label=f"dropout {p:g}")
     X, t = data[0], data[1]
     learned = (predict(net, X).argmax(dim=1) == t)[wrong]  # (wrong,) predicts the wrong label
     kept = [k[:3].cpu() for k in net.kept_units() if k is not None]  # [(3, H)] per layer

@@ -36,7 +36,7 @@ def run(cfg: EncoderConfig, run: Run) -> Result:
 
     from nnzoo.models.mlp import MLP
     from nnzoo.nn import cross_entropy
-    from nnzoo.train import Data, fit
+    from nnzoo.training.supervised import Data, fit
 
     X = torch.eye(cfg.n, device=run.device)  # (N, N) one-hot inputs, also the targets
     net = MLP([cfg.n, 2, cfg.n], activation="tanh", output="sigmoid")

@@ -58,7 +58,7 @@ def run(cfg: OckhamConfig, run: Run) -> Result:
     import torch
 
     from nnzoo.data.synthetic import noisy_sine
-    from nnzoo.train import fit_to_convergence
+    from nnzoo.training.supervised import fit_to_convergence
 
     def as_tensors(x, t):
         return torch.tensor(x[:, None]), torch.tensor(t[:, None])  # (B, 1) float64

@@ -113,7 +113,7 @@ def _train_one(cfg: TwinSpiralsConfig, run: Run, name: str, i: int, X, t) -> dic
     from nnzoo.nn import cross_entropy
     from nnzoo.nn.optim import Momentum
     from nnzoo.registry import build
-    from nnzoo.train import Data, fit
+    from nnzoo.training.supervised import Data, fit
 
     net = build(spiral_net, cfg, net=name).init_normal_(cfg.init, run.rng("init", name, i).torch)
     net = net.to(run.device)

@@ -80,7 +80,7 @@ def _search(cfg: WeightSpaceSearchConfig, run: Run, i: int, X, t) -> dict:
     import torch
 
     from nnzoo.nn import cross_entropy
-    from nnzoo.train import Data, fit, hill_climb
+    from nnzoo.training.supervised import Data, fit, hill_climb
 
     smooth, steps = _nets(cfg)
     smooth.init_normal_(1.0, run.rng("init", i).torch)

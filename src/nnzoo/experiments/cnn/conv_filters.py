@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnzoo.experiments.cnn._configs import REAL_DATA, ImageClassifierConfig
+from nnzoo.experiments.cnn._shared import REAL_DATA, ImageClassifierConfig
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
@@ -41,9 +41,10 @@ def run(cfg: ConvFiltersConfig, run: Run) -> Result:
     import numpy as np
     import torch
 
-    from nnzoo.classify import load_images, train_classifier
+    from nnzoo.data.imageset import load_images
     from nnzoo.models.cnn import NetConv
     from nnzoo.models.cnn_units import top_images
+    from nnzoo.training.classifiers import train_classifier
 
     channels = (cfg.channels1, cfg.channels2, cfg.channels3)
     images = load_images(cfg.data, cfg.data_dir, run.device, run.log)

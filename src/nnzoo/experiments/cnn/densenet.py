@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnzoo.experiments.cnn._configs import DIGITS_DATA, DigitsConfig
+from nnzoo.experiments.cnn._shared import DIGITS_DATA, DigitsConfig
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
@@ -34,9 +34,10 @@ class DensenetConfig(DigitsConfig):
     smoke={"growth": 4, "layers": 2, "blocks": 1, "width": 4, "epochs": 2},
 )
 def run(cfg: DensenetConfig, run: Run) -> Result:
-    from nnzoo.classify import load_images, train_several
+    from nnzoo.data.imageset import load_images
     from nnzoo.models.cnn import DenseNet, ResNet
     from nnzoo.registry import build
+    from nnzoo.training.classifiers import train_several
     from nnzoo.viz.images import comparison_curves
 
     depth = 6 * cfg.blocks + 2

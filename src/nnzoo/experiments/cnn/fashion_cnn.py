@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from nnzoo.experiments.cnn._configs import MnistCnnConfig
+from nnzoo.experiments.cnn._shared import MnistCnnConfig
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
@@ -37,11 +37,14 @@ class FashionCnnConfig(MnistCnnConfig):
     smoke={"data": "digits", "epochs": 1, "channels1": 4, "channels2": 8, "hidden": 16},
 )
 def run(cfg: FashionCnnConfig, run: Run) -> Result:
-    from nnzoo.classify import class_accuracy, confused_pairs, train_cnn
+    from nnzoo.data.imageset import load_images
     from nnzoo.models.cnn import build_cnn
     from nnzoo.registry import build
+    from nnzoo.training.classifiers import class_accuracy, confused_pairs, train_cnn
 
-    c = train_cnn(lambda s, k: build(build_cnn, cfg, in_shape=s, classes=k), cfg, run)
+    images = load_images(cfg.data, cfg.data_dir, run.device, run.log)
+    c = train_cnn(lambda s, k: build(build_cnn, cfg, in_shape=s, classes=k), images, run,
+                  epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr)
     # the confusion matrix shows which clothes look alike: the upper-body ones
     classes = c.images.data.classes
     top = confused_pairs(c.confusion)[:4]  # [(i, j, count), ...]

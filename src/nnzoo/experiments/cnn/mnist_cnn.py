@@ -4,7 +4,7 @@ by their own experiments' defaults (fashion-cnn tells the same story on clothes)
 
 from __future__ import annotations
 
-from nnzoo.experiments.cnn._configs import (
+from nnzoo.experiments.cnn._shared import (
     REAL_DATA,
     MnistCnnConfig,
     MnistLinearConfig,
@@ -25,15 +25,22 @@ from nnzoo.runs import Result, Run
     smoke={"data": "digits", "epochs": 1, "channels1": 4, "channels2": 8, "hidden": 16},
 )
 def run(cfg: MnistCnnConfig, run: Run) -> Result:
-    from nnzoo.classify import train_cnn, train_fully_connected
+    from nnzoo.data.imageset import load_images
     from nnzoo.models.cnn import build_cnn
     from nnzoo.registry import build
+    from nnzoo.training.classifiers import train_cnn, train_fully_connected
 
-    c = train_cnn(lambda s, k: build(build_cnn, cfg, in_shape=s, classes=k), cfg, run)
+    images = load_images(cfg.data, cfg.data_dir, run.device, run.log)
+    c = train_cnn(lambda s, k: build(build_cnn, cfg, in_shape=s, classes=k), images, run,
+                  epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr)
     # the references: the fully connected networks of mnist-linear and mnist-mlp, as trained
     # by those experiments' defaults
-    fc = {name: train_fully_connected(name, config(), c.images, run).errors
-          for name, config in (("netlin", MnistLinearConfig), ("netfull", MnistMlpConfig))}
+    lin, mlp = MnistLinearConfig(), MnistMlpConfig()
+    fc = {"netlin": train_fully_connected("netlin", images, run, epochs=lin.epochs,
+                                          batch_size=lin.batch_size, lr=lin.lr).errors,
+          "netfull": train_fully_connected("netfull", images, run, epochs=mlp.epochs,
+                                           batch_size=mlp.batch_size, lr=mlp.lr,
+                                           hidden=mlp.hidden, activation=mlp.activation).errors}
     n = len(c.images.y_test)
     passed = c.errors <= 0.01 * n and all(c.errors < e for e in fc.values())
     return Result(passed, f"{c.errors} test errors in {n:,} ({c.test_acc:.2%} accuracy on "

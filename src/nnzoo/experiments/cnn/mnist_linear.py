@@ -3,7 +3,7 @@ than 9 in 10 MNIST digits."""
 
 from __future__ import annotations
 
-from nnzoo.experiments.cnn._configs import REAL_DATA, MnistLinearConfig
+from nnzoo.experiments.cnn._shared import REAL_DATA, MnistLinearConfig
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 
@@ -16,8 +16,9 @@ from nnzoo.runs import Result, Run
     smoke={"data": "digits", "epochs": 1},
 )
 def run(cfg: MnistLinearConfig, run: Run) -> Result:
-    from nnzoo.classify import load_images, train_classifier
+    from nnzoo.data.imageset import load_images
     from nnzoo.models.cnn import NetLin
+    from nnzoo.training.classifiers import train_classifier
     from nnzoo.viz.images import classifier_figures
 
     images = load_images(cfg.data, cfg.data_dir, run.device, run.log)

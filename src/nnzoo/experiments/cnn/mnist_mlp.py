@@ -4,7 +4,7 @@ trained in the same run, NetLin by mnist-linear's defaults."""
 
 from __future__ import annotations
 
-from nnzoo.experiments.cnn._configs import REAL_DATA, MnistLinearConfig, MnistMlpConfig
+from nnzoo.experiments.cnn._shared import REAL_DATA, MnistLinearConfig, MnistMlpConfig
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 
@@ -19,14 +19,17 @@ from nnzoo.runs import Result, Run
     smoke={"data": "digits", "epochs": 1, "hidden": 32},
 )
 def run(cfg: MnistMlpConfig, run: Run) -> Result:
-    from nnzoo.classify import load_images, train_classifier, train_fully_connected
+    from nnzoo.data.imageset import load_images
     from nnzoo.models.cnn import NetFull
     from nnzoo.registry import build
+    from nnzoo.training.classifiers import train_classifier, train_fully_connected
     from nnzoo.viz.images import classifier_figures
 
     images = load_images(cfg.data, cfg.data_dir, run.device, run.log)
     # the reference, as mnist-linear trains it
-    netlin = train_fully_connected("netlin", MnistLinearConfig(), images, run)
+    lin = MnistLinearConfig()
+    netlin = train_fully_connected("netlin", images, run, epochs=lin.epochs,
+                                   batch_size=lin.batch_size, lr=lin.lr)
     # named as mnist-cnn names its reference NetFull: at the defaults the two are the same run
     c = train_classifier(lambda shape, k: build(NetFull, cfg, in_shape=shape, classes=k),
                          images, run, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nnzoo.errors import UserError
-from nnzoo.experiments.cnn._configs import DIGITS_DATA, DigitsConfig
+from nnzoo.experiments.cnn._shared import DIGITS_DATA, DigitsConfig
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
@@ -44,8 +44,9 @@ class ResnetVsPlainConfig(DigitsConfig):
     smoke={"blocks": 2, "width": 4, "epochs": 2},
 )
 def run(cfg: ResnetVsPlainConfig, run: Run) -> Result:
-    from nnzoo.classify import load_images, train_several
+    from nnzoo.data.imageset import load_images
     from nnzoo.models.cnn import ResNet
+    from nnzoo.training.classifiers import train_several
     from nnzoo.viz.images import comparison_curves
 
     depth, shallow = 6 * cfg.blocks + 2, 6 * cfg.shallow + 2

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nnzoo.errors import check_file
-from nnzoo.experiments.embeddings._word2vec import TrainingConfig, trained_vectors
+from nnzoo.experiments.embeddings._shared import TrainingConfig, corpus_of, word2vec
 from nnzoo.paths import FilePath
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
@@ -81,12 +81,13 @@ class WordArithmeticConfig(TrainingConfig):
 def run(cfg: WordArithmeticConfig, run: Run) -> Result:
     from nnzoo.errors import UserError
     from nnzoo.models.embeddings.vectors import WordVectors, parse_expression
+    from nnzoo.training.word2vec import trained_vectors
 
     if cfg.vectors:
         wv = WordVectors.load(cfg.vectors)
         run.log(f"{len(wv):,} word vectors of {wv.dim} dimensions from {cfg.vectors}")
     else:
-        wv, _ = trained_vectors(cfg, run)
+        wv, _ = trained_vectors(word2vec(cfg, run), lambda: corpus_of(cfg, run), run)
     restrict = cfg.restrict or None
     positive, negative = parse_expression(cfg.expr)
     unknown = [w for w in (*positive, *negative) if w not in wv]

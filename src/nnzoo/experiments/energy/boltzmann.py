@@ -63,7 +63,7 @@ def run(cfg: BoltzmannConfig, run: Run) -> Result:
 
     from nnzoo.data.synthetic import bars_and_stripes
     from nnzoo.models.energy import BoltzmannMachine
-    from nnzoo.train import torch_threads
+    from nnzoo.training.supervised import torch_threads
 
     V = torch.as_tensor(bars_and_stripes(3), dtype=torch.float64)  # (14, 9)
     bm = build(BoltzmannMachine, cfg, n_visible=9, rng=run.rng("machine")).initialize()

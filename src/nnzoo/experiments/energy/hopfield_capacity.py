@@ -88,7 +88,7 @@ class HopfieldCapacityConfig:
 def run(cfg: HopfieldCapacityConfig, run: Run) -> Result:
     import numpy as np
 
-    from nnzoo.train import torch_threads
+    from nnzoo.training.supervised import torch_threads
 
     grid = [(N, load) for N in cfg.ns for load in cfg.loads]
     points = run.parts(len(grid), label="points", desc="(N, P/N)")

@@ -58,7 +58,7 @@ def run(cfg: HopfieldRecallConfig, run: Run) -> Result:
 
     from nnzoo.data.synthetic import letters
     from nnzoo.models.energy import Hopfield
-    from nnzoo.train import torch_threads
+    from nnzoo.training.supervised import torch_threads
 
     xi = torch.as_tensor(letters(cfg.letters), dtype=torch.float64)  # (P, N)
     P, N = xi.shape

@@ -71,7 +71,7 @@ def run(cfg: RBMDigitsConfig, run: Run) -> Result:
     import torch
 
     from nnzoo.models.energy import RBM
-    from nnzoo.train import torch_threads
+    from nnzoo.training.supervised import torch_threads
 
     X, y, Xt, yt, shape = _data(cfg, run)
     X, Xt = X.to(run.device), Xt.to(run.device)

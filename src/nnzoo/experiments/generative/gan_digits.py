@@ -119,8 +119,7 @@ class GanDigitsConfig:
 def run(cfg: GanDigitsConfig, run: Run) -> Result:
     import torch
 
-    from nnzoo.classify import load_images, train_classifier
-    from nnzoo.experiments.cnn._configs import MnistCnnConfig
+    from nnzoo.data.imageset import load_images
     from nnzoo.models.cnn import build_cnn
     from nnzoo.models.gan import GAN, Discriminator, Generator
     from nnzoo.models.sample_quality import (
@@ -130,15 +129,15 @@ def run(cfg: GanDigitsConfig, run: Run) -> Result:
         frechet_distance,
         gaussian_fit,
     )
-    from nnzoo.registry import build
-    from nnzoo.train import torch_threads
+    from nnzoo.training.classifiers import train_classifier
+    from nnzoo.training.supervised import torch_threads
 
     images = load_images(cfg.data, device=run.device, log=run.log)
-    judge = MnistCnnConfig(data=cfg.data)  # mnist-cnn at its defaults: NetConv, 2 epochs
     with torch_threads(2):  # these small networks train 1.6x faster on two threads than on one
-        c = train_classifier(lambda s, k: build(build_cnn, judge, in_shape=s, classes=k),
-                             images, run, epochs=judge.epochs, batch_size=judge.batch_size,
-                             lr=judge.lr, name="classifier")
+        # mnist-cnn at its defaults (build_cnn's and train_classifier's, which its options
+        # share): NetConv, 2 epochs
+        c = train_classifier(lambda s, k: build_cnn(in_shape=s, classes=k), images, run,
+                             name="classifier")
         p_real, f_real = classify_with_features(c.model, images.X_test)  # (N_test, K), (N_test, F)
         real = gaussian_fit(f_real)
         run.log(f"the judge: NetConv, {c.test_acc:.2%} test accuracy; the test digits' "

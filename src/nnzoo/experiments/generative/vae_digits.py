@@ -86,7 +86,7 @@ def run(cfg: VaeDigitsConfig, run: Run) -> Result:
 
     from nnzoo.data import load
     from nnzoo.models.autoencoders import VAE
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     ds = load(cfg.data, log=run.log)
     X, y, X_test, y_test = ds.tensors(run.device)  # (N, 1, H, W) grey levels in [0, 1]
@@ -101,7 +101,7 @@ def run(cfg: VaeDigitsConfig, run: Run) -> Result:
     # both are checkpointed with the model, so a resumed run draws the same
     draws, pixels = run.rng("train").torch, run.rng("binarisation").torch
     with run.seeded("init", "vae"):
-        vae = VAE(X.shape[1], cfg.hidden, cfg.latent, generator=draws).to(run.device)
+        vae = VAE(X.shape[1], cfg.hidden, cfg.latent, rng=draws).to(run.device)
     opt = torch.optim.Adam(vae.parameters(), lr=cfg.lr)
     # val_loss: the test negative ELBO; the score ("val_acc"): its KL term
     kl = lambda out, x: VAE.loss_terms(out, x)[1].mean().item()  # noqa: E731
@@ -112,7 +112,7 @@ def run(cfg: VaeDigitsConfig, run: Run) -> Result:
             Xb = binarised(X, pixels)  # this epoch's binary digits
             stats = fit(vae, opt, VAE.loss, Data(Xb, Xb, X_test, X_test, eval_batch_size=1000,
                                                  eval_train=False),
-                        epochs=1, batch_size=cfg.batch_size, generator=draws, score=kl).last()
+                        epochs=1, batch_size=cfg.batch_size, rng=draws, score=kl).last()
             run.check_loss(stats["loss"], e + 1)
             run.log_metrics(e + 1, **stats)
             epochs.done(stats)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnzoo.experiments.recurrent._counting import CountingConfig
+from nnzoo.experiments.recurrent._shared import CountingConfig, counting_result
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
@@ -49,23 +49,9 @@ class AnbnConfig(CountingConfig):
     smoke={"epochs": 100, "copies": 4, "at_least": 1, "at_most": 4},
 )
 def run(cfg: AnbnConfig, run: Run) -> Result:
-    from nnzoo.models.recurrent import hidden_paths, learn_counting
-    from nnzoo.viz.recurrent import learning_figure, trajectory_figure
+    from nnzoo.training.sequences import learn_counting
 
     out = learn_counting("ab", cfg.hidden, cfg.train_max, cfg.copies, cfg.epochs, cfg.lr,
                          cfg.test_max, run)
-    right, reach, best = out["right"], out["reach"], out["best"]
-    if cfg.hidden in (2, 3):  # the path through the plane (or cube) of the hidden units
-        paths = hidden_paths(out["nets"].copy(best), "ab", (3, 6, 9))
-        run.save_figure(trajectory_figure(paths, "ab", f"hidden state of SRN {best + 1} "
-                                          "while reading a^n b^n (then the next a)"),
-                        "hidden_trajectories")
-    run.save_figure(learning_figure(out["history"], cfg.copies, "learning a^n b^n"), "error")
-    ok = cfg.holds(int(right.sum()))
-    headline = (f"{int(right.sum())}/{cfg.copies} SRNs learned a^n b^n for n <= "
-                f"{cfg.train_max}; the best counts right up to n = {int(reach[best])}")
-    return Result(ok, headline, {"learned": int(right.sum()), "copies": cfg.copies,
-                                 "best_reach": int(reach[best]),
-                                 "reach": [int(r) for r in reach],
-                                 "final_loss": out["history"].last()["loss"] / cfg.copies})
-
+    # the hidden states' path for n = 3, 6, 9, the error curves, and the claim's verdict
+    return counting_result(cfg, run, out, "ab", (3, 6, 9), "a^n b^n")

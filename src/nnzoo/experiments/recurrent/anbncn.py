@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnzoo.experiments.recurrent._counting import CountingConfig
+from nnzoo.experiments.recurrent._shared import CountingConfig, counting_result
 from nnzoo.registry import PositiveInt, experiment
 from nnzoo.runs import Result, Run
 
@@ -44,23 +44,9 @@ class AnbncnConfig(CountingConfig):
     smoke={"epochs": 100, "copies": 4, "at_least": 1, "at_most": 4},
 )
 def run(cfg: AnbncnConfig, run: Run) -> Result:
-    from nnzoo.models.recurrent import hidden_paths, learn_counting
-    from nnzoo.viz.recurrent import learning_figure, trajectory_figure
+    from nnzoo.training.sequences import learn_counting
 
     out = learn_counting("abc", cfg.hidden, cfg.train_max, cfg.copies, cfg.epochs, cfg.lr,
                          cfg.test_max, run)
-    right, reach, best = out["right"], out["reach"], out["best"]
-    if cfg.hidden in (2, 3):  # the path through the plane (or cube) of the hidden units
-        paths = hidden_paths(out["nets"].copy(best), "abc", (2, 4, 6))
-        run.save_figure(trajectory_figure(paths, "abc", f"hidden state of SRN {best + 1} "
-                                          "while reading a^n b^n c^n (then the next a)"),
-                        "hidden_trajectories")
-    run.save_figure(learning_figure(out["history"], cfg.copies, "learning a^n b^n c^n"),
-                    "error")
-    ok = cfg.holds(int(right.sum()))
-    headline = (f"{int(right.sum())}/{cfg.copies} SRNs learned a^n b^n c^n for n <= "
-                f"{cfg.train_max}; the best counts right up to n = {int(reach[best])}")
-    return Result(ok, headline, {"learned": int(right.sum()), "copies": cfg.copies,
-                                 "best_reach": int(reach[best]),
-                                 "reach": [int(r) for r in reach],
-                                 "final_loss": out["history"].last()["loss"] / cfg.copies})
+    # the hidden states' path for n = 2, 4, 6, the error curves, and the claim's verdict
+    return counting_result(cfg, run, out, "abc", (2, 4, 6), "a^n b^n c^n")

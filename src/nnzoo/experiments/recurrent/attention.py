@@ -71,7 +71,7 @@ def run(cfg: AttentionConfig, run: Run) -> Result:
         encode,
     )
     from nnzoo.models.seq2seq import Seq2Seq, TeacherForcing, attends_to_source
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     train = date_pairs(cfg.train_pairs, run.rng("train dates").numpy)
     test = date_pairs(cfg.test_pairs, run.rng("test dates").numpy,
@@ -96,7 +96,7 @@ def run(cfg: AttentionConfig, run: Run) -> Result:
     with torch_threads(1 if run.device.type == "cpu" else torch.get_num_threads()):
         history = fit(model, torch.optim.Adam(model.parameters(), lr=cfg.lr), loss,
                       Data(XY, Y, eval_batch_size=1000), epochs=cfg.epochs, batch_size=100,
-                      generator=run.rng("shuffle").torch, run=run, score=exact)
+                      rng=run.rng("shuffle").torch, run=run, score=exact)
 
     Xt = torch.from_numpy(encode([w for w, _ in test], DATE_INPUT, T_in)).to(run.device)
     net.eval()

@@ -35,17 +35,7 @@ course has tanh(W x_t + U (r_t * h_{t-1}) + b) (nnzoo.nn.recurrent.GRUCell(reset
 nn.GRU's form, reset="before" the course's; tests/nn/test_recurrent.py shows them equal to
 nn.GRU and to each other only when r = 1). The GRU here is nn.GRU's variant, as in cuDNN.
 
-What we measured at the defaults (tries solved of 3, seeds 0 / 1 / 2): LSTM and GRU 3 / 3 / 3
-at every lag (held-out 98.6% or more); the SRN 3 / 3 / 3 at lag 10, 1 / 2 / 3 at lag 25,
-0 / 0 / 1 at lag 50 (the others near chance, one at 71%), 0 / 0 / 0 at lags 100 (best 91%) and
-200. The claim leaves room for one SRN in three at the long lags, and lag 50, where an SRN
-sometimes finds the way (it also did in a run with the gated cells replaced by SRNs), lies
-between the claim's short and long lags. The gated cells stopped after 2 to 11 of the 20
-epochs.
-The default run took 107 s of wall time (94 s of CPU) at seed 0 on a two-core CPU under a
-light load (load average about 4), most of it
-the SRN, which never stops early at the long lags, and the GRU, whose fused kernel is the
-slowest per step on a CPU.
+What was measured at the defaults, seeds 0-2, is in the notes at the end of this file.
 
 --task reber is the older comparison on the embedded Reber grammar (the second letter comes
 back at the end, 6 to 17 steps later): there, trained with Adam, the SRN learns the
@@ -137,7 +127,7 @@ def run(cfg: LongRangeConfig, run: Run) -> Result:
     from nnzoo.data.sequences import long_lag
     from nnzoo.models.recurrent import lag_contrast, last_right, next_symbol_loss
     from nnzoo.nn.recurrent import RecurrentNet, hold_gates
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     def sequences(n: int, lag: int, *key):  # -> inputs (n, T, 2), targets (n, T)
         return (torch.from_numpy(a).to(run.device) for a in long_lag(n, lag, run.rng(*key)
@@ -157,7 +147,7 @@ def run(cfg: LongRangeConfig, run: Run) -> Result:
             history = fit(net, torch.optim.Adam(net.parameters(), lr=cfg.lr), next_symbol_loss,
                           Data(X, y), epochs=cfg.epochs, batch_size=cfg.batch_size,
                           stop_when=lambda stats: stats["train_acc"] >= STOP,
-                          generator=run.rng("shuffle", cell, lag, k).torch, run=run,
+                          rng=run.rng("shuffle", cell, lag, k).torch, run=run,
                           label=f"{cell} lag {lag} try {k + 1}", score=last_right)
             X_test, y_test = sequences(cfg.test_sequences, lag, "test", lag)
             with torch.no_grad():
@@ -217,7 +207,7 @@ def _reber(cfg: LongRangeConfig, run: Run) -> Result:
     from nnzoo.data.sequences import PAD, batch, embedded_reber, long_range_position
     from nnzoo.models.recurrent import next_symbol_loss, predictions, tensors
     from nnzoo.nn.recurrent import RecurrentNet, hold_gates
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     train_rng, test_rng = run.rng("train strings").numpy, run.rng("test strings").numpy
     train = batch([embedded_reber(train_rng) for _ in range(cfg.train_sequences)])
@@ -241,7 +231,7 @@ def _reber(cfg: LongRangeConfig, run: Run) -> Result:
         with torch_threads(1 if run.device.type == "cpu" else torch.get_num_threads()):
             history = fit(net, torch.optim.Adam(net.parameters(), lr=cfg.lr), next_symbol_loss,
                           Data(X, y), epochs=cfg.reber_epochs, batch_size=50, eval_every=5,
-                          generator=run.rng("shuffle", CELLS[i]).torch, run=run,
+                          rng=run.rng("shuffle", CELLS[i]).torch, run=run,
                           label=CELLS[i], score=long_range)
         pred = predictions(net, test)  # (N, T)
         rows = np.arange(len(at))
@@ -277,3 +267,17 @@ def _reber_figure(results: dict[str, dict]):
     bars.set(ylabel="% of held-out strings", ylim=(0, 105), title="after training")
     bars.legend(fontsize=7, loc="lower right")
     return fig
+
+
+# ---- Notes: what was measured at the defaults, seeds 0-2
+#
+# What we measured at the defaults (tries solved of 3, seeds 0 / 1 / 2): LSTM and GRU 3 / 3 / 3
+# at every lag (held-out 98.6% or more); the SRN 3 / 3 / 3 at lag 10, 1 / 2 / 3 at lag 25,
+# 0 / 0 / 1 at lag 50 (the others near chance, one at 71%), 0 / 0 / 0 at lags 100 (best 91%) and
+# 200. The claim leaves room for one SRN in three at the long lags, and lag 50, where an SRN
+# sometimes finds the way (it also did in a run with the gated cells replaced by SRNs), lies
+# between the claim's short and long lags. The gated cells stopped after 2 to 11 of the 20
+# epochs.
+# The default run took 107 s of wall time (94 s of CPU) at seed 0 on a two-core CPU under a
+# light load (load average about 4), most of it the SRN, which never stops early at the long
+# lags, and the GRU, whose fused kernel is the slowest per step on a CPU.

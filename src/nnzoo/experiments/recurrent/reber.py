@@ -54,7 +54,7 @@ def run(cfg: ReberConfig, run: Run) -> Result:
     from nnzoo.data.sequences import batch, reber
     from nnzoo.models.recurrent import next_symbol_loss, predictions, tensors
     from nnzoo.nn.recurrent import RecurrentNet
-    from nnzoo.train import Data, fit, torch_threads
+    from nnzoo.training.supervised import Data, fit, torch_threads
 
     train_rng, test_rng = run.rng("train strings").numpy, run.rng("test strings").numpy
     train = batch([reber(train_rng)[0] for _ in range(cfg.train_strings)])

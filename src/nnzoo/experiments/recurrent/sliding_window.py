@@ -81,7 +81,8 @@ class SlidingWindowConfig:
 def run(cfg: SlidingWindowConfig, run: Run) -> Result:
     from nnzoo.data import load
     from nnzoo.data.pronunciation import Aligner, align_words, sample
-    from nnzoo.models.nettalk import WindowNet, score_words, train_window_net
+    from nnzoo.models.nettalk import WindowNet
+    from nnzoo.training.sequences import score_words, train_window_net
 
     pairs = load("cmudict", log=run.log) if cfg.words == "cmudict" else sample()
     if cfg.train_words + cfg.test_words > len(pairs):
@@ -110,7 +111,7 @@ def run(cfg: SlidingWindowConfig, run: Run) -> Result:
             net = build(WindowNet, cfg, width=w, outputs=len(symbols)).to(run.device)
         curve = train_window_net(net, train, test, symbols, epochs=cfg.epochs,
                                  batch_size=cfg.batch_size, lr=cfg.lr, run=run,
-                                 generator=run.rng("batches", w).torch, label=f"width {w}")
+                                 rng=run.rng("batches", w).torch, label=f"width {w}")
         measured = score_words(net, test, symbols) | {"curve": curve}
         run.log(f"window {w}: held-out phoneme accuracy {measured['phoneme']:.2%}, word "
                 f"accuracy {measured['word']:.2%} (pronunciation right {measured['spoken']:.2%})")

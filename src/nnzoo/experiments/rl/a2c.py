@@ -47,8 +47,8 @@ def run(cfg: A2CConfig, run: Run) -> Result:
     from nnzoo.registry import build
     from nnzoo.rl.a2c import A2C
     from nnzoo.rl.policy_gradient import vector_env
-    from nnzoo.rl.training import SOLVED_MEAN, judge_policy, train_until_solved
-    from nnzoo.train import torch_threads
+    from nnzoo.training.agents import SOLVED_MEAN, judge_policy, train_until_solved
+    from nnzoo.training.supervised import torch_threads
     from nnzoo.viz.rl import returns_figure
 
     start = time.time()

@@ -54,7 +54,7 @@ def run(cfg: A3CConfig, run: Run) -> Result:
 
     from nnzoo.registry import build
     from nnzoo.rl.a3c import A3C
-    from nnzoo.rl.training import SOLVED_MEAN, judge_policy, train_until_solved
+    from nnzoo.training.agents import SOLVED_MEAN, judge_policy, train_until_solved
     from nnzoo.viz.rl import returns_figure
 
     start = time.time()

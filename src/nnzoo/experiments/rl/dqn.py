@@ -5,7 +5,7 @@ target and budget, and the defaults of its options all come from `nnzoo.rl.tasks
 
 from __future__ import annotations
 
-from nnzoo.experiments.rl._dqn import CLAIM, KEPT, DQNConfig, task_expects
+from nnzoo.experiments.rl._shared import CLAIM, KEPT, DQNConfig, task_expects
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 
@@ -30,8 +30,8 @@ def learn_task(cfg: DQNConfig, run: Run, name: str) -> Result:
     JUDGE_EPISODES new episodes, from a stream ("judge") that training never drew from."""
     from nnzoo.rl.envs import make_env
     from nnzoo.rl.tasks import DQN_TASKS
-    from nnzoo.rl.training import JUDGE_EPISODES, judge, train_dqn
-    from nnzoo.train import torch_threads
+    from nnzoo.training.agents import JUDGE_EPISODES, judge, train_dqn
+    from nnzoo.training.supervised import torch_threads
     from nnzoo.viz.rl import dqn_figure
 
     task = DQN_TASKS[name]

@@ -4,7 +4,7 @@ Acrobot-v1's lower link up to the line."""
 from __future__ import annotations
 
 from nnzoo.experiments.rl import dqn
-from nnzoo.experiments.rl._dqn import CLAIM, KEPT, task_config, task_expects
+from nnzoo.experiments.rl._shared import CLAIM, KEPT, task_config, task_expects
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 

@@ -4,7 +4,7 @@ MountainCar-v0's underpowered car up the hill."""
 from __future__ import annotations
 
 from nnzoo.experiments.rl import dqn
-from nnzoo.experiments.rl._dqn import CLAIM, KEPT, task_config, task_expects
+from nnzoo.experiments.rl._shared import CLAIM, KEPT, task_config, task_expects
 from nnzoo.registry import experiment
 from nnzoo.runs import Result, Run
 

@@ -91,8 +91,8 @@ class PolicySearchConfig:
 def run(cfg: PolicySearchConfig, run: Run) -> Result:
     from nnzoo.rl.policy_gradient import REINFORCE, vector_env
     from nnzoo.rl.policy_search import EvolutionStrategy, HillClimbing
-    from nnzoo.rl.training import SOLVED_MEAN, judge_policy, solved_at
-    from nnzoo.train import torch_threads
+    from nnzoo.training.agents import SOLVED_MEAN, judge_policy, solved_at
+    from nnzoo.training.supervised import torch_threads
 
     env_id = "CartPole-v1"
     methods = run.parts(len(METHODS), label="methods", desc="methods")

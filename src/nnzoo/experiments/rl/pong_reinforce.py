@@ -51,7 +51,7 @@ def run(cfg: PongReinforceConfig, run: Run) -> Result:
     from nnzoo.registry import build
     from nnzoo.rl.policy_gradient import REINFORCE
     from nnzoo.rl.pong import SIZE, PongPolicy, pong_envs
-    from nnzoo.train import torch_threads
+    from nnzoo.training.supervised import torch_threads
     from nnzoo.viz.rl import pong_curve, pong_pictures
 
     with torch_threads(1 if run.device.type == "cpu" else 4):

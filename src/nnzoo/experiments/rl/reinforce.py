@@ -53,8 +53,8 @@ class ReinforceConfig:
 def run(cfg: ReinforceConfig, run: Run) -> Result:
     from nnzoo.registry import build
     from nnzoo.rl.policy_gradient import REINFORCE, vector_env
-    from nnzoo.rl.training import SOLVED_MEAN, judge_policy, train_until_solved
-    from nnzoo.train import torch_threads
+    from nnzoo.training.agents import SOLVED_MEAN, judge_policy, train_until_solved
+    from nnzoo.training.supervised import torch_threads
     from nnzoo.viz.rl import returns_figure
 
     seeds = run.parts(cfg.seeds, label="seeds", desc="seeds")

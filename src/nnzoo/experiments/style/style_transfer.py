@@ -36,15 +36,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from nnzoo.experiments.style._common import (
+from nnzoo.experiments.style._shared import (
     Picture,
     PixelsConfig,
     feature_network,
     images_figure,
     loss_figure,
-    measure,
     noise,
-    optimise,
     picture,
 )
 from nnzoo.registry import PositiveFloat, PositiveInt, experiment
@@ -102,6 +100,7 @@ class StyleTransferConfig(PixelsConfig):
 def run(cfg: StyleTransferConfig, run: Run) -> Result:
     from nnzoo.data.images import read_image, sized_shape
     from nnzoo.models.style import StyleCost
+    from nnzoo.training.pixels import measure, optimise
 
     net = feature_network(cfg, run)
     shape = sized_shape(read_image(cfg.content, "--content"), cfg.size)  # (h, w)
@@ -111,11 +110,11 @@ def run(cfg: StyleTransferConfig, run: Run) -> Result:
     w = {layer: 1 / len(net.style_layers) for layer in net.style_layers}
     cost = StyleCost(net, style, w, content, net.content_layer, alpha=cfg.alpha, beta=cfg.beta)
     x0 = content if cfg.start == "content" else noise(shape, run)
-    start, final, parts = optimise(cfg, run, cost, x0)
+    start, final, parts = optimise(cost, x0, run, **cfg.optimisation())
     # the yardstick: the style alone (no content term) from white noise, measured by `cost`
     alone = StyleCost(net, style, w, beta=cfg.beta)
     x1 = noise(shape, run, stream="style alone")
-    _, _, alone_parts = optimise(cfg, run, alone, x1, label="style alone",
+    _, _, alone_parts = optimise(alone, x1, run, **cfg.optimisation(), label="style alone",
                                  prefix="alone_")
     texture = alone_parts[-1]["image"]  # (3, h, w)
     reference = measure(cost, texture.to(run.device))

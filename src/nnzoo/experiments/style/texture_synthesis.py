@@ -33,14 +33,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from nnzoo.experiments.style._common import (
+from nnzoo.experiments.style._shared import (
     Picture,
     PixelsConfig,
     feature_network,
     images_figure,
     loss_figure,
     noise,
-    optimise,
     picture,
 )
 from nnzoo.registry import PositiveInt, experiment
@@ -85,6 +84,7 @@ class TextureConfig(PixelsConfig):
 )
 def run(cfg: TextureConfig, run: Run) -> Result:
     from nnzoo.models.style import StyleCost, copy_score
+    from nnzoo.training.pixels import optimise
 
     # 1: the pretrained network; 2-3: the texture's maps and Gram matrices, once
     net = feature_network(cfg, run)
@@ -94,7 +94,7 @@ def run(cfg: TextureConfig, run: Run) -> Result:
     cost = StyleCost(net, source, {layer: w for layer in net.style_layers})
     # 4-7: from white noise, step after step (a snapshot and a checkpoint at each part)
     x0 = noise((cfg.size, cfg.size), run, grey=grey)
-    start, final, parts = optimise(cfg, run, cost, x0, grey=grey)
+    start, final, parts = optimise(cost, x0, run, **cfg.optimisation(), grey=grey)
     fall = start["style"] / final["style"]
     image = parts[-1]["image"]  # (3, h, w)
     # a new picture, not a copy: how near its nearest crop comes to a crop of the source

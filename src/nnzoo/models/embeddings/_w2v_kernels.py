@@ -31,11 +31,8 @@ def lcg_next(state: int) -> int:
     return (state * 25214903917 + 11) % (1 << 64)
 
 
-# numba decides where a function's cache lives when the function is decorated: from
-# config.CACHE_DIR if set. Point it at nnzoo's cache for these functions only.
-_user_cache_dir = config.CACHE_DIR
-config.CACHE_DIR = str(cache_dir() / "numba")
-jit = numba.njit(nogil=True, fastmath=True, cache=True)
+# compiled on first use; cached in nnzoo's cache folder by `_cache_in` at the end
+jit = numba.njit(nogil=True, fastmath=True)
 
 @jit
 def sigmoid(x):
@@ -177,4 +174,18 @@ def train_part(syn0, syn1, ids, starts, s_lo, s_hi, keep, threshold, alias, poin
     return done
 
 
-config.CACHE_DIR = _user_cache_dir
+
+def _cache_in(folder: str, kernels) -> None:
+    """What cache=True does (`enable_caching`), with each kernel's cache in `folder`: numba
+    reads config.CACHE_DIR when a function's cache is set up, so it is set for that moment
+    only and put back whatever happens; a user's own NUMBA_CACHE_DIR stays theirs."""
+    before = config.CACHE_DIR
+    config.CACHE_DIR = folder
+    try:
+        for kernel in kernels:
+            kernel.enable_caching()
+    finally:
+        config.CACHE_DIR = before
+
+
+_cache_in(str(cache_dir() / "numba"), (sigmoid, ns_step, hs_step, draw_noise, output, train_part))

@@ -30,9 +30,9 @@ def make_generator(rng: Stream | int | None, device: torch.device | str) -> torc
     return torch.Generator(device=device).manual_seed(stream.seed())
 
 
-def bernoulli(p: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+def bernoulli(p: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
     """1 with probability p, else 0, elementwise, in p's dtype."""
-    return torch.bernoulli(p, generator=generator)
+    return torch.bernoulli(p, generator=rng)
 
 
 class Stateful:

@@ -26,11 +26,10 @@ from nnzoo.models.style.vgg import (
                                      VGG19,
                                      RandomFeatures,
                                      expected_shapes,
-                                     read_state_file,
                                      vgg19_state,
 )
 
 __all__ = ["CONVS", "LR", "VGG19", "Canvas", "PixelOptimizer", "RandomFeatures", "StyleCost",
            "content_loss", "copy_score", "crops", "expected_shapes", "feature_matrix", "gram",
-           "gram_distance", "nearest_crop_distances", "read_state_file", "style_loss",
+           "gram_distance", "nearest_crop_distances", "style_loss",
            "vgg19_state"]

@@ -24,13 +24,12 @@ textures?"): one layer of random convolution filters at several sizes, each size
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import torch
 import torch.nn.functional as nnf
 from torch import nn
 
-from nnzoo.errors import UserError, user_path
+from nnzoo.errors import UserError
 
 # the conv layers of VGG-19 to conv5_4, block by block: (name, in channels, out channels)
 BLOCKS = ((64, 2), (128, 2), (256, 4), (512, 4), (512, 4))
@@ -89,14 +88,14 @@ class RandomFeatures(nn.Module):
     N_l^2 M_l^2, becomes so small that L-BFGS takes its curvature for noise and stalls."""
 
     def __init__(self, sizes: Sequence[int] = (3, 5, 7, 11), filters: int = 64,
-                 gain: float = 8.0, generator: torch.Generator | None = None):
+                 gain: float = 8.0, rng: torch.Generator | None = None):
         super().__init__()
         self.convs = nn.ModuleDict()
         for s in sizes:
             conv = nn.Conv2d(3, filters, s, padding=s // 2, padding_mode="reflect")
             bound = gain * (3 / (3 * s * s)) ** 0.5
             with torch.no_grad():
-                conv.weight.copy_(torch.rand(conv.weight.shape, generator=generator) * 2 * bound
+                conv.weight.copy_(torch.rand(conv.weight.shape, generator=rng) * 2 * bound
                                   - bound)
                 conv.bias.zero_()
             self.convs[f"k{s}"] = conv
@@ -189,20 +188,3 @@ def _shape(v) -> tuple:
 
 def _few(keys: Sequence[str], n: int = 4) -> str:
     return ", ".join(keys[:n]) + (f" (and {len(keys) - n} more)" if len(keys) > n else "")
-
-
-def read_state_file(path: str | Path) -> dict[str, torch.Tensor]:
-    """A VGG-19 state dict from a file written by torch.save, read with weights_only=True (a
-    file cannot run code), mapped onto our layout; a UserError for anything else."""
-    path = user_path(path)
-    if not path.is_file():
-        raise UserError(f"--weights {path}: no such file; give a VGG-19 state dict saved with "
-                        f"torch.save")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:  # not a torch file, or one that only an unpickler could read
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise UserError(f"--weights {path} is not a state dict that torch.load(weights_only="
-                        f"True) reads ({first}); give a VGG-19 state dict saved with "
-                        f"torch.save") from None
-    return vgg19_state(state, f"the weights in {path}")

@@ -4,7 +4,7 @@ import torch
 from nnzoo import registry
 from nnzoo.nn import nll
 from nnzoo.runs import Run
-from nnzoo.train import Data, accuracy, evaluate, fit, predict
+from nnzoo.training.supervised import Data, accuracy, evaluate, fit, predict
 
 
 def blobs(n=120, seed=0):
@@ -40,7 +40,7 @@ def test_minibatches_learn_and_stop_when_asked():
     net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
     h = fit(net, torch.optim.Adam(net.parameters(), lr=0.05), nll,
             Data(X, y, X_val=X[:30], y_val=y[:30]), epochs=200, batch_size=16,
-            generator=torch.Generator().manual_seed(0), stop_when=lambda s: s["train_acc"] == 1.0)
+            rng=torch.Generator().manual_seed(0), stop_when=lambda s: s["train_acc"] == 1.0)
     assert h.stopped_early and h.last()["train_acc"] == 1.0 and "val_acc" in h.last()
     assert h.epochs[-1] < 200
 
@@ -63,7 +63,7 @@ def test_checkpointed_fit_resumes_to_the_same_weights(tmp_path, monkeypatch):
         # a per-batch schedule: resuming must also restore where the schedule was
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.3, total_steps=30 * 4)
         fit(net, opt, nll, Data(X, y), epochs=30, batch_size=32, run=run, checkpoint_every=10,
-            generator=torch.Generator().manual_seed(5), scheduler=sched)
+            rng=torch.Generator().manual_seed(5), scheduler=sched)
         return net
 
     def make_run(name):
@@ -105,7 +105,7 @@ def test_accuracy_of_all_correct_is_exactly_one():
 def test_shuffling_without_a_generator_is_refused():
     X, y = blobs()
     net = torch.nn.Linear(2, 3)
-    with pytest.raises(ValueError, match="needs a generator"):
+    with pytest.raises(ValueError, match="needs an rng"):
         fit(net, torch.optim.SGD(net.parameters(), lr=0.1), nll, Data(X, y), epochs=1,
             batch_size=16)
 
@@ -113,7 +113,7 @@ def test_shuffling_without_a_generator_is_refused():
 def test_hill_climbing_solves_an_easy_problem():
     from nnzoo.models.mlp import MLP
     from nnzoo.random import stream
-    from nnzoo.train import hill_climb
+    from nnzoo.training.supervised import hill_climb
 
     # one step unit, AND: from most random starts local search finds zero errors quickly
     # (from some it wanders off on the plateau of one error: the crawl weight-space-search shows)
@@ -123,14 +123,14 @@ def test_hill_climbing_solves_an_easy_problem():
     for seed in range(20):
         g = stream(seed, "hill climbing").torch
         net = MLP([2, 1], activation="step", output="step").init_normal_(0.5, g)
-        n = hill_climb(net, X, t, budget=5000, sigma=0.5, generator=g)
+        n = hill_climb(net, X, t, budget=5000, sigma=0.5, rng=g)
         assert n is None or (n <= 5000 and (net(X) == t).all())
         solved += n is not None
     assert solved >= 14
 
 
 def test_fit_to_convergence_reaches_least_squares_and_ridge():
-    from nnzoo.train import fit_to_convergence
+    from nnzoo.training.supervised import fit_to_convergence
 
     # a linear model z = w x + b: L-BFGS must land on the normal equations' solution, and with
     # lambda/2 w^2 (weight only, not the bias) on the ridge solution
@@ -150,7 +150,7 @@ def test_fit_to_convergence_reaches_least_squares_and_ridge():
 
 def test_fit_to_convergence_stops_at_a_non_finite_error():
     from nnzoo.errors import Diverged
-    from nnzoo.train import fit_to_convergence
+    from nnzoo.training.supervised import fit_to_convergence
 
     X = torch.linspace(-1, 1, 5, dtype=torch.float64)[:, None]  # (5, 1)
     t = X.clone()

@@ -1,4 +1,4 @@
-"""The one supervised training loop that experiments share.
+"""The one supervised training loop that experiments share (`fit`), and what it measures with.
 
 Small data sets live on the device as whole tensors and mini-batches are slices of a
 shuffled index, not a per-sample DataLoader. Every `eval_every` epochs the loop
@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import torch
 from torch import Tensor, nn
@@ -27,6 +27,7 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 from nnzoo import distributed
 from nnzoo.errors import Diverged
 from nnzoo.nn import sse, weight_decay
+from nnzoo.training.protocol import TrainingRun
 
 
 @dataclass
@@ -79,18 +80,6 @@ def evaluate(model: nn.Module, loss_fn: Callable, X: Tensor, y: Tensor,
 Loss = Callable[[Tensor, Tensor], Tensor]
 
 
-class TrainingRun(Protocol):
-    """What `fit` needs from a run (nnzoo.runs.Run is one): resumable parts, the metrics
-    log and the divergence guard."""
-
-    def parts(self, n: int, *, label: str, desc: str | None, keep: dict[str, Any],
-              until: Callable[[list], bool] | None) -> Any: ...
-
-    def log_metrics(self, step: int, **values: Any) -> None: ...
-
-    def check_loss(self, loss: float, step: int) -> float: ...
-
-
 @dataclass
 class Data:
     """Training inputs and targets, and optionally validation ones, as whole tensors on the
@@ -109,7 +98,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
         epochs: int, batch_size: int | None = None, eval_every: int = 1,
         stop_when: Callable[[dict[str, float]], bool] | None = None,
         regularizer: Callable[[], Tensor] | None = None, scheduler: Any = None,
-        generator: torch.Generator | None = None, run: TrainingRun | None = None,
+        rng: torch.Generator | None = None, run: TrainingRun | None = None,
         label: str = "fit", checkpoint_every: int = 1,
         score: Callable[[Tensor, Tensor], float] = accuracy) -> History:
     """Train `model` on `data` by mini-batch gradient descent; return its History.
@@ -118,7 +107,8 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
     is added to it; `scheduler` (a torch LR scheduler) steps after every mini-batch. Every
     `eval_every` epochs the loop measures loss and accuracy (or the task's own
     `score(out, y)`), and stop_when(stats) (which also sees the "epoch") may end training.
-    `generator` shuffles the mini-batches (needed when batch_size < the number of rows).
+    `rng` (a torch.Generator) shuffles the mini-batches (needed when batch_size < the number
+    of rows).
     With a `run`, each measurement is logged (with "label" when it is not "fit") and,
     every `checkpoint_every` measurements, the model, optimiser, scheduler, generator and
     history are checkpointed through `run.parts`, so a resumed run continues exactly where
@@ -128,12 +118,12 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
     """
     n = data.X.shape[0]
     batch_size = batch_size or n
-    if batch_size < n and generator is None:
-        raise ValueError("fit needs a generator to shuffle mini-batches (e.g. run.rng(...)"
+    if batch_size < n and rng is None:
+        raise ValueError("fit needs an rng to shuffle mini-batches (e.g. run.rng(...)"
                          ".torch)")
     keep = {"model": model, "optimizer": optimizer}
     keep |= {} if scheduler is None else {"scheduler": scheduler}
-    keep |= {} if generator is None else {"generator": generator}
+    keep |= {} if rng is None else {"generator": rng}
     periods = -(-epochs // eval_every)  # measurements: every eval_every epochs and the last
     parts = _Parts(periods) if run is None else run.parts(
         periods, label=label, desc=label, keep=keep,
@@ -145,7 +135,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
         first, last = k * eval_every + 1, min((k + 1) * eval_every, epochs)
         for _ in range(first, last + 1):
             loss = _epoch(net, optimizer, loss_fn, data, batch_size, regularizer, scheduler,
-                          generator, world)
+                          rng, world)
         stats = {"epoch": last, "loss": loss, **_measure(model, loss_fn, data, score)}
         if run is not None:
             run.check_loss(loss, last)
@@ -166,12 +156,12 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, data:
 
 
 def _epoch(model, optimizer, loss_fn, data: Data, batch_size: int, regularizer, scheduler,
-           generator, world: tuple[int, int] | None = None) -> float:
+           rng, world: tuple[int, int] | None = None) -> float:
     """One pass through the training data in shuffled mini-batches; -> the epoch's loss.
     With `world` = (rank, processes), this process takes its share of each batch, its loss
     weighted so that DDP's mean gradient is the whole batch's (nnzoo.distributed)."""
     X, y, n = data.X, data.y, data.X.shape[0]
-    order = torch.randperm(n, generator=generator).to(X.device) if batch_size < n else None
+    order = torch.randperm(n, generator=rng).to(X.device) if batch_size < n else None
     batch_losses = []
     for i in range(0, n, batch_size):
         idx = order[i:i + batch_size] if order is not None else slice(None)
@@ -284,7 +274,7 @@ def _check_finite(loss: float, step: int) -> float:
 
 @torch.no_grad()
 def hill_climb(model: nn.Module, X: Tensor, t: Tensor, budget: int, sigma: float,
-               generator: torch.Generator | None = None) -> int | None:
+               rng: torch.Generator | None = None) -> int | None:
     """Local search for a network of step units, which has no useful gradient: perturb every
     weight by N(0, sigma^2) and keep the new weights when the number of errors does not
     rise. Leaves the best weights found in `model`; returns the error evaluations it took
@@ -296,7 +286,7 @@ def hill_climb(model: nn.Module, X: Tensor, t: Tensor, budget: int, sigma: float
     w = parameters_to_vector(model.parameters()).clone()  # (P,) every weight and bias
     e, n = errors(w), 1
     while e > 0 and n < budget:
-        w_new = w + sigma * torch.randn(w.shape, generator=generator, dtype=w.dtype)
+        w_new = w + sigma * torch.randn(w.shape, generator=rng, dtype=w.dtype)
         e_new, n = errors(w_new), n + 1
         if e_new <= e:
             w, e = w_new, e_new

@@ -1,6 +1,7 @@
 """Declarations shared by word2vec and word-arithmetic: the options of training word2vec on a
-corpus (their defaults are Word2Vec's, the C tool's and gensim's), and the training step both
-run (no algorithms here; those are nnzoo.models.embeddings.word2vec)."""
+corpus (their defaults are Word2Vec's, the C tool's and gensim's), the corpus and the model
+they name (no algorithms here: those are nnzoo.models.embeddings.word2vec, and the training
+in a run nnzoo.training.word2vec.trained_vectors)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from nnzoo.errors import check_file
 from nnzoo.paths import FilePath
 from nnzoo.registry import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 from nnzoo.runs import Run
-
-VECTORS = "vectors.txt"  # the trained vectors, in the word2vec text format, in the run folder
 
 
 @dataclass
@@ -69,35 +68,17 @@ def corpus_of(cfg: TrainingConfig, run: Run):
     return load("english", log=run.log)
 
 
-def train(cfg: TrainingConfig, corpus, run: Run):
-    """Word2Vec as cfg says, trained on corpus from the run's "init" stream (so every variant
-    of one run starts from the same weights and draws the same numbers): (WordVectors, the
-    training's words per second)."""
+def word2vec(cfg: TrainingConfig, run: Run):
+    """Word2Vec as cfg says, drawing from the run's "init" stream (so every variant of one run
+    starts from the same weights and draws the same numbers), not yet trained."""
     from nnzoo.models.embeddings.word2vec import Word2Vec
     from nnzoo.registry import build
 
-    model = build(Word2Vec, cfg, rng=run.rng("init"), log=run.log).fit(corpus)
+    return build(Word2Vec, cfg, rng=run.rng("init"), log=run.log)
+
+
+def train(cfg: TrainingConfig, corpus, run: Run):
+    """word2vec(cfg, run) trained on corpus: (WordVectors, the training's words per
+    second)."""
+    model = word2vec(cfg, run).fit(corpus)
     return model.wv, model.words_per_second_
-
-
-def trained_vectors(cfg: TrainingConfig, run: Run):
-    """Train Word2Vec as cfg says on its corpus (resumable: one part) and keep the vectors in
-    the run folder (VECTORS); the WordVectors and the training's words per second."""
-    import torch
-
-    from nnzoo.models.embeddings.vectors import WordVectors
-
-    training = run.parts(1, label="training")
-    for _ in training:
-        corpus = corpus_of(cfg, run)
-        run.log(f"{corpus}")
-        wv, words_per_second = train(cfg, corpus, run)
-        training.done({"words": wv.words, "vectors": torch.from_numpy(wv.vectors),
-                       "words_per_second": words_per_second})
-    trained = training.results[0]
-    wv = WordVectors(trained["words"], trained["vectors"].numpy())
-    if not (run.dir / VECTORS).exists():
-        wv.save(run.dir / VECTORS)
-    run.log(f"{len(wv):,} words of at least {cfg.min_count} occurrences; "
-            f"{trained['words_per_second']:,.0f} words/s; vectors in {run.dir / VECTORS}")
-    return wv, trained["words_per_second"]

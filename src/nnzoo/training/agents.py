@@ -1,5 +1,5 @@
-"""Training agents in a run: learning in parts that the run checkpoints, until the task is
-solved or the budget is spent.
+"""Training the agents of nnzoo.rl in a run: learning in parts that the run checkpoints,
+until the task is solved or the budget is spent.
 
 Both loops cut learning into parts through `run.parts` (the run's one resume mechanism),
 keeping the agent: its `state_dict` (networks, optimiser, replay, step count, history,
@@ -23,16 +23,14 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import torch
 
 from nnzoo.rl.envs import evaluate
 from nnzoo.rl.tasks import JUDGE_EPISODES, SOLVED_MEAN
-
-if TYPE_CHECKING:
-    from nnzoo.runs import Run
+from nnzoo.training.protocol import TrainingRun
 
 
 def solved_at(history: list[dict], threshold: float = SOLVED_MEAN) -> int | None:
@@ -46,14 +44,14 @@ def solved_at(history: list[dict], threshold: float = SOLVED_MEAN) -> int | None
     return int(history[hits[0] + 99]["step"]) if len(hits) else None
 
 
-def check_losses(run: Run, agent) -> None:
+def check_losses(run: TrainingRun, agent) -> None:
     """The divergence guard: every update's loss of the agent's last `learn` call
     (`agent.losses`) must be finite, or the run ends (nnzoo.errors.Diverged, exit status 3)."""
     for step, loss in agent.losses:
         run.check_loss(loss, step)
 
 
-def train_until_solved(agent, env: Any, steps: int, run: Run, label: str = "agent",
+def train_until_solved(agent, env: Any, steps: int, run: TrainingRun, label: str = "agent",
                        chunk: int | None = None, **learn_kw: Any) -> int | None:
     """`agent.learn(env, ...)` until its step count reaches `steps` or it has solved the
     task (`solved_at`), in parts of `chunk` steps (default: 20,000, at most a quarter of
@@ -99,7 +97,7 @@ class BestWeights:
         self.step, self.ret, self.q = state["step"], state["return"], state["q"]
 
 
-def train_dqn(agent, env, run: Run, *, steps: int, eval_every: int, gamma: float,
+def train_dqn(agent, env, run: TrainingRun, *, steps: int, eval_every: int, gamma: float,
               label: str, target: float | None = None) -> tuple[list[dict], BestWeights]:
     """DQN learns in `env` for `steps` steps in parts of `eval_every` steps; after each, its
     losses are checked (`check_losses`), its greedy policy is evaluated (10 episodes, the

@@ -1,10 +1,9 @@
 """What texture-synthesis and style-transfer share: the options of the feature network and of
-the pixel optimisation, the network itself, the pictures, and the optimisation cut into
-parts (one snapshot each) so that a killed run resumes."""
+the pixel optimisation, the network itself and the pictures (the optimisation, cut into parts
+so that a killed run resumes, is nnzoo.training.pixels.optimise)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -44,9 +43,12 @@ class PixelsConfig:
             raise UserError("--weights are VGG-19's: drop --weights, or use --features vgg19")
         check_file(self.weights, "--weights", "a VGG-19 state dict saved by torch.save")
         if self.weights:  # read as the run will: VGG-19's tensors, before any run folder
-            from nnzoo.models.style.vgg import read_state_file
+            own_vgg19(self.weights)
 
-            read_state_file(self.weights)
+    def optimisation(self) -> dict:
+        """The options of nnzoo.training.pixels.optimise that these fields set."""
+        return {"steps": self.steps, "snapshots": self.snapshots, "optimizer": self.optimizer,
+                "lr": self.lr or None, "hint": "lower --lr, or try --optimizer adam"}
 
     def check_pictures(self, **options: str) -> None:
         """Each picture option names a sample or a file that reads as a picture, before any
@@ -59,18 +61,28 @@ class PixelsConfig:
                 read_image(spec, f"--{option}")
 
 
+def own_vgg19(path: str):
+    """The VGG-19 state dict in the file `path` (--weights), mapped onto VGG19's layout; a
+    UserError for a file that is not one."""
+    from nnzoo.data.weights import read_state_file
+    from nnzoo.errors import user_path
+    from nnzoo.models.style import vgg19_state
+
+    return vgg19_state(read_state_file(path, "--weights"), f"the weights in {user_path(path)}")
+
+
 def feature_network(cfg: PixelsConfig, run: Run):
     """VGG-19 with its weights (the fetched ones or --weights; missing: a DataError naming
     the fetch command), or random filters from the run's "features" stream; frozen, on the
     run's device."""
     from nnzoo.data import load
-    from nnzoo.models.style import VGG19, RandomFeatures, read_state_file, vgg19_state
+    from nnzoo.models.style import VGG19, RandomFeatures, vgg19_state
 
     if cfg.features == "random":
-        net = RandomFeatures(filters=RANDOM_FILTERS, generator=run.rng("features").torch)
+        net = RandomFeatures(filters=RANDOM_FILTERS, rng=run.rng("features").torch)
     else:
         try:
-            state = read_state_file(cfg.weights) if cfg.weights else \
+            state = own_vgg19(cfg.weights) if cfg.weights else \
                 vgg19_state(load("vgg19", fetch=False), "the fetched vgg19 weights")
         except DataError as e:
             raise DataError(f"{e}; or give your own VGG-19 with --weights PATH, or use "
@@ -97,37 +109,6 @@ def noise(shape: tuple[int, int], run: Run, stream: str = "start", grey: bool = 
 
     x = torch.rand(1, 1 if grey else 3, *shape, generator=run.rng(stream).torch)
     return x.expand(1, 3, *shape).to(run.device)  # (1, 3, h, w)
-
-
-def optimise(cfg: PixelsConfig, run: Run, cost, x0, grey: bool = False,
-             label: str = "snapshots", prefix: str = "") -> tuple[dict, dict, list[dict]]:
-    """cfg.steps steps of the pixel optimisation of `cost` (a StyleCost) from x0 (of one grey
-    channel if `grey`), in cfg.snapshots parts named `label`, its metrics' names after
-    `prefix`; -> (the cost's terms at x0, at
-    the final image, the parts' results: {"step", "image" (3, H, W) on the CPU, "terms": one
-    dict per step})."""
-    from nnzoo.models.style import PixelOptimizer
-
-    pixels = PixelOptimizer(cost.terms, x0, cfg.optimizer, cfg.lr or None, grey=grey)
-    per = math.ceil(cfg.steps / cfg.snapshots)
-    parts = run.parts(cfg.snapshots, label=label, desc="steps", keep={"pixels": pixels})
-    for i in parts:
-        terms = []
-        for step in range(i * per, min(cfg.steps, (i + 1) * per)):
-            terms.append(pixels.step())
-            run.check_loss(terms[-1]["total"], step, hint="lower --lr, or try --optimizer adam")
-            run.log_metrics(step, **{prefix + k: v for k, v in terms[-1].items()})
-        parts.done({"step": min(cfg.steps, (i + 1) * per), "image": pixels.image().cpu(),
-                    "terms": terms})
-    return parts.results[0]["terms"][0], measure(cost, pixels.canvas()), parts.results
-
-
-def measure(cost, x) -> dict[str, float]:
-    """The terms of `cost` (a StyleCost) at image x (1, 3, H, W) or (3, H, W), as numbers."""
-    import torch
-
-    with torch.no_grad():
-        return {k: float(v) for k, v in cost.terms(x.reshape(1, *x.shape[-3:])).items()}
 
 
 def images_figure(images: list, titles: list[str], title: str):

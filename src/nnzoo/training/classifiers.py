@@ -1,6 +1,7 @@
 """Image classifiers trained the one way the CNN experiments (and the MNIST benchmark) train
-them: standardised images, Adam under a one-cycle schedule, `nnzoo.train.fit` measuring the
-test accuracy after every epoch, then the confusion matrix of the test images.
+them: standardised images (`nnzoo.data.imageset.load_images`), Adam under a one-cycle schedule,
+`nnzoo.training.supervised.fit` measuring the test accuracy after every epoch, then the
+confusion matrix of the test images.
 
     images = load_images("mnist", device=run.device, log=run.log)
     c = train_classifier(lambda shape, k: NetConv(shape, classes=k), images, run,
@@ -26,44 +27,14 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import nn
 
-from nnzoo.data.imageset import ImageSet
+from nnzoo.data.imageset import Images
 from nnzoo.errors import UserError
-from nnzoo.train import Data, History, fit, predict
+from nnzoo.training.protocol import TrainingRun
+from nnzoo.training.supervised import Data, History, fit, predict
 
 Build = Callable[[tuple[int, int, int], int], nn.Module]  # (in_shape, classes) -> network
-
-
-@dataclass
-class Images:
-    """An image set as tensors on one device, standardised with the training images' mean
-    and standard deviation (kept: `standardise` treats new images, e.g. a generative
-    model's, as the classifier's inputs were); `data` keeps the original ImageSet (names,
-    uint8 pictures)."""
-
-    data: ImageSet
-    X: Tensor  # (N, C, H, W)
-    y: Tensor  # (N,)
-    X_test: Tensor  # (N_test, C, H, W)
-    y_test: Tensor  # (N_test,)
-    mean: float = 0.0
-    std: float = 1.0
-
-    def standardise(self, x: Tensor) -> Tensor:
-        """Images x with grey levels in [0, 1] (B, C, H, W), standardised like X."""
-        return (x - self.mean) / self.std
-
-
-def load_images(name: str, data_dir: str = "", device: Any = "cpu",
-                log: Callable[[str], None] | None = None) -> Images:
-    """The data set `name` (or your own files in `data_dir`) as standardised tensors."""
-    from nnzoo.data import load
-
-    ds = load(name, data_dir=data_dir or None, log=log)
-    X, y, Xt, yt = ds.tensors(device)  # (N, C, H, W) in [0, 1]
-    mean, std = X.mean(), X.std()
-    return Images(ds, (X - mean) / std, y, (Xt - mean) / std, yt, float(mean), float(std))
 
 
 def adam_one_cycle(model: nn.Module, *, lr: float, epochs: int, batch_size: int,
@@ -112,12 +83,13 @@ def class_accuracy(confusion: np.ndarray) -> np.ndarray:
         return np.diag(cm) / cm.sum(axis=1)
 
 
-def train_classifier(build: Build, images: Images, run, *, epochs: int, batch_size: int,
-                     lr: float, name: str = "") -> Classified:
+def train_classifier(build: Build, images: Images, run: TrainingRun, *, epochs: int = 2,
+                     batch_size: int = 128, lr: float = 0.005, name: str = "") -> Classified:
     """Train build(in_shape, classes) on `images` by Adam with a one-cycle schedule,
     measuring test accuracy after every epoch (checkpointed every epoch through `fit`).
     `name` (default: the data set's) names the network's random streams, and its fit
-    within a comparison (train_several)."""
+    within a comparison (train_several). The defaults are mnist-cnn's (its options share
+    them: tests/training/test_classifiers.py)."""
     ds = images.data
     shape = tuple(images.X.shape[1:])
     with run.seeded("init", name or ds.name):
@@ -137,7 +109,7 @@ def train_classifier(build: Build, images: Images, run, *, epochs: int, batch_si
     # -log Prob(correct class) of the softmax: F.cross_entropy, proved equal to the
     # course's nnzoo.nn.nll in tests/nn/test_losses.py
     history = fit(model, opt, F.cross_entropy, data, epochs=epochs, batch_size=batch_size,
-                  scheduler=sched, generator=run.rng("shuffle", name or ds.name).torch,
+                  scheduler=sched, rng=run.rng("shuffle", name or ds.name).torch,
                   run=run, label=name or "fit")
     pred = predict(model, images.X_test, 1000).argmax(dim=1)  # (N_test,)
     K = len(ds.classes)
@@ -147,7 +119,7 @@ def train_classifier(build: Build, images: Images, run, *, epochs: int, batch_si
                       float(confusion.trace() / confusion.sum()), history, n_weights)
 
 
-def train_several(builds: dict[str, Build], images: Images, run, *, epochs: int,
+def train_several(builds: dict[str, Build], images: Images, run: TrainingRun, *, epochs: int,
                   batch_size: int, lr: float) -> dict[str, dict]:
     """Train each of {name: build} in turn on the same images, each a part of the run (a
     resumed run skips the finished ones): -> {name: {test_acc, weights, epochs, loss
@@ -165,29 +137,28 @@ def train_several(builds: dict[str, Build], images: Images, run, *, epochs: int,
     return dict(zip(names, models.results))
 
 
-def train_fully_connected(name: str, cfg, images: Images, run) -> Classified:
+def train_fully_connected(name: str, images: Images, run: TrainingRun, *, epochs: int,
+                          batch_size: int, lr: float, **netfull: Any) -> Classified:
     """The zoo's fully connected network `name` ("netlin": one linear unit per class, or
-    "netfull": one hidden layer) trained on `images` by `cfg` (its experiment's config:
-    epochs, batch size, learning rate, and NetFull's hidden units and transfer function),
-    under its own name in `run`; the CNN experiments compare against these."""
+    "netfull": one hidden layer, of NetFull's parameters `netfull`: hidden, activation)
+    trained on `images` by `epochs`, `batch_size` and `lr`, under its own name in `run`;
+    the CNN experiments compare against these."""
     from nnzoo.models.cnn import NetFull, NetLin
-    from nnzoo.registry import build
 
     net = (lambda shape, k: NetLin(shape, k)) if name == "netlin" else \
-        (lambda shape, k: build(NetFull, cfg, in_shape=shape, classes=k))
-    return train_classifier(net, images, run, epochs=cfg.epochs, batch_size=cfg.batch_size,
-                            lr=cfg.lr, name=name)
+        (lambda shape, k: NetFull(in_shape=shape, classes=k, **netfull))
+    return train_classifier(net, images, run, epochs=epochs, batch_size=batch_size, lr=lr,
+                            name=name)
 
 
-def train_cnn(build: Build, cfg, run) -> Classified:
-    """The CNN build(in_shape, classes) trained on cfg.data by mnist-cnn's options (`cfg`
-    a `MnistCnnConfig`: data, epochs, batch size, learning rate), its pictures saved in
-    `run`: kernels, a test image through the layers, curves, confusion matrix."""
+def train_cnn(build: Build, images: Images, run: TrainingRun, *, epochs: int, batch_size: int,
+              lr: float) -> Classified:
+    """The CNN build(in_shape, classes) trained on `images` as mnist-cnn and fashion-cnn
+    train theirs (`epochs`, `batch_size`, `lr`), its pictures saved in `run`: kernels, a
+    test image through the layers, curves, confusion matrix."""
     from nnzoo.viz.images import classifier_figures
 
-    images = load_images(cfg.data, cfg.data_dir, run.device, run.log)
-    c = train_classifier(build, images, run, epochs=cfg.epochs, batch_size=cfg.batch_size,
-                         lr=cfg.lr)
+    c = train_classifier(build, images, run, epochs=epochs, batch_size=batch_size, lr=lr)
     model = c.model.eval()
     kernels = model.input_weights().detach().cpu()  # (C_1, C, M, N)
     with torch.no_grad():  # one test image through the convolution layers

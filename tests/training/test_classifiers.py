@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from nnzoo.classify import adam_one_cycle, class_accuracy, confused_pairs, load_images
+from nnzoo.data.imageset import load_images
+from nnzoo.training.classifiers import adam_one_cycle, class_accuracy, confused_pairs
 
 
 def test_images_are_standardised_with_the_training_images_statistics():
@@ -50,3 +51,17 @@ def test_confused_pairs_keep_the_order_of_ties_and_count_never_confused_ones():
 
 def test_class_accuracy_is_the_diagonal_over_each_true_class():
     np.testing.assert_allclose(class_accuracy(CONFUSION), [10 / 14, 20 / 26, 6 / 10])
+
+
+def test_mnist_cnns_training_options_share_train_classifiers_defaults():
+    # gan-digits judges with "mnist-cnn at its defaults" by calling train_classifier bare
+    import dataclasses
+    import inspect
+
+    from nnzoo import registry
+    from nnzoo.training.classifiers import train_classifier
+
+    fields = {f.name: f.default for f in dataclasses.fields(registry.get("mnist-cnn").config)}
+    params = inspect.signature(train_classifier).parameters
+    for name in ("epochs", "batch_size", "lr"):
+        assert fields[name] == params[name].default, name

@@ -1,7 +1,7 @@
 import torch
 
-from nnzoo.rl.training import SOLVED_MEAN, solved_at
-from nnzoo.train import torch_threads
+from nnzoo.training.agents import SOLVED_MEAN, solved_at
+from nnzoo.training.supervised import torch_threads
 
 
 def test_solved_at_is_the_step_where_the_mean_of_100_episodes_first_reaches_475():
