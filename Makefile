@@ -21,13 +21,14 @@ demo: setup
 	$(BIN)/nnzoo data fetch vgg19
 	$(BIN)/nnzoo tour
 
+# The tests on every core (pytest-xdist).
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Every claim, as CI runs it: the tests (with the property-based tests' longer profile), then
 # the tour at its defaults at seed 0 into runs/check/; the tour exits 1 when any claim FAILs.
 check: setup
-	HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest -n auto
 	$(BIN)/nnzoo data fetch vgg19
 	$(BIN)/nnzoo tour --seed 0 --out runs/check
 
