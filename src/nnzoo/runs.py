@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 from nnzoo import __version__, folders
 from nnzoo.errors import DataError, Diverged, UserError, user_path
 from nnzoo.folders import atomic_write, jsonable, make_folder, new_folder, write_json
-from nnzoo.parts import Parts, state_of
+from nnzoo.parts import Ledger, Parts
 from nnzoo.registry import Experiment, RunOptions, get
 
 if TYPE_CHECKING:  # nnzoo.random imports numpy: not on `nnzoo list`'s path
@@ -137,9 +137,7 @@ class Run:
         self._echo = echo or (lambda msg: None)
         self._device = None
         self._metrics_lines = 0
-        self._saved: dict[str, Any] = {"parts": {}, "keep": {}}  # from the last checkpoint
-        self._parts: dict[str, Parts] = {}  # the parts of this process, by key
-        self._active: list[Parts] = []  # the parts being iterated, outermost first
+        self.ledger = Ledger()  # the run's parts (nnzoo.parts), and what was saved of them
         self.elapsed_before = 0.0  # wall seconds spent before the last resume
         self.resumed = False  # restored from a checkpoint
         self.reopened = False  # opened from an existing folder with --resume
@@ -311,10 +309,8 @@ class Run:
         if not self.writes:
             return
         payload = {
-            "parts": {k: p.results for k, p in self._parts.items()},
-            "keep": {k: {name: state_of(obj) for name, obj in p.keep.items()}
-                     for k, p in self._parts.items()},
-            "rng": _random().rng_state(), "metrics_lines": self._metrics_lines,
+            **self.ledger.state(), "rng": _random().rng_state(),
+            "metrics_lines": self._metrics_lines,
             "elapsed": self.elapsed_before + (time.time() - self._started)}
         atomic_write(self.dir / "checkpoints" / CHECKPOINT,
                      lambda f: torch.save(payload, f), mode="wb")
@@ -341,7 +337,7 @@ class Run:
         _random().set_rng_state(payload["rng"])
         self._truncate_metrics(payload["metrics_lines"])
         self.elapsed_before = payload.get("elapsed", 0.0)
-        self._saved = {"parts": payload["parts"], "keep": payload["keep"]}
+        self.ledger.restore(payload)
         self.resumed = True
 
     def _truncate_metrics(self, n: int) -> None:
