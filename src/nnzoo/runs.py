@@ -50,7 +50,7 @@ from nnzoo import __version__, folders
 from nnzoo.errors import DataError, Diverged, UserError, user_path
 from nnzoo.folders import atomic_write, jsonable, make_folder, new_folder, write_json
 from nnzoo.parts import Ledger, Parts
-from nnzoo.registry import Experiment, RunOptions, get
+from nnzoo.registry import Experiment, Plan, RunOptions, get
 
 if TYPE_CHECKING:  # nnzoo.random imports numpy: not on `nnzoo list`'s path
     from nnzoo.random import Stream
@@ -149,13 +149,19 @@ class Run:
     def create(cls, experiment: Experiment, cfg: Any, out: str | Path | None = None, *,
                directory: str | Path | None = None, echo: Callable[[str], None] | None = None,
                **options: Any) -> Run:
-        """A new run folder OUT/<experiment>/<time>-s<seed>, or `directory` when given (a
-        sweep names its runs' folders; one there already must hold no run yet); `options`
-        are RunOptions' (seed, device, smoke, quiet), checked, their defaults from
-        RunOptions."""
+        """`new`, of RunOptions' keyword values (seed, device, smoke, quiet), checked."""
         if out is not None:
             options["out"] = out
-        opts = RunOptions.make(**options)
+        return cls.new(Plan(experiment, cfg, RunOptions.make(**options)), directory=directory,
+                       echo=echo)
+
+    @classmethod
+    def new(cls, plan: Plan, *, directory: str | Path | None = None,
+            echo: Callable[[str], None] | None = None) -> Run:
+        """A new run folder OUT/<experiment>/<time>-s<seed> of a plan (its values checked),
+        or `directory` when given (a sweep names its runs' folders; one there already must
+        hold no run yet)."""
+        experiment, cfg, opts = plan.experiment, plan.config, plan.options
         resolve_device(opts.device)  # a device that is not there fails before any folder
         if directory is None:
             directory = new_folder(user_path(opts.out) / experiment.name,
