@@ -11,7 +11,7 @@ From Python (the same runs as the `nnzoo` command; see nnzoo.api):
 
 import importlib as _importlib
 
-__version__ = "0.1.0"
+from nnzoo._version import __version__ as __version__  # its own module: nnzoo._version
 
 # `nnzoo.experiments` is the catalogue function imported below, as the package of experiment
 # modules is also called experiments: that package (a docstring) is loaded first, for Python

@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nnzoo import __version__, folders
+from nnzoo import folders
+from nnzoo._version import __version__
 from nnzoo.errors import DataError, Diverged, UserError, user_path
 from nnzoo.folders import atomic_write, jsonable, make_folder, new_folder, write_json
 from nnzoo.parts import Ledger, Parts
@@ -158,9 +159,8 @@ class Run:
     @classmethod
     def new(cls, plan: Plan, *, directory: str | Path | None = None,
             echo: Callable[[str], None] | None = None) -> Run:
-        """A new run folder OUT/<experiment>/<time>-s<seed> of a plan (its values checked),
-        or `directory` when given (a sweep names its runs' folders; one there already must
-        hold no run yet)."""
+        """A plan's new run folder OUT/<experiment>/<time>-s<seed>, or `directory` (a sweep
+        names its runs' folders; one there already must hold no run yet)."""
         experiment, cfg, opts = plan.experiment, plan.config, plan.options
         resolve_device(opts.device)  # a device that is not there fails before any folder
         if directory is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from nnzoo import __version__
+from nnzoo._version import __version__
 from nnzoo.api import verdict_text
 from nnzoo.cli.args import usage
 from nnzoo.cli.catalogue import catalogue_markdown, cmd_list, cmd_show, show_text
