@@ -47,7 +47,7 @@ print(inspect.getsource(cooccurrence))
 # ## The experiments
 
 # %%
-nnzoo.experiments("embeddings")
+nnzoo.catalogue("embeddings")
 
 # %% [markdown]
 # The co-occurrence matrix of "There was a crooked man" and its SVD (a few seconds):

@@ -1,4 +1,4 @@
-"""nnzoo from Python: `nnzoo.run`, `resume`, `experiments`, `show` and `load_run`.
+"""nnzoo from Python: `nnzoo.run`, `resume`, `catalogue`, `show` and `load_run`.
 
     >>> import nnzoo
     >>> result = nnzoo.run("twin-spirals", net="short", smoke=True)   # as `nnzoo run ...`
@@ -30,7 +30,7 @@ from nnzoo.views import Catalogue, ExperimentView, RunResult, wrap
 if TYPE_CHECKING:  # nnzoo.runs is imported when a run starts
     from nnzoo.runs import Run
 
-__all__ = ["experiments", "load_run", "resume", "run", "show"]
+__all__ = ["catalogue", "load_run", "resume", "run", "show"]
 
 
 # --------------------------------------------------------------------------- the one code path
@@ -99,7 +99,7 @@ def run(name: str, *, seed: int = RunOptions.seed, device: str = RunOptions.devi
     TypeError too (nnzoo.errors.OptionTypeError), before any folder is made."""
     if not isinstance(name, str):
         raise OptionTypeError(f"nnzoo.run() takes an experiment's name as a str, got "
-                              f"{name!r}; nnzoo.experiments() lists them")
+                              f"{name!r}; nnzoo.catalogue() lists them")
     exp = registry.get(name)
     common = RunOptions.make(python=True, seed=seed, device=device, out=out, smoke=smoke,
                              quiet=quiet)
@@ -133,7 +133,7 @@ def load_run(run_dir: str | Path) -> RunResult:
     return RunResult(_folder(run_dir, "load_run"))
 
 
-def experiments(family: str | None = None) -> Catalogue:
+def catalogue(family: str | None = None) -> Catalogue:
     """The catalogue as data: one dict per experiment (name, family, kind, claim, expects,
     data, seconds, tour), in the course's order; `family` keeps one family."""
     rows = []

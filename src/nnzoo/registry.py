@@ -205,7 +205,7 @@ def load_all() -> dict[str, Experiment]:
     it, so that they register; return the registry in the course's order."""
     global _loaded
     if not _loaded:
-        package = importlib.import_module("nnzoo.experiments")  # nnzoo.experiments: a function
+        package = importlib.import_module("nnzoo.experiments")
 
         for info in pkgutil.iter_modules(package.__path__):
             module = importlib.import_module(f"{package.__name__}.{info.name}")
