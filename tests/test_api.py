@@ -15,9 +15,9 @@ from nnzoo.errors import UserError
 
 
 def test_import_nnzoo_does_not_import_torch():
-    code = ("import sys, nnzoo; nnzoo.experiments(); repr(nnzoo.show('twin-spirals'));"
+    code = ("import sys, nnzoo; nnzoo.catalogue(); repr(nnzoo.show('twin-spirals'));"
             " heavy = {'torch', 'numpy', 'matplotlib'} & set(sys.modules);"
-            " assert not heavy, heavy; assert callable(nnzoo.experiments)")
+            " assert not heavy, heavy; assert callable(nnzoo.catalogue)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
 
@@ -154,15 +154,18 @@ def test_resume_continues_an_interrupted_run_to_the_same_numbers(runs_dir, monke
     assert resumed.rows == whole.rows
 
 
-def test_experiments_is_the_catalogue_as_data():
-    rows = nnzoo.experiments()
+def test_catalogue_is_the_experiments_as_data():
+    rows = nnzoo.catalogue()
     assert [r["name"] for r in rows] == list(registry.load_all())
-    neuron = nnzoo.experiments("neuron")
+    neuron = nnzoo.catalogue("neuron")
     assert {r["family"] for r in neuron} == {"neuron"} and len(neuron) == 3
     assert {"claim", "expects", "kind", "seconds"} <= set(neuron[0])
     assert "<table>" in rows._repr_html_()
     with pytest.raises(ValueError, match="no family called 'nueron'"):
-        nnzoo.experiments("nueron")
+        nnzoo.catalogue("nueron")
+    import nnzoo.experiments as experiments  # the package of experiment modules, only that
+
+    assert hasattr(experiments, "__path__") and not callable(experiments)
 
 
 def test_show_lists_the_options_in_python_spelling():

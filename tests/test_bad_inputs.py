@@ -3,9 +3,9 @@ registry), of the common options and of `sweep` and `data`, values drawn from th
 own type and far beyond it (empty, huge, negative, non-finite, unicode, paths to files,
 folders, /dev/null and nothing) go through the validator (`make_config`), the CLI
 (`main([...])` in-process) and the Python face (`nnzoo.run`). Each draw is accepted, checked
-up to the point where the run folder would be made (`create_run`, `Run.create` and
-`sweeps.start` are stopped there), or refused with the user-error type and one line; never another
-exception, never a folder left.
+up to the point where the run folder would be made (`Run.new`, which makes every run's
+folder, and `sweeps.start` are stopped there), or refused with the user-error type and one
+line; never another exception, never a folder left.
 
 Eight examples per experiment by default; HYPOTHESIS_PROFILE=check (`make check`, CI) draws
 60 (12 s in all on this 2-core machine)."""
@@ -88,10 +88,7 @@ def in_scratch():
     here = os.getcwd()
     os.chdir(SCRATCH)
     try:
-        with mock.patch("nnzoo.api.create_run", stop), \
-                mock.patch("nnzoo.cli.running.create_run", stop), \
-                mock.patch("nnzoo.sweeps.start", stop), \
-                mock.patch("nnzoo.runs.Run.create", stop):  # the tour's
+        with mock.patch("nnzoo.runs.Run.new", stop), mock.patch("nnzoo.sweeps.start", stop):
             yield
     finally:
         os.chdir(here)

@@ -1,6 +1,7 @@
 """The house's rules, checked from the source: one experiment per file, seeds only from the
 run, nothing imports experiments, only experiments and training loops name a run, no family
-imports another's, one default per hyper-parameter, files under 400 lines."""
+imports another's, one default per hyper-parameter, files under 400 lines, imports that make
+no circle (the Python face and the launcher never reach the command line)."""
 
 import ast
 import dataclasses
@@ -188,3 +189,89 @@ def test_experiments_look_inside_models_through_their_methods():
     offenders = [f"{p.relative_to(ROOT)}:{i}" for p in python_files(EXPERIMENTS)
                  for i, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
     assert not offenders, "ask the model through a method: " + ", ".join(offenders)
+
+
+# --------------------------------------------------------------------------- the import graph
+def module_of(path):
+    """nnzoo.cli.args for src/nnzoo/cli/args.py, nnzoo.cli for its __init__.py."""
+    parts = ("nnzoo", *path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph():
+    """{module: the nnzoo modules it imports}, from every import statement: at the top, in
+    functions and under TYPE_CHECKING alike (a layout picture of the imports shows them
+    all). `from nnzoo import x` is the module nnzoo.x when there is one, else the package
+    face; `from . import x` is resolved the same way."""
+    modules = {module_of(p): p for p in python_files(SRC)}
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+                module = ".".join(p for p in (base, node.module or "") if p)
+                targets |= {f"{module}.{a.name}" if f"{module}.{a.name}" in modules else module
+                            for a in node.names}
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def circles(graph):
+    """The groups of modules that import one another, round a circle (Tarjan's strongly
+    connected components of more than one module)."""
+    index, low, stack, found = {}, {}, [], []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = {stack.pop()}
+            while v not in group:
+                group.add(stack.pop())
+            if len(group) > 1:
+                found.append(group)
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def reachable(graph, start):
+    seen, todo = set(), [start]
+    while todo:
+        for w in graph[todo.pop()] - seen:
+            seen.add(w)
+            todo.append(w)
+    return seen
+
+
+def test_the_imports_make_no_circle():
+    found = circles(import_graph())
+    assert not found, "imports point down the floors; these modules import one another: " + \
+        "; ".join(" <-> ".join(sorted(group)) for group in found)
+
+
+@pytest.mark.parametrize("module", ["nnzoo.api", "nnzoo.launch"])
+def test_the_python_face_and_the_launcher_never_reach_the_command_line(module):
+    graph = import_graph()
+    line = sorted(m for m in reachable(graph, module) if m.split(".")[:2] == ["nnzoo", "cli"])
+    assert not line, f"{module} reaches {', '.join(line)}: the command line calls down, " \
+        "never the other way round"
+
+
+def test_parts_know_nothing_of_the_run_but_what_they_are_given():
+    graph = import_graph()
+    assert "nnzoo.runs" not in reachable(graph, "nnzoo.parts")
+    source = (SRC / "parts.py").read_text()
+    assert not re.search(r"run\._\w", source), "Parts read a run's private fields"

@@ -54,8 +54,8 @@ def test_a_notebook_names_only_experiments_and_options_that_exist(path):
     family = family_of(path)
     runs = 0
     for function, name, keywords in nnzoo_calls(code_of(path)):
-        if function == "experiments":
-            assert name in (None, family), f"{path.name}: nnzoo.experiments({name!r})"
+        if function == "catalogue":
+            assert name in (None, family), f"{path.name}: nnzoo.catalogue({name!r})"
             continue
         assert function in ("run", "show"), f"{path.name}: nnzoo.{function} is not checked here"
         exp = registry.get(name)  # a UserError names a missing experiment

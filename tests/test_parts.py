@@ -75,7 +75,7 @@ def test_inner_parts_are_saved_with_their_part_and_forgotten_when_it_is_done(run
             break
         outer.done(i)
     resumed = again(run)
-    assert set(resumed._saved["parts"]) == {"runs", "runs/1/epochs"}
+    assert set(resumed.ledger.saved["parts"]) == {"runs", "runs/1/epochs"}
     outer = resumed.parts(2, label="runs")
     for i in outer:
         inner = resumed.parts(3, label="epochs")
@@ -83,8 +83,8 @@ def test_inner_parts_are_saved_with_their_part_and_forgotten_when_it_is_done(run
         for j in inner:
             inner.done(j)
         outer.done(i)
-    assert set(resumed._parts) == {"runs"}
-    assert set(again(resumed)._saved["parts"]) == {"runs"}
+    assert set(resumed.ledger.parts) == {"runs"}
+    assert set(again(resumed).ledger.saved["parts"]) == {"runs"}
 
 
 def test_until_stops_early_and_a_resumed_run_stays_stopped(run):

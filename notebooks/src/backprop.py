@@ -48,7 +48,7 @@ print(spiral_net("polar", hidden=10))
 # ## The experiments
 
 # %%
-nnzoo.experiments("backprop")
+nnzoo.catalogue("backprop")
 
 # %%
 nnzoo.show("twin-spirals")

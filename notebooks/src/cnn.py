@@ -48,7 +48,7 @@ print(NetConv())
 # scikit-learn's small 8x8 digits instead.
 
 # %%
-nnzoo.experiments("cnn")
+nnzoo.catalogue("cnn")
 
 # %% [markdown]
 # A linear classifier (softmax of a weighted sum of the pixels), a few seconds:

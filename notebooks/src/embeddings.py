@@ -36,10 +36,10 @@ OUT = os.environ.get("NNZOO_RUNS") or os.path.join(tempfile.gettempdir(), "nnzoo
 
 # %% [markdown]
 # ## The model, from the library
-# `nnzoo.models.embeddings.cooccurrence` on the course's rhyme, with a 2-word window:
+# `nnzoo.models.embeddings.counts` on the course's rhyme, with a 2-word window:
 
 # %%
-from nnzoo.models.embeddings.cooccurrence import cooccurrence
+from nnzoo.models.embeddings.counts import cooccurrence
 
 print(inspect.getsource(cooccurrence))
 
@@ -47,7 +47,7 @@ print(inspect.getsource(cooccurrence))
 # ## The experiments
 
 # %%
-nnzoo.experiments("embeddings")
+nnzoo.catalogue("embeddings")
 
 # %% [markdown]
 # The co-occurrence matrix of "There was a crooked man" and its SVD (a few seconds):

@@ -49,7 +49,7 @@ print(inspect.getsource(Hopfield.energy))
 # ## The experiments
 
 # %%
-nnzoo.experiments("energy")
+nnzoo.catalogue("energy")
 
 # %% [markdown]
 # Recalling letters from copies with 20% of their pixels flipped (about a second):

@@ -47,7 +47,7 @@ print(VAE())
 # MNIST is fetched and cached the first time; the smoke runs use scikit-learn's 8x8 digits.
 
 # %%
-nnzoo.experiments("generative")
+nnzoo.catalogue("generative")
 
 # %% [markdown]
 # Five autoencoders on MNIST, one per regulariser (about 25 seconds):

@@ -48,7 +48,7 @@ print(inspect.getsource(Perceptron.fit))
 # The family's experiments, and the options of one of them:
 
 # %%
-nnzoo.experiments("neuron")
+nnzoo.catalogue("neuron")
 
 # %%
 nnzoo.show("perceptron")

@@ -50,7 +50,7 @@ print(inspect.getsource(SRNCell.forward))
 # ## The experiments
 
 # %%
-nnzoo.experiments("recurrent")
+nnzoo.catalogue("recurrent")
 
 # %% [markdown]
 # Next-letter prediction of the Reber grammar (about 10 seconds):

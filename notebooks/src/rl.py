@@ -48,7 +48,7 @@ print(inspect.getsource(QLearning.update))
 # ## The experiments
 
 # %%
-nnzoo.experiments("rl")
+nnzoo.catalogue("rl")
 
 # %% [markdown]
 # Q-learning on CliffWalking (about a second):

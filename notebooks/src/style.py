@@ -49,7 +49,7 @@ print(inspect.getsource(StyleCost))
 # ## The experiments
 
 # %%
-nnzoo.experiments("style")
+nnzoo.catalogue("style")
 
 # %% [markdown]
 # A brick texture from white noise, in grey as the brick is: 200 steps of L-BFGS at 128 x 128

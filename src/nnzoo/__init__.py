@@ -3,22 +3,13 @@
 From Python (the same runs as the `nnzoo` command; see nnzoo.api):
 
     import nnzoo
-    nnzoo.experiments()                       # the catalogue
+    nnzoo.catalogue()                         # the experiments
     nnzoo.show("twin-spirals")                # its options, Python spelling
     result = nnzoo.run("twin-spirals", net="short")
     result.verdict, result.headline, result.figures
 """
 
-import importlib as _importlib
+from nnzoo._version import __version__ as __version__  # its own module: nnzoo._version
+from nnzoo.api import catalogue, load_run, resume, run, show
 
-__version__ = "0.1.0"
-
-# `nnzoo.experiments` is the catalogue function imported below, as the package of experiment
-# modules is also called experiments: that package (a docstring) is loaded first, for Python
-# binds a subpackage's name on its parent when it first loads it, and would then hide the
-# function. The registry loads it through importlib, by its full name.
-_importlib.import_module("nnzoo.experiments")
-
-from nnzoo.api import experiments, load_run, resume, run, show  # noqa: E402
-
-__all__ = ["experiments", "load_run", "resume", "run", "show"]
+__all__ = ["catalogue", "load_run", "resume", "run", "show"]

@@ -1,15 +1,17 @@
-"""nnzoo from Python: `nnzoo.run`, `resume`, `experiments`, `show` and `load_run`.
+"""nnzoo from Python: `nnzoo.run`, `resume`, `catalogue`, `show` and `load_run`.
 
     >>> import nnzoo
     >>> result = nnzoo.run("twin-spirals", net="short", smoke=True)   # as `nnzoo run ...`
     >>> result.verdict, result.headline, result.figures["spirals"]
 
-`nnzoo run` and `nnzoo.run` are one code path: `start_run` checks every option and makes
-the run folder, `finish_run` runs it and keeps the verdict in its log; the CLI prints what
-they return, the Python face returns it as a `RunResult` (which a notebook displays). A
-mistake raises the UserError (a ValueError) whose one line the CLI prints. Options take
-their Python spelling: `max_epochs=5` is `--max-epochs 5`. Nothing here imports torch
-until a run starts, so `import nnzoo` stays light.
+`nnzoo run` and `nnzoo.run` are one code path from the plan down: each checks every value
+once by its Option (the command line as it reads it, `nnzoo.run` as it is called) into a
+`registry.Plan`, which `create_run` turns into the run folder and `execute` runs, keeping
+the verdict in its log; the CLI prints what they return, the Python face returns it as a
+`RunResult` (which a notebook displays). A mistake raises the UserError (a ValueError)
+whose one line the CLI prints. Options take their Python spelling: `max_epochs=5` is
+`--max-epochs 5`. Nothing here imports torch until a run starts, so `import nnzoo` stays
+light.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from nnzoo.views import Catalogue, ExperimentView, RunResult, wrap
 if TYPE_CHECKING:  # nnzoo.runs is imported when a run starts
     from nnzoo.runs import Run
 
-__all__ = ["experiments", "load_run", "resume", "run", "show"]
+__all__ = ["catalogue", "load_run", "resume", "run", "show"]
 
 
 # --------------------------------------------------------------------------- the one code path
@@ -37,30 +39,10 @@ def echo(quiet: bool) -> Callable[[str], None]:
     return (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
 
 
-def prepare_run(name: str, values: dict[str, Any], *, python: bool = False, **common: Any
-                ) -> tuple[registry.Experiment, Any, RunOptions]:
-    """(experiment, config, common options) of a new run of `name` with option `values`
-    ({"max_epochs": 5}) and the common options (seed, device, out, smoke, quiet): every
-    value checked, then the config's own checks, all before any run folder exists (nothing
-    is made: a run that this accepts is ready to start). `python`: a Python caller, told in
-    keywords and Python's types rather than flags."""
-    if not isinstance(name, str):
-        raise OptionTypeError(f"nnzoo.run() takes an experiment's name as a str, got "
-                              f"{name!r}; nnzoo.experiments() lists them")
-    exp = registry.get(name)
-    opts = RunOptions.make(python=python, **common)
-    return exp, exp.make_config(values, smoke=opts.smoke, python=python), opts
-
-
-def create_run(exp: registry.Experiment, cfg: Any, opts: RunOptions) -> Run:
-    """The run folder of a prepared run (inside a data-parallel launch: rank 0's only)."""
-    return _run_class().create(exp, cfg, echo=echo(opts.quiet), **vars(opts))
-
-
-def start_run(name: str, values: dict[str, Any], *, python: bool = False, **common: Any
-              ) -> Run:
-    """A new run of the experiment `name`: `prepare_run`, then `create_run`."""
-    return create_run(*prepare_run(name, values, python=python, **common))
+def create_run(plan: registry.Plan) -> Run:
+    """The run folder of a plan, every value of which is checked (inside a data-parallel
+    launch: rank 0's only)."""
+    return _run_class().new(plan, echo=echo(plan.options.quiet))
 
 
 def reopen_run(run_dir: str | Path, *, device: str | None = None, quiet: bool = False) -> Run:
@@ -76,10 +58,19 @@ def _run_class():
     return RankRun if launched() else Run
 
 
-def finish_run(run: Run) -> tuple[dict[str, Any], str]:
-    """Execute `run` (from its checkpoint, if any); -> (summary, verdict text), the verdict
-    also kept in the run's log.txt."""
-    summary = run.execute()
+def execute(run: Run, interrupted: str) -> tuple[dict[str, Any], str]:
+    """Execute `run` (from its checkpoint, if any), as `nnzoo run` and `nnzoo.run` both do:
+    say where it goes (unless quiet), then keep the verdict in its log.txt; -> (summary,
+    verdict text). On Ctrl-C, print `interrupted` (how to continue, in the caller's words)
+    and let the KeyboardInterrupt go on."""
+    if not run.quiet:
+        print(f"{'resuming' if run.reopened else 'running'} {run.experiment.name} -> "
+              f"{run.dir}", flush=True)
+    try:
+        summary = run.execute()
+    except KeyboardInterrupt:
+        print(interrupted, file=sys.stderr)
+        raise
     verdict = verdict_text(summary, run.dir)
     run.log(verdict, echo=False)
     return summary, verdict
@@ -106,16 +97,21 @@ def run(name: str, *, seed: int = RunOptions.seed, device: str = RunOptions.devi
     max_epochs=5)` is `nnzoo run perceptron --max-epochs 5`. A bad name or value raises a
     ValueError (nnzoo.errors.UserError), a value of the wrong type or an unknown keyword a
     TypeError too (nnzoo.errors.OptionTypeError), before any folder is made."""
-    started = start_run(name, options, python=True, seed=seed, device=device, out=out,
-                        smoke=smoke, quiet=quiet)
-    return _execute(started)
+    if not isinstance(name, str):
+        raise OptionTypeError(f"nnzoo.run() takes an experiment's name as a str, got "
+                              f"{name!r}; nnzoo.catalogue() lists them")
+    exp = registry.get(name)
+    common = RunOptions.make(python=True, seed=seed, device=device, out=out, smoke=smoke,
+                             quiet=quiet)
+    plan = registry.Plan(exp, exp.make_config(options, smoke=common.smoke, python=True), common)
+    return _result(create_run(plan))
 
 
 def resume(run_dir: str | Path, *, device: str | None = None, quiet: bool = False
            ) -> RunResult:
     """Continue the stopped run in `run_dir` from its last checkpoint, with its saved
     options (`device` may change); -> its result, as `run` returns it."""
-    return _execute(reopen_run(_folder(run_dir, "resume"), device=device, quiet=quiet))
+    return _result(reopen_run(_folder(run_dir, "resume"), device=device, quiet=quiet))
 
 
 def _folder(run_dir: Any, function: str) -> Path:
@@ -126,17 +122,10 @@ def _folder(run_dir: Any, function: str) -> Path:
     return Path(run_dir)
 
 
-def _execute(started: Run) -> RunResult:
-    if not started.quiet:
-        print(f"{'resuming' if started.reopened else 'running'} {started.experiment.name} -> "
-              f"{started.dir}", flush=True)
-    try:
-        finish_run(started)
-    except KeyboardInterrupt:
-        print(f"interrupted; continue with: nnzoo.resume({str(started.dir)!r})",
-              file=sys.stderr)
-        raise
-    return RunResult(started.dir)
+def _result(run: Run) -> RunResult:
+    """The result of executing `run`, as the Python face returns it."""
+    execute(run, f"interrupted; continue with: nnzoo.resume({str(run.dir)!r})")
+    return RunResult(run.dir)
 
 
 def load_run(run_dir: str | Path) -> RunResult:
@@ -144,7 +133,7 @@ def load_run(run_dir: str | Path) -> RunResult:
     return RunResult(_folder(run_dir, "load_run"))
 
 
-def experiments(family: str | None = None) -> Catalogue:
+def catalogue(family: str | None = None) -> Catalogue:
     """The catalogue as data: one dict per experiment (name, family, kind, claim, expects,
     data, seconds, tour), in the course's order; `family` keeps one family."""
     rows = []

@@ -41,14 +41,16 @@ def check_supported(exp: registry.Experiment) -> None:
     if not exp.parallel:
         able = ", ".join(e.name for e in registry.load_all().values() if e.parallel)
         raise UserError(f"{exp.name} cannot train data-parallel (--nproc, torchrun): only "
-                        f"experiments whose networks all train through nnzoo.train.fit can "
-                        f"({able}); run it without --nproc")
+                        "experiments whose networks all train through "
+                        f"nnzoo.training.supervised.fit can ({able}); run it without --nproc")
 
 
-def launch(exp: registry.Experiment, args: list[str], nproc: int, device: str) -> int:
-    """Run `nnzoo run ARGS` in `nproc` processes on this machine through PyTorch's elastic
-    launcher (a c10d rendezvous on a free local port, as `torchrun --standalone`);
-    -> rank 0's exit status."""
+def launch(exp: registry.Experiment, args: list[str], nproc: int, device: str,
+           worker: Callable[[list[str]], int]) -> int:
+    """Run `worker(ARGS)` (the command line's `nnzoo run ARGS`, less --nproc) in `nproc`
+    processes on this machine through PyTorch's elastic launcher (a c10d rendezvous on a
+    free local port, as `torchrun --standalone`); -> rank 0's exit status. `worker` is a
+    module-level function, which each spawned process imports by its name."""
     import torch
     from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.launcher.api import LaunchConfig, elastic_launch
@@ -67,7 +69,7 @@ def launch(exp: registry.Experiment, args: list[str], nproc: int, device: str) -
                           rdzv_endpoint="localhost:0", max_restarts=0, monitor_interval=0.1,
                           start_method="spawn")
     try:
-        statuses = elastic_launch(config, _worker)(strip_nproc(args))
+        statuses = elastic_launch(config, worker)(strip_nproc(args))
     except (KeyboardInterrupt, SignalException):
         return 130  # rank 0 said how to continue
     return statuses[0]
@@ -84,13 +86,6 @@ def strip_nproc(args: list[str]) -> list[str]:
         if not skip:
             out.append(a)
     return out
-
-
-def _worker(args: list[str]) -> int:
-    """One launched process: `nnzoo run ARGS`; -> its exit status."""
-    from nnzoo.cli import main
-
-    return main(["run", *args])
 
 
 def start() -> None:
@@ -158,10 +153,10 @@ class RankRun(Run):
         return dist.get_rank() == 0
 
     @classmethod
-    def create(cls, experiment, cfg, out=None, *, echo=None, **options) -> Run:
+    def new(cls, plan, *, directory=None, echo=None) -> Run:
         start()
-        return cls._alike(lambda: super(RankRun, cls).create(experiment, cfg, out, echo=echo,
-                                                             **options))
+        return cls._alike(lambda: super(RankRun, cls).new(plan, directory=directory,
+                                                          echo=echo))
 
     @classmethod
     def reopen(cls, directory, *, device=None, quiet=False, echo=None) -> Run:

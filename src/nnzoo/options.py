@@ -52,6 +52,12 @@ def _number(x: float) -> str:
     return str(x) if isinstance(x, int) else f"{x:g}"
 
 
+@dataclass(frozen=True)
+class RunsFolder:
+    """The mark of a text option naming a folder that run folders are made in: it must be
+    there or be makeable (`check_folder`), which its check says before any folder is made."""
+
+
 PositiveInt = Annotated[int, Range(lo=1)]
 NonNegativeInt = Annotated[int, Range(lo=0)]
 PositiveFloat = Annotated[float, Range(lo=0, lo_open=True)]
@@ -73,6 +79,7 @@ class Option:
     choices: tuple[str, ...] | None = None
     range: Range | None = None
     path: PathTo | None = None  # a file or folder that the run reads
+    makes: bool = False  # a folder the run makes its folder in (RunsFolder): there, or makeable
 
     @property
     def flag(self) -> str:
@@ -143,6 +150,8 @@ class Option:
             raise UserError(
                 f"expected {flag} to be {_article(self.type_name)}, got {shown}; {fix}"
             )
+        if self.makes:
+            check_folder(value, flag)
         return value
 
 
@@ -188,11 +197,12 @@ def options_of(config: type) -> tuple[Option, ...]:
     docs = field_docs(config)
     options = []
     for f in dataclasses.fields(config):
-        hint, rng, path = hints[f.name], None, None
+        hint, rng, path, makes = hints[f.name], None, None, False
         if typing.get_origin(hint) is Annotated:
             hint, *extras = typing.get_args(hint)
             rng = next((e for e in extras if isinstance(e, Range)), None)
             path = next((e for e in extras if isinstance(e, PathTo)), None)
+            makes = any(isinstance(e, RunsFolder) for e in extras)
         choices = None
         if typing.get_origin(hint) is Literal:
             choices, hint = tuple(str(c) for c in typing.get_args(hint)), str
@@ -200,7 +210,8 @@ def options_of(config: type) -> tuple[Option, ...]:
             raise TypeError(f"{config.__name__}.{f.name}: unsupported option type {hint!r}")
         if f.name not in docs:
             raise TypeError(f"{config.__name__}.{f.name} needs a docstring (it is the --help)")
-        options.append(Option(f.name, hint, f.default, docs[f.name], choices, rng, path))
+        options.append(Option(f.name, hint, f.default, docs[f.name], choices, rng, path,
+                              makes))
     return tuple(options)
 
 
@@ -235,7 +246,7 @@ class RunOptions:
     """Seed of every random stream of the run."""
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     """Where to compute: auto takes a GPU when PyTorch sees one."""
-    out: str = "runs"
+    out: Annotated[str, RunsFolder()] = "runs"
     """The folder where run folders go."""
     smoke: bool = False
     """A seconds-long version, to check that everything works."""
@@ -244,14 +255,21 @@ class RunOptions:
 
     @classmethod
     def make(cls, *, python: bool = False, **values: Any) -> RunOptions:
-        """RunOptions from keyword values, each checked as a command-line value would be
-        (told in keywords to a Python caller: `python`); --out must name a folder that can
-        be made, before any run folder is."""
+        """RunOptions from keyword values, each checked as a command-line value is (told in
+        keywords to a Python caller: `python`); --out must name a folder that can be made,
+        before any run folder is."""
         values = {k: str(v) if k == "out" and isinstance(v, PathLike) else v
                   for k, v in values.items()}
-        opts = cls(**check_values(cls, values, None, python=python))
-        check_folder(opts.out, "out=" if python else "--out")
-        return opts
+        return cls.of(check_values(cls, values, None, python=python), python=python)
+
+    @classmethod
+    def of(cls, checked: dict[str, Any], *, python: bool = False) -> RunOptions:
+        """RunOptions of values checked already (`make`'s, or the command line's, which
+        checks each as it reads it), and the defaults of the others, checked here: whether
+        the default --out's folder can be made depends on where the command runs."""
+        rest = {o.name: o.check(o.default, None, python=python) for o in options_of(cls)
+                if o.name not in checked}
+        return cls(**rest, **checked)
 
 
 def check_folder(out: str, flag: str = "--out") -> None:

@@ -11,10 +11,7 @@ forgotten once it is done.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from nnzoo.runs import Run
+from typing import Any, Protocol
 
 
 def state_of(obj: Any) -> Any:
@@ -29,6 +26,38 @@ def load_state(obj: Any, state: Any) -> None:
         obj.load_state_dict(state)
 
 
+class Ledger:
+    """The parts of one run: those made in this process (by key), those being iterated
+    (outermost first) and what the last checkpoint saved of each (results and kept
+    objects' states, by key)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, Parts] = {}
+        self.active: list[Parts] = []
+        self.saved: dict[str, dict[str, Any]] = {"parts": {}, "keep": {}}
+
+    def state(self) -> dict[str, dict[str, Any]]:
+        """What a checkpoint keeps: every parts' results and its kept objects' states."""
+        return {"parts": {k: p.results for k, p in self.parts.items()},
+                "keep": {k: {name: state_of(obj) for name, obj in p.keep.items()}
+                         for k, p in self.parts.items()}}
+
+    def restore(self, state: dict[str, dict[str, Any]]) -> None:
+        """Take a checkpoint's `state()`: the parts made from now on start from it."""
+        self.saved = {"parts": state["parts"], "keep": state["keep"]}
+
+
+class Owner(Protocol):
+    """What parts need of their run: its ledger, a progress bar and a checkpoint."""
+
+    ledger: Ledger
+
+    def progress(self, iterable: Any = None, total: int | None = None,
+                 desc: str | None = None, initial: int = 0) -> Any: ...
+
+    def checkpoint(self) -> None: ...
+
+
 class Parts:
     """Parts of a run that are checkpointed as each is done and skipped when resumed.
 
@@ -36,26 +65,27 @@ class Parts:
     each (the result must be made of tensors, numbers, strings, lists and dicts). The
     results of every finished part, restored ones included, are in `results`."""
 
-    def __init__(self, run: Run, n: int, label: str, desc: str | None, keep: dict[str, Any],
-                 until: Callable[[list], bool] | None):
-        outer = run._active[-1] if run._active else None
+    def __init__(self, run: Owner, n: int, label: str, desc: str | None,
+                 keep: dict[str, Any], until: Callable[[list], bool] | None):
+        ledger = run.ledger
+        outer = ledger.active[-1] if ledger.active else None
         self.key = f"{outer.key}/{outer.current}/{label}" if outer is not None else label
-        if self.key in run._parts:
+        if self.key in ledger.parts:
             raise ValueError(f"two loops of parts are labelled {self.key!r} in this run; give "
                              "each its own label")
         self.run, self.n, self.desc, self.keep, self.until = run, n, desc, keep, until
-        self.results: list = list(run._saved["parts"].get(self.key, []))
-        for name, state in run._saved["keep"].get(self.key, {}).items():
+        self.results: list = list(ledger.saved["parts"].get(self.key, []))
+        for name, state in ledger.saved["keep"].get(self.key, {}).items():
             load_state(keep[name], state)
         self.current: int | None = None
         self.bar = None
-        run._parts[self.key] = self
+        ledger.parts[self.key] = self
 
     def __iter__(self) -> Iterator[int]:
         run = self.run
         self.bar = run.progress(total=self.n, initial=len(self.results), desc=self.desc) \
             if self.desc else None
-        run._active.append(self)
+        run.ledger.active.append(self)
         try:
             for i in range(len(self.results), self.n):
                 if self.until is not None and self.results and self.until(self.results):
@@ -65,7 +95,7 @@ class Parts:
                 if len(self.results) != i + 1:
                     raise RuntimeError(f"part {i} of {self.key!r} ended without done(result)")
         finally:
-            run._active.pop()
+            run.ledger.active.pop()
             if self.bar is not None:
                 self.bar.close()
 
@@ -74,9 +104,10 @@ class Parts:
         it, and (unless checkpoint=False) checkpoint the run."""
         self.results.append(result)
         inner = f"{self.key}/{self.current}/"
-        for key in [k for k in self.run._parts if k.startswith(inner)]:
-            del self.run._parts[key]
-        for saved in self.run._saved.values():
+        ledger = self.run.ledger
+        for key in [k for k in ledger.parts if k.startswith(inner)]:
+            del ledger.parts[key]
+        for saved in ledger.saved.values():
             for key in [k for k in saved if k.startswith(inner)]:
                 del saved[key]
         if self.bar is not None:

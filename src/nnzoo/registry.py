@@ -57,7 +57,7 @@ from nnzoo.options import (
 
 __all__ = [  # the options' names are used from here too (`from nnzoo.registry import ...`)
     "KINDS", "MAX_SEED", "Experiment", "Family", "NonNegativeFloat", "NonNegativeInt",
-    "Option", "PositiveFloat", "PositiveInt", "Range", "RunOptions", "Seed", "UnitFloat",
+    "Option", "Plan", "PositiveFloat", "PositiveInt", "Range", "RunOptions", "Seed", "UnitFloat",
     "build", "by_family", "check_folder", "check_values", "experiment", "family",
     "field_docs", "get", "load_all", "options_of", "suggestions"]
 
@@ -120,8 +120,26 @@ class Experiment:
         every value checked (range, choices, type) and then the config's own cross-field
         checks (its __post_init__): all before any run folder exists. `python`: the values
         come from a Python caller, told in keywords."""
-        values = {**(self.smoke if smoke else {}), **(values or {})}
-        return self.config(**check_values(self.config, values, self.name, python=python))
+        return self.config_of(check_values(self.config, values or {}, self.name,
+                                           python=python), smoke)
+
+    def config_of(self, checked: dict[str, Any], smoke: bool = False) -> Any:
+        """The config of values checked already (by `make_config`, or by the command line
+        as it reads them), over the smoke settings when `smoke` (the experiment's own, which
+        are checked here); the config's cross-field checks run as it is made."""
+        settings = check_values(self.config, self.smoke, self.name) if smoke else {}
+        return self.config(**{**settings, **checked})
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A run ready to start: the experiment, its config and the common options, each value
+    checked once by its Option (the command line checks it as it reads it, `nnzoo.run` as
+    it is called). It goes down unchanged to the run folder that `Run.new` makes."""
+
+    experiment: Experiment
+    config: Any
+    options: RunOptions
 
 
 @dataclass(frozen=True)
@@ -155,8 +173,9 @@ def experiment(name: str, *, kind: str, config: type, claim: str, expects: str,
     package holds fn's module (or `family`); `tour=False` keeps `nnzoo tour` from running
     its default settings (an experiment of hours); `seconds` is its default run's wall time
     on a 2-core laptop CPU, as `nnzoo tour` measured it (the catalogue says it in words);
-    `parallel=True` when every network it trains goes through `nnzoo.train.fit` with a
-    mean loss, so that `nnzoo run NAME --nproc N` may train it data-parallel."""
+    `parallel=True` when every network it trains goes through
+    `nnzoo.training.supervised.fit` with a mean loss, so that `nnzoo run NAME --nproc N` may
+    train it data-parallel."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         nonlocal family
@@ -187,7 +206,7 @@ def load_all() -> dict[str, Experiment]:
     it, so that they register; return the registry in the course's order."""
     global _loaded
     if not _loaded:
-        package = importlib.import_module("nnzoo.experiments")  # nnzoo.experiments: a function
+        package = importlib.import_module("nnzoo.experiments")
 
         for info in pkgutil.iter_modules(package.__path__):
             module = importlib.import_module(f"{package.__name__}.{info.name}")

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nnzoo import __version__, registry, sweeps
+from nnzoo import registry, sweeps
+from nnzoo._version import __version__
 from nnzoo.errors import UserError
 from nnzoo.folders import atomic_write
 

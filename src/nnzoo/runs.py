@@ -24,8 +24,8 @@ Resume: work that lasts goes through `run.parts`, the one mechanism:
 
 `keep={"agent": agent}` names objects (with state_dict/load_state_dict, or torch
 Generators) whose state is saved with every checkpoint and loaded when the parts are
-resumed; parts made inside a part (e.g. `nnzoo.train.fit`'s epochs inside run i) are
-saved with it and forgotten once it is done. A checkpoint holds every parts' results, the
+resumed; parts made inside a part (e.g. `nnzoo.training.supervised.fit`'s epochs inside
+run i) are saved with it and forgotten once it is done. A checkpoint holds every parts' results, the
 kept objects' states, the global generators' states and the number of metrics lines
 written, so a resumed run truncates the lines logged after the checkpoint and ends with
 the same numbers as one that was never stopped.
@@ -46,11 +46,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nnzoo import __version__, folders
+from nnzoo import folders
+from nnzoo._version import __version__
 from nnzoo.errors import DataError, Diverged, UserError, user_path
 from nnzoo.folders import atomic_write, jsonable, make_folder, new_folder, write_json
-from nnzoo.parts import Parts, state_of
-from nnzoo.registry import Experiment, RunOptions, get
+from nnzoo.parts import Ledger, Parts
+from nnzoo.registry import Experiment, Plan, RunOptions, get
 
 if TYPE_CHECKING:  # nnzoo.random imports numpy: not on `nnzoo list`'s path
     from nnzoo.random import Stream
@@ -137,9 +138,7 @@ class Run:
         self._echo = echo or (lambda msg: None)
         self._device = None
         self._metrics_lines = 0
-        self._saved: dict[str, Any] = {"parts": {}, "keep": {}}  # from the last checkpoint
-        self._parts: dict[str, Parts] = {}  # the parts of this process, by key
-        self._active: list[Parts] = []  # the parts being iterated, outermost first
+        self.ledger = Ledger()  # the run's parts (nnzoo.parts), and what was saved of them
         self.elapsed_before = 0.0  # wall seconds spent before the last resume
         self.resumed = False  # restored from a checkpoint
         self.reopened = False  # opened from an existing folder with --resume
@@ -151,13 +150,18 @@ class Run:
     def create(cls, experiment: Experiment, cfg: Any, out: str | Path | None = None, *,
                directory: str | Path | None = None, echo: Callable[[str], None] | None = None,
                **options: Any) -> Run:
-        """A new run folder OUT/<experiment>/<time>-s<seed>, or `directory` when given (a
-        sweep names its runs' folders; one there already must hold no run yet); `options`
-        are RunOptions' (seed, device, smoke, quiet), checked, their defaults from
-        RunOptions."""
+        """`new`, of RunOptions' keyword values (seed, device, smoke, quiet), checked."""
         if out is not None:
             options["out"] = out
-        opts = RunOptions.make(**options)
+        return cls.new(Plan(experiment, cfg, RunOptions.make(**options)), directory=directory,
+                       echo=echo)
+
+    @classmethod
+    def new(cls, plan: Plan, *, directory: str | Path | None = None,
+            echo: Callable[[str], None] | None = None) -> Run:
+        """A plan's new run folder OUT/<experiment>/<time>-s<seed>, or `directory` (a sweep
+        names its runs' folders; one there already must hold no run yet)."""
+        experiment, cfg, opts = plan.experiment, plan.config, plan.options
         resolve_device(opts.device)  # a device that is not there fails before any folder
         if directory is None:
             directory = new_folder(user_path(opts.out) / experiment.name,
@@ -311,10 +315,8 @@ class Run:
         if not self.writes:
             return
         payload = {
-            "parts": {k: p.results for k, p in self._parts.items()},
-            "keep": {k: {name: state_of(obj) for name, obj in p.keep.items()}
-                     for k, p in self._parts.items()},
-            "rng": _random().rng_state(), "metrics_lines": self._metrics_lines,
+            **self.ledger.state(), "rng": _random().rng_state(),
+            "metrics_lines": self._metrics_lines,
             "elapsed": self.elapsed_before + (time.time() - self._started)}
         atomic_write(self.dir / "checkpoints" / CHECKPOINT,
                      lambda f: torch.save(payload, f), mode="wb")
@@ -341,7 +343,7 @@ class Run:
         _random().set_rng_state(payload["rng"])
         self._truncate_metrics(payload["metrics_lines"])
         self.elapsed_before = payload.get("elapsed", 0.0)
-        self._saved = {"parts": payload["parts"], "keep": payload["keep"]}
+        self.ledger.restore(payload)
         self.resumed = True
 
     def _truncate_metrics(self, n: int) -> None:

@@ -160,7 +160,7 @@ class ExperimentView:
 
 
 class Catalogue(list):
-    """`nnzoo.experiments()`: a list of dicts, one per experiment, shown as a table."""
+    """`nnzoo.catalogue()`: a list of dicts, one per experiment, shown as a table."""
 
     def _repr_html_(self) -> str:
         return _table(self, ["name", "family", "kind", "claim", "seconds"])

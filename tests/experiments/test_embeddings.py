@@ -53,7 +53,7 @@ def test_cooccurrence_claim_table_and_differences(runs_dir):
 
 def test_a_placement_that_ignores_the_counts_fails(runs_dir, monkeypatch):
     # the words placed by columns 3 and 4 of U (the first two dropped): counts still exact
-    import nnzoo.models.embeddings.cooccurrence as co
+    import nnzoo.models.embeddings.counts as co
 
     def wrong_columns(X, dim, power=0.0):
         return np.linalg.svd(np.asarray(X, float))[0][:, 2:2 + dim]

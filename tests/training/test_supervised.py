@@ -89,7 +89,7 @@ def test_checkpointed_fit_resumes_to_the_same_weights(tmp_path, monkeypatch):
     run = Run.reopen(run.dir)
     run._started = 0.0
     run._restore()
-    assert [s["epoch"] for s in run._saved["parts"]["fit"]] == list(range(1, 21))
+    assert [s["epoch"] for s in run.ledger.saved["parts"]["fit"]] == list(range(1, 21))
     resumed = train(run)
     for p, q in zip(whole.parameters(), resumed.parameters()):
         torch.testing.assert_close(p, q)

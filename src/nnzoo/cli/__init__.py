@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import sys
 
-from nnzoo import __version__
+from nnzoo._version import __version__
 from nnzoo.api import verdict_text
 from nnzoo.cli.args import usage
 from nnzoo.cli.catalogue import catalogue_markdown, cmd_list, cmd_show, show_text
 from nnzoo.cli.data import cmd_data
+from nnzoo.cli.exits import exit_status
 from nnzoo.cli.running import cmd_report, cmd_run, cmd_tour, tour_table
 from nnzoo.cli.serve import cmd_serve
 from nnzoo.cli.sweep import cmd_sweep
-from nnzoo.errors import Diverged, NnzooError, UserError, nearest
+from nnzoo.errors import UserError, nearest
 
 __all__ = ["catalogue_markdown", "main", "show_text", "tour_table", "verdict_text"]
 
@@ -34,16 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] == "--version":
         print(f"nnzoo {__version__}")
         return 0
-    command, args = argv[0], argv[1:]
-    try:
-        if command not in COMMANDS:
-            raise UserError(f"no command {command!r}{nearest(command, COMMANDS)}; "
-                            f"the commands are {', '.join(COMMANDS)} (`nnzoo --help`)")
-        return COMMANDS[command](args)
-    except NnzooError as e:
-        print(f"nnzoo: {'diverged' if isinstance(e, Diverged) else 'error'}: {e}",
-              file=sys.stderr)
-        return e.exit_status
-    except BrokenPipeError:  # e.g. `nnzoo list | head`: the reader left, nothing is wrong
-        sys.stderr.close()
-        return 0
+    return exit_status(lambda: _command(argv[0], argv[1:]))
+
+
+def _command(command: str, args: list[str]) -> int:
+    if command not in COMMANDS:
+        raise UserError(f"no command {command!r}{nearest(command, COMMANDS)}; "
+                        f"the commands are {', '.join(COMMANDS)} (`nnzoo --help`)")
+    return COMMANDS[command](args)

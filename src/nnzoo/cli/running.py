@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from nnzoo import registry
-from nnzoo.api import create_run, finish_run, prepare_run, reopen_run
+from nnzoo.api import create_run, execute, reopen_run
 from nnzoo.cli.args import COMMON, HELP, NPROC, Flag, parse_tokens, run_flags, usage
 from nnzoo.cli.catalogue import show_text
+from nnzoo.cli.exits import exit_status
 from nnzoo.errors import Diverged, NnzooError, UserError
 from nnzoo.folders import SMOKE_ERROR, SMOKE_OK
+from nnzoo.registry import Plan, RunOptions
 
 
 def _nproc_here(nproc: int) -> int:
@@ -37,22 +38,27 @@ def cmd_run(args: list[str]) -> int:
             return 0
         return _resume(opts, args=args)
     exp = registry.get(name)
-    _, opts = parse_tokens(args, run_flags(exp), f"run {name}", 1)
+    _, opts = parse_tokens(args, run_flags(exp), f"run {name}", 1)  # each value checked
     if opts.get("help"):
         print(show_text(exp))
         return 0
     if opts.get("resume"):
         return _resume(opts, name, args)
     nproc = _nproc_here(opts.pop("nproc", 1))
-    common = {k: opts.pop(k) for k in list(opts) if f"--{k}" in COMMON}
-    exp, cfg, common = prepare_run(name, opts, **common)  # every check, before any folder
+    common = RunOptions.of({k: opts.pop(k) for k in list(opts) if f"--{k}" in COMMON})
+    plan = Plan(exp, exp.config_of(opts, common.smoke), common)  # before any folder
     from nnzoo.launch import check_supported, launch, launched
 
     if nproc > 1 or launched():
         check_supported(exp)
         if not launched():  # start the processes; each runs this command (rank 0 writes)
-            return launch(exp, args, nproc, common.device)
-    return _execute(create_run(exp, cfg, common))  # the code path of nnzoo.run(...)
+            return launch(exp, args, nproc, common.device, rank_main)
+    return _finish(create_run(plan))  # the code path of nnzoo.run(...)
+
+
+def rank_main(args: list[str]) -> int:
+    """One process of `nnzoo run ARGS --nproc N`: `nnzoo run ARGS`, ended as `nnzoo` ends."""
+    return exit_status(lambda: cmd_run(args))
 
 
 def _resume(opts: dict[str, Any], name: str | None = None, args: list[str] = ()) -> int:
@@ -71,18 +77,16 @@ def _resume(opts: dict[str, Any], name: str | None = None, args: list[str] = ())
         check_supported(run.experiment)
     if nproc > 1 and not launched():  # the folder is checked: now start the processes
         run._unlock()  # rank 0 of the launch owns the folder from here (its own run.lock)
-        return launch(run.experiment, list(args), nproc, run.device_name)
-    return _execute(run)
+        return launch(run.experiment, list(args), nproc, run.device_name, rank_main)
+    return _finish(run)
 
 
-def _execute(run) -> int:
-    if not run.quiet:  # --quiet: the verdict only
-        print(f"{'resuming' if run.reopened else 'running'} {run.experiment.name} -> "
-              f"{run.dir}", flush=True)
+def _finish(run) -> int:
+    """nnzoo.api.execute(run), its verdict printed; -> the exit status."""
     try:
-        summary, verdict = finish_run(run)
+        summary, verdict = execute(run, f"\ninterrupted; continue with: nnzoo run --resume "
+                                        f"{run.dir}")
     except KeyboardInterrupt:
-        print(f"\ninterrupted; continue with: nnzoo run --resume {run.dir}", file=sys.stderr)
         return 130
     print(verdict)
     return 0 if summary["passed"] or run.smoke else 1
@@ -102,7 +106,7 @@ def cmd_tour(args: list[str]) -> int:
 
     groups = registry.by_family(opts.pop("only", None))
     exps = [e for es in groups.values() for e in es]
-    common = registry.RunOptions.make(**opts)
+    common = RunOptions.of(opts)  # each value checked as it was read
     out, smoke = common.out, common.smoke
     rows = []
     for k, exp in enumerate(exps, 1):
@@ -112,7 +116,7 @@ def cmd_tour(args: list[str]) -> int:
             continue
         if not common.quiet:
             print(f"[{k}/{len(exps)}] {exp.name} ...", flush=True)
-        run = Run.create(exp, exp.make_config(smoke=smoke), **vars(common))
+        run = Run.new(Plan(exp, exp.config_of({}, smoke), common))
         started = time.time()
         try:
             s = run.execute()

@@ -65,8 +65,8 @@ def cmd_sweep(args: list[str]) -> int:
     if opts.get("help"):
         print(USAGE + f"\n\n`nnzoo show {name}` lists {name}'s options.")
         return 0
-    common = registry.RunOptions.make(**{k: opts.pop(k) for k in ("device", "out", "smoke")
-                                         if k in opts})
+    common = registry.RunOptions.of({k: opts.pop(k) for k in ("device", "out", "smoke")
+                                     if k in opts})
     own = {k: opts.pop(k) for k in list(opts) if k not in FLAGS_KEYS}
     grid = {k: v if isinstance(v, list) else [v] for k, v in own.items()}
     seeds = opts.get("seeds") or sweeps.parse_seeds(DEFAULT_SEEDS)

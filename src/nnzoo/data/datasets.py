@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from nnzoo import __version__
+from nnzoo._version import __version__
 from nnzoo.data import cache, paintings, pronunciation, text, weights, wordtests
 from nnzoo.data.cifar import CLASSES as CIFAR_CLASSES
 from nnzoo.data.cifar import TRAIN_BATCHES as CIFAR_BATCHES

@@ -8,7 +8,8 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from nnzoo import __version__, registry
+from nnzoo import registry
+from nnzoo._version import __version__
 from nnzoo.cli.catalogue import takes
 from nnzoo.serve.forms import COMMON_KEY, FORM_ERROR
 

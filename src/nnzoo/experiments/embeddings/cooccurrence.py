@@ -73,7 +73,7 @@ def run(cfg: CooccurrenceConfig, run: Run) -> Result:
     import numpy as np
 
     from nnzoo.data.rhymes import CROOKED_MAN, summary_counts, words
-    from nnzoo.models.embeddings.cooccurrence import context_agreement, cooccurrence, svd_embeddings
+    from nnzoo.models.embeddings.counts import context_agreement, cooccurrence, svd_embeddings
 
     tokens = words(CROOKED_MAN)
     vocab, X = cooccurrence(tokens, cfg.window)
@@ -157,7 +157,7 @@ def _differences(vocab: list[str], X, summary: dict) -> list[str]:
 def _figure(vocab: list[str], X, xy, s, rho: float, cfg: CooccurrenceConfig):
     import numpy as np
 
-    from nnzoo.models.embeddings.cooccurrence import cosines
+    from nnzoo.models.embeddings.counts import cosines
     from nnzoo.viz import figure
     from nnzoo.viz.words import word_map
 

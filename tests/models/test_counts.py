@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nnzoo.models.embeddings.cooccurrence import cooccurrence, svd_embeddings
+from nnzoo.models.embeddings.counts import cooccurrence, svd_embeddings
 
 
 def test_counts_by_hand_on_a_short_sentence():
@@ -85,7 +85,7 @@ def test_svd_embeddings_reconstruct_x_and_keep_the_largest_singular_directions()
 
 def test_context_agreement_orders_pairs_by_their_contexts():
     from nnzoo.data.rhymes import CROOKED_MAN, words
-    from nnzoo.models.embeddings.cooccurrence import context_agreement, cosines
+    from nnzoo.models.embeddings.counts import context_agreement, cosines
 
     # by hand: rows 0 and 1 share every neighbour, row 2 shares none with them
     X = np.array([[0, 2, 0, 1], [2, 0, 0, 1], [0, 0, 3, 0], [1, 1, 0, 0]])
