@@ -21,9 +21,10 @@ demo: setup
 	$(BIN)/nnzoo data fetch vgg19
 	$(BIN)/nnzoo tour
 
-# The tests on every core (pytest-xdist).
+# The tests on every core (pytest-xdist), but the long ones marked `check` (the tour at smoke
+# settings, the notebooks, a claim or two reproduced): `make check` runs those too.
 test: setup
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto -m "not slow and not check"
 
 # Every claim, as CI runs it: the tests (with the property-based tests' longer profile), then
 # the tour at its defaults at seed 0 into runs/check/; the tour exits 1 when any claim FAILs.

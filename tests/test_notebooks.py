@@ -72,6 +72,7 @@ def test_a_notebook_names_only_experiments_and_options_that_exist(path):
 
 
 @pytest.mark.notebook
+@pytest.mark.check  # a Jupyter kernel per notebook: 110 s in all
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_a_notebook_runs_top_to_bottom_at_smoke_settings(path, tmp_path, monkeypatch):
     """Each notebook in a fresh kernel with NNZOO_SMOKE=1, its runs under tmp_path: about

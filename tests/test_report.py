@@ -1,9 +1,12 @@
 import json
 
+import pytest
+
 from nnzoo import registry
 from nnzoo.cli import main
 
 
+@pytest.mark.check  # the whole tour at smoke settings: every smoke test again, 141 s
 def test_tour_smoke_writes_a_report_with_every_run(runs_dir, capsys):
     # a smoke tour succeeds when every run completes (as `run --smoke`), whatever the claims
     assert main(["tour", "--smoke", "--quiet", "--out", str(runs_dir)]) == 0

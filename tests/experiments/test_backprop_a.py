@@ -35,6 +35,7 @@ def test_vanishing_gradients_forward_rule_claim(runs_dir):
     assert s["metrics"]["first_over_last_sigmoid_large"] < 1e-2
 
 
+@pytest.mark.check  # 62 s of training
 def test_twin_spirals_resumes_mid_training_to_the_same_numbers(runs_dir, monkeypatch):
     values = {"net": "raw", "hidden": 4, "epochs": 2500, "runs": 2}
     _, whole = execute("twin-spirals", runs_dir / "a", **values)

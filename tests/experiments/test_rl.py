@@ -14,6 +14,7 @@ from nnzoo import registry
 from nnzoo.cli import main
 
 
+@pytest.mark.check  # a claim reproduced at its defaults (50 s)
 def test_td_gridworld_claim(runs_dir):
     _, s = execute("td-gridworld", runs_dir)
     assert s["status"] == "PASS" and s["metrics"]["max_error"] < 0.01
