@@ -163,9 +163,8 @@ def test_catalogue_is_the_experiments_as_data():
     assert "<table>" in rows._repr_html_()
     with pytest.raises(ValueError, match="no family called 'nueron'"):
         nnzoo.catalogue("nueron")
-    import nnzoo.experiments as experiments  # the package of experiment modules, only that
-
-    assert hasattr(experiments, "__path__") and not callable(experiments)
+    # nnzoo.experiments is only the package of experiment modules, which the catalogue loaded
+    assert hasattr(nnzoo.experiments, "__path__") and not callable(nnzoo.experiments)
 
 
 def test_show_lists_the_options_in_python_spelling():
